@@ -1,0 +1,60 @@
+// n8n's community-node lint, as `@n8n/node-cli/eslint` assembles it (same plugins and rule sets),
+// wired here directly so the lint does not pull the CLI's AI SDK. Node code gets every rule;
+// the emulator, tests, scripts and benchmarks are tools that legitimately use process and console.
+import js from '@eslint/js';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import { globalIgnores } from 'eslint/config';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import tseslint from 'typescript-eslint';
+
+const communityNodes = n8nCommunityNodesPlugin.configs.recommended;
+
+export default tseslint.config(
+	globalIgnores(['dist', 'node_modules', 'coverage', '**/*.js', '**/*.mjs']),
+	{
+		files: ['**/*.ts'],
+		extends: [js.configs.recommended, tseslint.configs.recommended, communityNodes, importX.configs['flat/recommended']],
+		rules: { 'prefer-spread': 'off', 'no-console': 'error' },
+	},
+	{
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
+	},
+	{
+		files: ['package.json'],
+		extends: [communityNodes],
+		rules: { ...n8nNodesBase.configs.community.rules },
+		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
+	},
+	{
+		files: ['./credentials/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.credentials.rules,
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
+		},
+	},
+	{
+		files: ['./nodes/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.nodes.rules,
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
+		},
+	},
+	{
+		// Tools, not node code: they run as their own processes.
+		files: ['emulator/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+		rules: {
+			'no-console': 'off',
+			'@n8n/community-nodes/no-restricted-globals': 'off',
+			'@n8n/community-nodes/no-restricted-imports': 'off',
+			'@n8n/community-nodes/no-dangerous-functions': 'off',
+			'@n8n/community-nodes/no-http-request-with-manual-auth': 'off',
+			'@typescript-eslint/no-explicit-any': 'off',
+		},
+	},
+);
