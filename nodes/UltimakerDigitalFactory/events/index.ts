@@ -1,0 +1,4 @@
+export { diffSnapshots, emptyState, isTriggerState, jobTransitionNames } from './diff';
+export { hasStarted, jobPhase, terminalOutcome } from './jobStatus';
+export type { JobPhase, TerminalOutcome } from './jobStatus';
+export * from './types';

@@ -1,0 +1,211 @@
+/**
+ * Types of the trigger's pure diff: what the Digital Factory `/status` answers (read leniently: every field
+ * the API might omit is optional), the compact state kept between polls, and the event items (public contract,
+ * DESIGN §4).
+ */
+
+/** Every event the trigger emits (contract: the value of `event`). Order = the order shown in the editor. */
+export const TRIGGER_EVENT_NAMES = [
+	'printer.online',
+	'printer.offline',
+	'printer.statusChanged',
+	'printer.maintenanceRequired',
+	'printer.materialChanged',
+	'printer.printCoreChanged',
+	'job.queued',
+	'job.started',
+	'job.paused',
+	'job.resumed',
+	'job.finished',
+	'job.failed',
+	'job.aborted',
+	'job.removed',
+	'job.waitingForUser',
+] as const;
+
+export type TriggerEventName = (typeof TRIGGER_EVENT_NAMES)[number];
+
+// ---- API shapes (GET /connect/v1/clusters/{id}/status → data) ----
+
+export interface ApiMaterial {
+	guid?: string | null;
+	brand?: string | null;
+	color?: string | null;
+	material?: string | null;
+}
+
+export interface ApiPrintCore {
+	extruder_index: number;
+	print_core_id?: string | null;
+	material?: ApiMaterial | null;
+}
+
+export interface ApiPrinterStatus {
+	uuid: string;
+	unique_name?: string | null;
+	friendly_name?: string | null;
+	machine_variant?: string | null;
+	status?: string | null;
+	enabled?: boolean | null;
+	maintenance_required?: boolean | null;
+	configuration?: ApiPrintCore[] | null;
+	[field: string]: unknown;
+}
+
+export interface ApiPrintJobStatus {
+	uuid: string;
+	cloud_job_id?: string | null;
+	name?: string | null;
+	status?: string | null;
+	owner?: string | null;
+	created_at?: string | null;
+	started?: boolean | null;
+	time_total?: number | null;
+	time_elapsed?: number | null;
+	printer_uuid?: string | null;
+	printed_on_uuid?: string | null;
+	assigned_to?: string | null;
+	[field: string]: unknown;
+}
+
+export interface ApiClusterStatus {
+	generated_time?: string | null;
+	printers?: ApiPrinterStatus[] | null;
+	print_jobs?: ApiPrintJobStatus[] | null;
+	[field: string]: unknown;
+}
+
+/** What one poll learnt about one watched cluster. */
+export interface ClusterObservation {
+	cluster_id: string;
+	/** From `GET /connect/v1/clusters`; falls back to the name remembered in state. */
+	friendly_name?: string | null;
+	/** From `GET /connect/v1/clusters`; `undefined` when the list was not fetched. */
+	is_online?: boolean | null;
+	/** The `/status` data, when it was fetched. */
+	status?: ApiClusterStatus | null;
+	/** True when the cluster could not be reached this poll (timeout, 5xx, 429, dropped connection). */
+	unreachable?: boolean;
+}
+
+export interface DiffOptions {
+	/** Consecutive unreachable polls before `printer.offline` (at least 1). */
+	offlineAfterMissedPolls: number;
+	/** Emit the current state (instead of nothing) for a cluster seen for the first time. */
+	emitOnFirstPoll?: boolean;
+	/** Attach the cluster's full `/status` data to every event as `snapshot`. */
+	includeSnapshot?: boolean;
+}
+
+// ---- Compact state (JSON, kept in the workflow's static data) ----
+// Short keys on purpose: a 100-printer farm must stay well under 100 KB.
+
+/** [extruder_index, print_core_id, material as [guid, brand, color, material] or null] */
+export type ExtruderState = [number, string | null, MaterialTuple | null];
+export type MaterialTuple = [string | null, string | null, string | null, string | null];
+
+export interface PrinterState {
+	/** friendly_name */
+	n: string | null;
+	/** machine_variant */
+	v: string | null;
+	/** last status seen while reachable */
+	s: string | null;
+	/** maintenance_required was true */
+	mr?: 1;
+	/** configuration per extruder */
+	x: ExtruderState[];
+	/** consecutive polls in which the printer was unreachable */
+	m?: number;
+	/** printer.offline was emitted and printer.online not yet */
+	off?: 1;
+}
+
+export interface JobState {
+	/** last status seen */
+	s: string | null;
+	/** name */
+	n: string | null;
+	/** cloud_job_id */
+	c: string | null;
+	/** owner */
+	o: string | null;
+	/** printer uuid the job is on or assigned to */
+	p: string | null;
+	/** time_elapsed, time_total */
+	e: number | null;
+	t: number | null;
+	/** created_at */
+	ca: string | null;
+	/** job.started was emitted (or the job was already started at baseline) */
+	st?: 1;
+}
+
+export interface ClusterState {
+	/** friendly_name */
+	n: string | null;
+	/** generated_time of the last snapshot (server clock), to recognise history entries seen before */
+	g: string | null;
+	p: Record<string, PrinterState>;
+	/** jobs not yet in a terminal state */
+	j: Record<string, JobState>;
+	/** uuids of jobs whose terminal state is known (event emitted or baseline), while they are in the history window */
+	d: string[];
+}
+
+export interface TriggerState {
+	v: 1;
+	c: Record<string, ClusterState>;
+}
+
+// ---- Event item (contract, DESIGN §4) ----
+
+export interface EventCluster {
+	cluster_id: string;
+	friendly_name: string | null;
+}
+
+export interface EventPrinter {
+	uuid: string;
+	friendly_name: string | null;
+	status: string | null;
+	machine_variant: string | null;
+}
+
+export interface EventJob {
+	uuid: string;
+	cloud_job_id: string | null;
+	name: string | null;
+	status: string | null;
+	owner: string | null;
+	/** percent, 0–100, one decimal */
+	progress: number | null;
+	time_elapsed: number | null;
+	time_total: number | null;
+	time_remaining: number | null;
+	estimated_finish_at: string | null;
+}
+
+export interface EventExtruder {
+	extruder_index: number;
+	print_core_id: string | null;
+	material: ApiMaterial | null;
+}
+
+export interface TriggerEvent {
+	event: TriggerEventName;
+	detectedAt: string;
+	cluster: EventCluster;
+	printer: EventPrinter | null;
+	job: EventJob | null;
+	previous: Record<string, unknown> | null;
+	/** printer.materialChanged / printer.printCoreChanged: the extruder after the change */
+	extruder?: EventExtruder;
+	/** with the includeSnapshot option: the cluster's `/status` data (null when it could not be fetched) */
+	snapshot?: ApiClusterStatus | null;
+}
+
+export interface DiffResult {
+	events: TriggerEvent[];
+	state: TriggerState;
+}
