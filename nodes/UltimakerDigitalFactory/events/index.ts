@@ -2,3 +2,4 @@ export { diffSnapshots, emptyState, isTriggerState, jobTransitionNames } from '.
 export { hasStarted, jobPhase, terminalOutcome } from './jobStatus';
 export type { JobPhase, TerminalOutcome } from './jobStatus';
 export * from './types';
+export { filterEvents, sampleEvents } from './sample';

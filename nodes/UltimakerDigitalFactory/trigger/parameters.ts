@@ -1,0 +1,74 @@
+/** Reading and checking the trigger's parameters (pure: values in, settings or a message out). */
+import { TRIGGER_EVENT_NAMES, type TriggerEventName } from '../events';
+
+export interface TriggerSettings {
+	scope: 'all' | 'selected';
+	clusterIds: string[];
+	events: TriggerEventName[];
+	offlineAfterMissedPolls: number;
+	emitOnFirstPoll: boolean;
+	includeSnapshot: boolean;
+}
+
+export class ParameterProblem extends Error {
+	constructor(
+		message: string,
+		readonly description: string,
+	) {
+		super(message);
+	}
+}
+
+/** Cluster IDs from the multi-select (an array), or typed/mapped as one string separated by commas or new lines. */
+export function parseClusterIds(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\n]/) : [];
+	const ids = parts
+		.map((part) => (typeof part === 'string' ? part.trim() : typeof part === 'number' ? String(part) : ''))
+		.filter((part) => part.length > 0);
+	return [...new Set(ids)];
+}
+
+export function parseEvents(value: unknown): TriggerEventName[] {
+	const list = Array.isArray(value) ? value : typeof value === 'string' && value.trim() ? value.split(',') : [];
+	const names = list.map((entry) => String(entry).trim()).filter((entry) => entry.length > 0);
+	const unknown = names.filter((name) => !(TRIGGER_EVENT_NAMES as readonly string[]).includes(name));
+	if (unknown.length > 0) {
+		throw new ParameterProblem(
+			`Unknown event "${unknown[0]}" in "Events"`,
+			`Valid events: ${TRIGGER_EVENT_NAMES.join(', ')}. Leave "Events" empty to receive all of them.`,
+		);
+	}
+	return [...new Set(names)] as TriggerEventName[];
+}
+
+export function readSettings(raw: {
+	clusterScope: unknown;
+	clusterIds: unknown;
+	events: unknown;
+	options: unknown;
+}): TriggerSettings {
+	const scope = raw.clusterScope === 'selected' ? 'selected' : 'all';
+	const clusterIds = parseClusterIds(raw.clusterIds);
+	if (scope === 'selected' && clusterIds.length === 0) {
+		throw new ParameterProblem(
+			'No cluster selected',
+			'Pick at least one cluster in "Clusters" (or enter cluster IDs separated by commas), or set "Watch" to all clusters.',
+		);
+	}
+	const options = (raw.options && typeof raw.options === 'object' ? raw.options : {}) as Record<string, unknown>;
+	const missed = Number(options.offlineAfterMissedPolls ?? 3);
+	if (!Number.isInteger(missed) || missed < 1) {
+		throw new ParameterProblem(
+			`"Offline After Missed Polls" must be a whole number of at least 1 (got ${String(options.offlineAfterMissedPolls)})`,
+			'It is how many polls in a row a printer must be unreachable before printer.offline is emitted.',
+		);
+	}
+	return {
+		scope,
+		clusterIds: scope === 'selected' ? clusterIds : [],
+		events: parseEvents(raw.events),
+		offlineAfterMissedPolls: missed,
+		emitOnFirstPoll: options.emitOnFirstPoll === true,
+		includeSnapshot: options.includeSnapshot === true,
+	};
+}
