@@ -54,6 +54,8 @@ export default tseslint.config(
 			'@n8n/community-nodes/no-restricted-imports': 'off',
 			'@n8n/community-nodes/no-dangerous-functions': 'off',
 			'@n8n/community-nodes/no-http-request-with-manual-auth': 'off',
+			'@n8n/community-nodes/require-node-api-error': 'off',
+			'@n8n/community-nodes/no-hardcoded-secrets': 'off',
 			'@typescript-eslint/no-explicit-any': 'off',
 		},
 	},

@@ -1,0 +1,212 @@
+/** HTTP plumbing: a tiny router, the request context, body readers and the API's error envelope. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+export class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		readonly title: string,
+		readonly detail?: string,
+		readonly headers: Record<string, string> = {},
+	) {
+		super(detail ?? title);
+	}
+}
+
+export function errorEnvelope(status: number, code: string, title: string, detail?: string): Record<string, unknown> {
+	const error: Record<string, unknown> = { id: randomUUID(), code, title, http_status: String(status) };
+	if (detail !== undefined) error.detail = detail;
+	return { errors: [error] };
+}
+
+export const notFound = (what: string, id: string) =>
+	new HttpError(404, 'notFound', `${what} not found`, `No ${what.toLowerCase()} with id ${JSON.stringify(id)}.`);
+export const validation = (detail: string) => new HttpError(422, 'validationError', 'Validation error', detail);
+export const badRequest = (detail: string) => new HttpError(400, 'badRequest', 'Bad request', detail);
+
+export interface Context {
+	server: 'api' | 'storage';
+	req: IncomingMessage;
+	res: ServerResponse;
+	method: string;
+	/** Raw path (not decoded), without the query string. */
+	path: string;
+	query: URLSearchParams;
+	params: Record<string, string>;
+	/** Request body bytes received so far (counted by the body readers). */
+	bodyBytes: number;
+	/** Set by a `dropMidBody` fault: send part of the response and destroy the socket. */
+	truncateResponse: boolean;
+	/** Set by a `dropMidBody` fault on a request with a body: destroy the socket after this many body bytes. */
+	dropAfterBodyBytes: number | null;
+	/** Base URL as the client addressed it (for absolute links). */
+	baseUrl: string;
+}
+
+export type Handler = (ctx: Context) => Promise<void> | void;
+
+interface Route {
+	method: string;
+	segments: string[];
+	handler: Handler;
+}
+
+/** Matches `/a/:id/b` patterns against the raw path; each segment is percent-decoded, so `%3D` and `=` both work. */
+export class Router {
+	private readonly routes: Route[] = [];
+
+	add(method: string, pattern: string, handler: Handler): this {
+		this.routes.push({ method, segments: splitPath(pattern), handler });
+		return this;
+	}
+
+	/** The handler for the request, or `'methodNotAllowed'`, or null. */
+	match(method: string, rawPath: string): { handler: Handler; params: Record<string, string> } | 'methodNotAllowed' | null {
+		const segments = splitPath(rawPath);
+		let decoded: string[];
+		try {
+			decoded = segments.map((s) => decodeURIComponent(s));
+		} catch {
+			return null;
+		}
+		let pathMatched = false;
+		for (const route of this.routes) {
+			if (route.segments.length !== decoded.length) continue;
+			const params: Record<string, string> = {};
+			let ok = true;
+			for (let i = 0; i < route.segments.length; i++) {
+				const pattern = route.segments[i]!;
+				if (pattern.startsWith(':')) {
+					if (decoded[i] === '') ok = false;
+					else params[pattern.slice(1)] = decoded[i]!;
+				} else if (pattern !== decoded[i]) ok = false;
+				if (!ok) break;
+			}
+			if (!ok) continue;
+			pathMatched = true;
+			if (route.method === method || (route.method === 'GET' && method === 'HEAD')) return { handler: route.handler, params };
+		}
+		return pathMatched ? 'methodNotAllowed' : null;
+	}
+}
+
+function splitPath(path: string): string[] {
+	const trimmed = path.replace(/\/+$/, '');
+	return trimmed === '' ? [] : trimmed.split('/').slice(1);
+}
+
+export function send(ctx: Context, status: number, body: Buffer | string | null, headers: Record<string, string | number> = {}): void {
+	const { res } = ctx;
+	if (res.headersSent || res.destroyed) return;
+	const payload = body === null ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+	res.statusCode = status;
+	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+	if (status !== 204 && status !== 304) res.setHeader('Content-Length', payload.length);
+	if (ctx.truncateResponse && payload.length > 0) {
+		// Fault: the client sees headers and a partial body, then the connection dies.
+		res.write(payload.subarray(0, Math.max(1, Math.floor(payload.length / 2))), () => res.socket?.destroy());
+		return;
+	}
+	if (ctx.truncateResponse) {
+		res.flushHeaders();
+		res.socket?.destroy();
+		return;
+	}
+	res.end(ctx.method === 'HEAD' ? undefined : payload);
+}
+
+export function sendJson(ctx: Context, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+	send(ctx, status, JSON.stringify(body), { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+}
+
+export function sendError(ctx: Context, error: HttpError): void {
+	sendJson(ctx, error.status, errorEnvelope(error.status, error.code, error.title, error.detail), error.headers);
+}
+
+/** Reads a body up to `limit` bytes (413 beyond), counting bytes; honours a dropMidBody fault. */
+export function readBody(ctx: Context, limit = 1024 * 1024): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let settled = false;
+		const finish = (error: Error | null, value?: Buffer) => {
+			if (settled) return;
+			settled = true;
+			if (error) reject(error);
+			else resolve(value!);
+		};
+		ctx.req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			ctx.bodyBytes += chunk.length;
+			if (ctx.dropAfterBodyBytes !== null && ctx.bodyBytes >= ctx.dropAfterBodyBytes) {
+				ctx.req.socket.destroy();
+				finish(new Error('connection dropped by fault injection'));
+				return;
+			}
+			if (size > limit) {
+				finish(new HttpError(413, 'payloadTooLarge', 'Payload too large', `Request bodies are limited to ${limit} bytes.`));
+				ctx.req.resume();
+				return;
+			}
+			if (!settled) chunks.push(chunk);
+		});
+		ctx.req.on('end', () => finish(null, Buffer.concat(chunks)));
+		ctx.req.on('error', (error) => finish(error));
+		ctx.req.on('close', () => finish(new Error('connection closed before the body was complete')));
+	});
+}
+
+/** Parses a JSON body; empty → undefined; malformed → 400 with an errors envelope. */
+export async function readJson(ctx: Context): Promise<unknown> {
+	const body = await readBody(ctx);
+	if (body.length === 0) return undefined;
+	try {
+		return JSON.parse(body.toString('utf8'));
+	} catch (error) {
+		throw badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
+	}
+}
+
+/** The `data` object of a `{"data": {...}}` body, or 422. */
+export async function readDataObject(ctx: Context): Promise<Record<string, unknown>> {
+	const body = await readJson(ctx);
+	if (body === undefined) throw validation('data: the request body must be {"data": {...}}');
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw validation('data: the request body must be a JSON object');
+	const data = (body as Record<string, unknown>).data;
+	if (typeof data !== 'object' || data === null || Array.isArray(data)) throw validation('data: required, must be an object');
+	return data as Record<string, unknown>;
+}
+
+/** A plain JSON object body (control API), `{}` when empty. */
+export async function readObject(ctx: Context): Promise<Record<string, unknown>> {
+	const body = await readJson(ctx);
+	if (body === undefined) return {};
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw validation('body: must be a JSON object');
+	return body as Record<string, unknown>;
+}
+
+/** Base URL from the Host header the client used (falls back to the listener's own address). */
+export function baseUrlOf(req: IncomingMessage, fallback: string): string {
+	const host = req.headers.host;
+	if (host && /^[A-Za-z0-9.\-[\]:]+$/.test(host)) return `http://${host}`;
+	return fallback;
+}
+
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key)$|token|secret|password/i;
+const SECRET_QUERY = /^(signature|code|code_verifier|refresh_token|access_token|client_secret|token|id_token|password)$/i;
+
+export function redactHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers)) {
+		if (value === undefined) continue;
+		out[name] = SECRET_HEADER.test(name) ? '[redacted]' : Array.isArray(value) ? value.join(', ') : value;
+	}
+	return out;
+}
+
+export function redactQuery(query: URLSearchParams): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [name, value] of query) out[name] = SECRET_QUERY.test(name) ? '[redacted]' : value;
+	return out;
+}

@@ -1,0 +1,37 @@
+/** What every handler module shares: state, clock, faults, log, options and listener addresses. */
+import type { VirtualClock } from './clock';
+import type { FaultRegistry } from './faults';
+import type { RequestLog } from './requestLog';
+import type { ClusterSpec, EmulatorState, OAuthClient } from './state';
+
+export interface ResolvedOptions {
+	host: string;
+	seed: string | undefined;
+	speed: number;
+	farm: ClusterSpec[];
+	apiToken: string;
+	expiredToken: string;
+	extraTokens: string[];
+	oauthClients: OAuthClient[];
+	uploadDir: string | null;
+	uploadProcessingMs: number;
+	uploadUrlTtlSeconds: number;
+	accessTokenSeconds: number;
+	maxFileSize: number;
+	requestLogLimit: number;
+	quiet: boolean;
+}
+
+export interface Runtime {
+	state: EmulatorState;
+	clock: VirtualClock;
+	faults: FaultRegistry;
+	log: RequestLog;
+	options: ResolvedOptions;
+	recorder: Map<string, unknown[]>;
+	apiUrl(): string;
+	storageUrl(): string;
+	/** Timers that must not outlive close(). */
+	later(ms: number, fn: () => void): void;
+	reset(seed?: string, farm?: ClusterSpec[]): void;
+}
