@@ -1,0 +1,67 @@
+/**
+ * `npm start`: the Digital Factory emulator + real n8n with this package, sample credential, the example
+ * workflows and an owner account. Ctrl-C stops both.
+ *   N8N_PORT (or PORT)  n8n editor port, default 5678
+ *   EMULATOR_PORT       emulator API port (storage uses the next one), default 8787
+ *   DEMO_SPEED          emulator clock multiplier, default 30 (a 20-minute print takes 40 s)
+ *   N8N_VERSION         n8n to run, default 2.8.4
+ *   --fresh             forget the n8n data of earlier runs (.demo/n8n-user)
+ */
+import { relative } from 'node:path';
+import { REPO_ROOT } from './lib/n8n';
+import { demoOptionsFromEnv, SAMPLE_GCODE, startDemoStack, type DemoStack } from './lib/demoStack';
+
+async function main(): Promise<void> {
+	const options = demoOptionsFromEnv();
+	console.log('Ultimaker Digital Factory × n8n demo — starting (Ctrl-C stops it)');
+	const running: { stack?: DemoStack } = {};
+	let stopping = false;
+	const shutdown = async (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`\n${signal}: stopping n8n and the emulator...`);
+		await running.stack?.stop();
+		console.log('Stopped.');
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void shutdown('SIGINT'));
+	process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+	const stack = await startDemoStack(options);
+	running.stack = stack;
+	if (stopping) return;
+	const emulatorUrl = stack.emulator.url.replace('127.0.0.1', 'localhost');
+	const sample = relative(process.cwd(), SAMPLE_GCODE) || SAMPLE_GCODE;
+	const drop = relative(process.cwd(), stack.dropDir) || stack.dropDir;
+	console.log(`
+────────────────────────────────────────────────────────────────────────────
+ The demo is running.
+
+ n8n editor      ${stack.editorUrl}
+   email         ${stack.owner.email}
+   password      ${stack.owner.password}
+ Emulator API    ${emulatorUrl}   (Digital Factory stand-in, clock ${options.speed}×)
+   API token     ${stack.emulator.apiToken}
+   farm state    ${emulatorUrl}/_emulator/state
+
+ In n8n: credential "Ultimaker emulator" and ${stack.workflows.length} example workflows (active):
+${stack.workflows.map((workflow) => `   • ${workflow.name}`).join('\n')}
+
+ Try:
+   curl -F orderId=SO-1001 -F material=PLA -F file=@${sample} ${stack.editorUrl}/webhook/erp-order
+   cp ${sample} ${drop}/          # the file-drop workflow uploads and queues it
+   curl ${emulatorUrl}/_emulator/recorder/notifications   # messages sent when prints end
+
+ n8n log: ${relative(REPO_ROOT, stack.logFile)}      Ctrl-C stops n8n and the emulator.
+────────────────────────────────────────────────────────────────────────────`);
+	stack.n8n.child.on('close', (code) => {
+		if (stopping) return;
+		console.error(`n8n exited unexpectedly (code ${code}); see ${stack.logFile}. Stopping the emulator.`);
+		void stack.stop().then(() => process.exit(1));
+	});
+}
+
+main().catch((error: unknown) => {
+	console.error(`\nThe demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+	process.exit(1);
+});

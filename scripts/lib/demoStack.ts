@@ -1,0 +1,213 @@
+/**
+ * The demo stack: the Digital Factory emulator with a small farm, and a real n8n with this package, a ready
+ * credential pointing at the emulator, the example workflows (active) and an owner account.
+ * Used by `npm start` (scripts/demo.ts) and by scripts/screenshots.ts.
+ */
+import { copyFileSync, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator } from '../../emulator';
+import {
+	assertPortFree,
+	buildPackage,
+	DEMO_OWNER,
+	distIsStale,
+	ensureOwner,
+	freePort,
+	locateN8n,
+	n8nEnv,
+	REPO_ROOT,
+	runN8nCli,
+	startN8nServer,
+	tail,
+	type N8nServer,
+	type Owner,
+} from './n8n';
+import {
+	apiCredential,
+	EXAMPLE_CREDENTIAL,
+	EXAMPLES_DIR,
+	findNode,
+	forCustomLoading,
+	listExampleFiles,
+	loadExample,
+	type Workflow,
+} from './workflows';
+
+export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+/** A small farm with something to look at: four printer types, one needing maintenance. */
+export const DEMO_FARM = [
+	{ friendly_name: 'Prototyping lab', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Ada', materials: ['PLA', 'PVA'] }] },
+	{ friendly_name: 'Production line 1', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Grace', materials: ['PLA', 'PLA'] }] },
+	{ friendly_name: 'Production line 2', printers: [{ type: 'ultimaker_s7', friendly_name: 'S7 Linus', materials: ['PETG', 'PVA'] }] },
+	{ friendly_name: 'Large format', printers: [{ type: 'ultimaker_methodxl', friendly_name: 'Method XL Hedy', materials: ['ABS'] }] },
+];
+
+/** The sample G-code the examples and the printed hints use. */
+export const SAMPLE_GCODE = join(EXAMPLES_DIR, 'files', 'calibration-cube.gcode');
+
+export interface DemoOptions {
+	n8nPort: number;
+	emulatorPort: number;
+	speed: number;
+	/** Where n8n's user folder, the drop folder and the log live. */
+	demoDir: string;
+	/** Start from an empty n8n user folder. */
+	fresh: boolean;
+	n8nVersion?: string;
+	owner?: Owner;
+	log?: (message: string) => void;
+}
+
+export interface DemoStack {
+	emulator: Emulator;
+	n8n: N8nServer;
+	editorUrl: string;
+	owner: Owner;
+	cookie: string;
+	dropDir: string;
+	logFile: string;
+	workflows: Workflow[];
+	stop(): Promise<void>;
+}
+
+export function demoOptionsFromEnv(): DemoOptions {
+	const number = (value: string | undefined, fallback: number) => (value && /^\d+$/.test(value) ? Number(value) : fallback);
+	return {
+		n8nPort: number(process.env.N8N_PORT ?? process.env.PORT, 5678),
+		emulatorPort: number(process.env.EMULATOR_PORT, 8787),
+		speed: Number(process.env.DEMO_SPEED ?? 30) || 30,
+		demoDir: process.env.DEMO_DIR ?? join(REPO_ROOT, '.demo'),
+		fresh: process.argv.includes('--fresh') || process.env.DEMO_FRESH === '1',
+		n8nVersion: process.env.N8N_VERSION,
+	};
+}
+
+/** The examples as the demo imports them: CUSTOM. prefix, local URLs and folders. */
+export function demoWorkflows(emulatorUrl: string, dropDir: string, sampleFile: string): Workflow[] {
+	return listExampleFiles().map((file) => {
+		const workflow = forCustomLoading(loadExample(file));
+		for (const node of workflow.nodes) {
+			const url = node.parameters.url;
+			if (typeof url === 'string') node.parameters.url = url.replace('http://127.0.0.1:8787', emulatorUrl);
+		}
+		if (workflow.id === 'udfExampleFileDrop') {
+			findNode(workflow, 'New file in drop folder').parameters.path = dropDir;
+			const sample = findNode(workflow, 'Sample file path').parameters as any;
+			sample.assignments.assignments[0].value = sampleFile;
+		}
+		return workflow;
+	});
+}
+
+export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
+	const log = options.log ?? ((message: string) => console.log(message));
+	const cleanups: Array<() => Promise<void>> = [];
+	const stop = async () => {
+		for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+	};
+	try {
+		await assertPortFree(options.n8nPort, 'Set N8N_PORT (or PORT) to another port for n8n.');
+		await assertPortFree(options.emulatorPort, 'Set EMULATOR_PORT to another port for the emulator.');
+		await assertPortFree(options.emulatorPort + 1, 'The emulator also needs EMULATOR_PORT+1 (signed storage); set EMULATOR_PORT.');
+
+		if (distIsStale()) {
+			log('• Building the package (dist/ is missing or older than the sources)...');
+			buildPackage();
+		}
+		log(`• Locating n8n ${options.n8nVersion ?? ''}(the first run installs it into ~/.cache: about 4-5 minutes, progress below)...`);
+		const bin = locateN8n({ version: options.n8nVersion, showProgress: true });
+
+		const userFolder = join(options.demoDir, 'n8n-user');
+		const dropDir = join(options.demoDir, 'drop');
+		const samplesDir = join(options.demoDir, 'samples');
+		if (options.fresh) rmSync(userFolder, { recursive: true, force: true });
+		for (const dir of [options.demoDir, userFolder, dropDir, samplesDir]) mkdirSync(dir, { recursive: true });
+		const sampleFile = join(samplesDir, 'calibration-cube.gcode');
+		copyFileSync(SAMPLE_GCODE, sampleFile);
+
+		log(`• Starting the Digital Factory emulator on port ${options.emulatorPort} (clock ${options.speed}× real time)...`);
+		const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM });
+		cleanups.push(() => emulator.close());
+		await markForMaintenance(emulator, 'Production line 2');
+
+		const env = n8nEnv({
+			userFolder,
+			brokerPort: await freePort(),
+			port: options.n8nPort,
+			fileAccessDirs: [dropDir, samplesDir],
+			extra: { WEBHOOK_URL: `http://localhost:${options.n8nPort}/`, N8N_EDITOR_BASE_URL: `http://localhost:${options.n8nPort}/` },
+		});
+		const cli = async (label: string, args: string[]) => {
+			const result = await runN8nCli(bin, args, env, 180_000);
+			if (result.exitCode !== 0) {
+				throw new Error(`${label} failed (n8n ${args.join(' ')}, exit ${result.exitCode}):\n${tail(result.stdout + result.stderr, 30)}`);
+			}
+		};
+		log('• Importing the credential "Ultimaker emulator" and the example workflows into n8n...');
+		const credentialsFile = join(options.demoDir, 'credentials.json');
+		const workflowsFile = join(options.demoDir, 'workflows.json');
+		const workflows = demoWorkflows(emulator.url, dropDir, sampleFile);
+		await writeJson(credentialsFile, [apiCredential(EXAMPLE_CREDENTIAL, emulator.url, emulator.apiToken)]);
+		await writeJson(workflowsFile, workflows);
+		await cli('Importing the credential', ['import:credentials', `--input=${credentialsFile}`]);
+		await cli('Importing the workflows', ['import:workflow', `--input=${workflowsFile}`]);
+		rmSync(credentialsFile, { force: true });
+		for (const workflow of workflows) {
+			log(`  activating "${workflow.name}"`);
+			await cli(`Activating ${workflow.name}`, ['update:workflow', `--id=${workflow.id}`, '--active=true']);
+		}
+
+		const logFile = join(options.demoDir, 'n8n.log');
+		log(`• Starting n8n on port ${options.n8nPort} (log: ${logFile})...`);
+		const n8n = await startN8nServer({ bin, env, port: options.n8nPort, startTimeoutMs: 180_000 });
+		cleanups.push(() => n8n.stop());
+		const logStream = createWriteStream(logFile);
+		logStream.write(n8n.log());
+		n8n.child.stdout?.on('data', (chunk) => logStream.write(chunk));
+		n8n.child.stderr?.on('data', (chunk) => logStream.write(chunk));
+		cleanups.push(async () => void logStream.end());
+
+		const owner = options.owner ?? DEMO_OWNER;
+		const cookie = await ensureOwner(n8n.url, owner);
+		const stack: DemoStack = {
+			emulator,
+			n8n,
+			editorUrl: `http://localhost:${options.n8nPort}`,
+			owner,
+			cookie,
+			dropDir,
+			logFile,
+			workflows,
+			stop,
+		};
+		return stack;
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+async function markForMaintenance(emulator: Emulator, clusterName: string): Promise<void> {
+	const headers = { authorization: `Bearer ${emulator.apiToken}` };
+	const clusters = (await (await fetch(`${emulator.url}/connect/v1/clusters`, { headers })).json()) as {
+		data: Array<{ cluster_id: string; friendly_name: string }>;
+	};
+	const cluster = clusters.data.find((candidate) => candidate.friendly_name === clusterName);
+	if (!cluster) return;
+	const status = (await (
+		await fetch(`${emulator.url}/connect/v1/clusters/${encodeURIComponent(cluster.cluster_id)}/status`, { headers })
+	).json()) as { data: { printers: Array<{ uuid: string }> } };
+	for (const printer of status.data.printers) {
+		await fetch(`${emulator.url}/_emulator/printers/${encodeURIComponent(printer.uuid)}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ maintenance_required: true }),
+		});
+	}
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+	const { writeFile } = await import('node:fs/promises');
+	await writeFile(file, JSON.stringify(value, null, 2));
+}

@@ -1,0 +1,316 @@
+/**
+ * Running a real n8n: locate (or install) it, run its CLI against a throwaway user folder, start it as a
+ * server, give it an owner. Shared by the demo (`npm start`), the screenshots script and the e2e harness.
+ * Every child runs in its own process group so a stop takes n8n's task runners down with it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+export const DIST_DIR = join(REPO_ROOT, 'dist');
+export const DEFAULT_N8N_VERSION = '2.8.4';
+
+/** How the package's types are named when n8n loads `dist/` through N8N_CUSTOM_EXTENSIONS. */
+export const CUSTOM_PREFIX = 'CUSTOM.';
+/** How they are named when the package is installed from n8n's Community nodes screen. */
+export const PACKAGE_PREFIX = 'n8n-nodes-ultimaker.';
+
+export interface LocateOptions {
+	version?: string;
+	/** Show the installer's progress (first run) on this process's stderr. */
+	showProgress?: boolean;
+}
+
+/** Runs scripts/install-n8n.sh (a no-op when the version is cached) and returns the n8n binary it prints last. */
+export function locateN8n(options: LocateOptions = {}): string {
+	const version = options.version ?? process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION;
+	const result = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'install-n8n.sh')], {
+		env: { ...process.env, N8N_VERSION: version },
+		stdio: ['ignore', 'pipe', options.showProgress ? 'inherit' : 'pipe'],
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	const lines = (result.stdout ?? '').trim().split('\n');
+	const bin = lines[lines.length - 1]?.trim();
+	if (result.status !== 0 || !bin || !existsSync(bin)) {
+		throw new Error(
+			`Installing n8n ${version} failed (exit ${result.status}).\n${tail(String(result.stderr ?? ''), 40)}`,
+		);
+	}
+	return bin;
+}
+
+/** True when dist/ is missing or older than any source file of the package. */
+export function distIsStale(): boolean {
+	const marker = join(DIST_DIR, 'nodes', 'UltimakerDigitalFactory', 'UltimakerDigitalFactory.node.js');
+	if (!existsSync(marker)) return true;
+	const builtAt = statSync(marker).mtimeMs;
+	return newestMtime([join(REPO_ROOT, 'nodes'), join(REPO_ROOT, 'credentials')]) > builtAt;
+}
+
+function newestMtime(dirs: string[]): number {
+	let newest = 0;
+	for (const dir of dirs) {
+		if (!existsSync(dir)) continue;
+		for (const entry of readdirSync(dir, { withFileTypes: true })) {
+			const path = join(dir, entry.name);
+			newest = Math.max(newest, entry.isDirectory() ? newestMtime([path]) : statSync(path).mtimeMs);
+		}
+	}
+	return newest;
+}
+
+export function buildPackage(): void {
+	const result = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+export async function assertPortFree(port: number, hint: string): Promise<void> {
+	await new Promise<void>((resolveFree, reject) => {
+		const server = createServer();
+		server.once('error', () => reject(new Error(`Port ${port} is already in use. ${hint}`)));
+		server.listen(port, '0.0.0.0', () => server.close(() => resolveFree()));
+	});
+}
+
+export interface N8nEnvOptions {
+	userFolder: string;
+	/** Port of n8n's internal task broker; every n8n process needs its own. */
+	brokerPort: number;
+	/** Editor/REST port (only `n8n start` listens on it). */
+	port?: number;
+	/** Folders the file nodes (Read/Write Files from Disk, Local File Trigger) may touch. */
+	fileAccessDirs?: string[];
+	extra?: Record<string, string>;
+}
+
+/** Environment for a headless, offline n8n that loads this package from dist/. */
+export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
+	mkdirSync(options.userFolder, { recursive: true });
+	return {
+		PATH: process.env.PATH,
+		HOME: process.env.HOME,
+		LANG: process.env.LANG ?? 'C.UTF-8',
+		TMPDIR: process.env.TMPDIR,
+		N8N_USER_FOLDER: options.userFolder,
+		N8N_CUSTOM_EXTENSIONS: DIST_DIR,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_LOG_LEVEL: 'info',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		// The nodes must not need the environment: prove it.
+		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
+		// Local only, plain http: a secure cookie would lock the editor out.
+		N8N_SECURE_COOKIE: 'false',
+		GENERIC_TIMEZONE: 'UTC',
+		TZ: 'UTC',
+		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort),
+		...(options.port ? { N8N_PORT: String(options.port), N8N_LISTEN_ADDRESS: '127.0.0.1' } : {}),
+		// n8n 2.x disables the Local File Trigger by default; the file-drop example needs it.
+		NODES_EXCLUDE: '["n8n-nodes-base.executeCommand"]',
+		...(options.fileAccessDirs?.length ? { N8N_RESTRICT_FILE_ACCESS_TO: options.fileAccessDirs.join(';') } : {}),
+		...options.extra,
+	};
+}
+
+export interface CliResult {
+	exitCode: number | null;
+	stdout: string;
+	stderr: string;
+	durationMs: number;
+	timedOut: boolean;
+}
+
+/** Runs one n8n CLI command to completion (own process group, killed on timeout). */
+export async function runN8nCli(
+	bin: string,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	timeoutMs = 120_000,
+): Promise<CliResult> {
+	const started = Date.now();
+	const child = spawn(bin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	let stdout = '';
+	let stderr = '';
+	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+	child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		killGroup(child, 'SIGKILL');
+	}, timeoutMs);
+	const exitCode = await new Promise<number | null>((resolveExit) => {
+		child.on('error', (error) => {
+			stderr += `\n${error.message}`;
+			resolveExit(null);
+		});
+		child.on('close', (code) => resolveExit(code));
+	});
+	clearTimeout(timer);
+	// Task runners it spawned share the group: make sure none outlives the command.
+	killGroup(child, 'SIGKILL');
+	return { exitCode, stdout, stderr, durationMs: Date.now() - started, timedOut };
+}
+
+/** The execution JSON n8n prints: from the first line that starts with `{` to the last line that is `}`. */
+export function parseExecutionJson(stdout: string): Record<string, any> | undefined {
+	const lines = stdout.split('\n');
+	const first = lines.findIndex((line) => line.startsWith('{'));
+	if (first < 0) return undefined;
+	for (let last = lines.length - 1; last > first; last--) {
+		if (!lines[last].startsWith('}')) continue;
+		try {
+			return JSON.parse(lines.slice(first, last + 1).join('\n')) as Record<string, any>;
+		} catch {
+			// keep looking for an earlier closing line
+		}
+	}
+	return undefined;
+}
+
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// group already gone
+	}
+}
+
+export interface N8nServer {
+	url: string;
+	port: number;
+	child: ChildProcess;
+	log(): string;
+	stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+	bin: string;
+	env: NodeJS.ProcessEnv;
+	port: number;
+	startTimeoutMs?: number;
+	/** Mirror n8n's output to this process (demo) instead of only keeping it for failure messages. */
+	echo?: boolean;
+}
+
+/** `n8n start`, resolved once /healthz answers and the editor is announced. */
+export async function startN8nServer(options: StartServerOptions): Promise<N8nServer> {
+	const url = `http://127.0.0.1:${options.port}`;
+	const child = spawn(options.bin, ['start'], { env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	const onData = (stream: NodeJS.WriteStream) => (chunk: string) => {
+		output += chunk;
+		if (output.length > 2_000_000) output = output.slice(-1_000_000);
+		if (options.echo) stream.write(chunk);
+	};
+	child.stdout?.setEncoding('utf8').on('data', onData(process.stdout));
+	child.stderr?.setEncoding('utf8').on('data', onData(process.stderr));
+	let exited: number | null | undefined;
+	const exitPromise = new Promise<void>((resolveExit) =>
+		child.on('close', (code) => {
+			exited = code;
+			resolveExit();
+		}),
+	);
+	const server: N8nServer = {
+		url,
+		port: options.port,
+		child,
+		log: () => output,
+		stop: async () => {
+			if (exited !== undefined) return;
+			killGroup(child, 'SIGTERM');
+			const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+			await exitPromise;
+			clearTimeout(timer);
+			killGroup(child, 'SIGKILL');
+		},
+	};
+	const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
+	while (Date.now() < deadline) {
+		if (exited !== undefined) {
+			throw new Error(`n8n start exited with code ${exited} before it was ready.\n${tail(output, 60)}`);
+		}
+		if (output.includes('Editor is now accessible') && (await healthy(url))) return server;
+		await sleep(300);
+	}
+	await server.stop();
+	throw new Error(`n8n start was not ready within ${options.startTimeoutMs ?? 90_000} ms.\n${tail(output, 60)}`);
+}
+
+async function healthy(url: string): Promise<boolean> {
+	try {
+		const response = await fetch(`${url}/healthz`);
+		return response.ok;
+	} catch {
+		return false;
+	}
+}
+
+export interface Owner {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
+}
+
+export const DEMO_OWNER: Owner = {
+	email: 'demo@ultimaker-n8n.local',
+	password: 'Ultimaker-demo-1',
+	firstName: 'Demo',
+	lastName: 'Owner',
+};
+
+/** Creates the instance owner of a fresh n8n (or logs in if it already has one); returns the auth cookie. */
+export async function ensureOwner(url: string, owner: Owner = DEMO_OWNER): Promise<string> {
+	const setup = await fetch(`${url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(owner),
+	});
+	if (setup.ok) return cookieOf(setup);
+	const login = await fetch(`${url}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		// n8n 2.x names the field emailOrLdapLoginId; 1.x reads email.
+		body: JSON.stringify({ email: owner.email, emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	if (!login.ok) {
+		throw new Error(
+			`Could not set up or log in the n8n owner: setup ${setup.status} ${await setup.text()}; login ${login.status} ${await login.text()}`,
+		);
+	}
+	return cookieOf(login);
+}
+
+function cookieOf(response: Response): string {
+	const cookies = response.headers.getSetCookie?.() ?? [];
+	return cookies.map((cookie) => cookie.split(';')[0]).join('; ');
+}
+
+export function tail(text: string, lines: number): string {
+	return text.split('\n').slice(-lines).join('\n');
+}
+
+export function sleep(ms: number): Promise<void> {
+	return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+}

@@ -1,0 +1,93 @@
+/**
+ * Example and test workflows as data. Examples are stored the way a user who installed the package from
+ * n8n's Community nodes screen sees them (`n8n-nodes-ultimaker.<node>`); the demo and the e2e tests load
+ * the package from dist/ through N8N_CUSTOM_EXTENSIONS, where n8n names the same nodes `CUSTOM.<node>`,
+ * so they rewrite the prefix on import.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CUSTOM_PREFIX, PACKAGE_PREFIX, REPO_ROOT } from './n8n';
+
+export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	webhookId?: string;
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	[key: string]: unknown;
+}
+
+export interface Workflow {
+	id: string;
+	name: string;
+	active?: boolean;
+	nodes: WorkflowNode[];
+	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+	settings?: Record<string, unknown>;
+	pinData?: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface CredentialRef {
+	id: string;
+	name: string;
+}
+
+/** The credential the examples reference; the demo imports one with this id. */
+export const EXAMPLE_CREDENTIAL: CredentialRef = { id: 'udfEmulatorCred01', name: 'Ultimaker emulator' };
+export const API_CREDENTIAL_TYPE = 'ultimakerDigitalFactoryApi';
+
+export function isUltimakerNode(node: WorkflowNode): boolean {
+	return node.type.startsWith(PACKAGE_PREFIX) || node.type.startsWith(CUSTOM_PREFIX);
+}
+
+export function listExampleFiles(): string[] {
+	return readdirSync(EXAMPLES_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort();
+}
+
+export function loadExample(file: string): Workflow {
+	return JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Workflow;
+}
+
+/** A deep copy whose package nodes use the prefix n8n gives to nodes loaded from N8N_CUSTOM_EXTENSIONS. */
+export function forCustomLoading(workflow: Workflow): Workflow {
+	const copy = structuredClone(workflow);
+	for (const node of copy.nodes) {
+		if (node.type.startsWith(PACKAGE_PREFIX)) node.type = CUSTOM_PREFIX + node.type.slice(PACKAGE_PREFIX.length);
+	}
+	return copy;
+}
+
+/** Points every Ultimaker node of the workflow at the given credential. */
+export function withCredential(workflow: Workflow, credential: CredentialRef): Workflow {
+	const copy = structuredClone(workflow);
+	for (const node of copy.nodes) {
+		if (isUltimakerNode(node)) node.credentials = { [API_CREDENTIAL_TYPE]: { ...credential } };
+	}
+	return copy;
+}
+
+export function findNode(workflow: Workflow, name: string): WorkflowNode {
+	const node = workflow.nodes.find((candidate) => candidate.name === name);
+	if (!node) throw new Error(`Workflow "${workflow.name}" has no node named "${name}"`);
+	return node;
+}
+
+/** Adds `to` after `from` (output 0) without removing existing connections. */
+export function connect(workflow: Workflow, from: string, to: string): void {
+	const outputs = (workflow.connections[from] ??= { main: [[]] });
+	(outputs.main[0] ??= []).push({ node: to, type: 'main', index: 0 });
+}
+
+/** A credential file entry for `n8n import:credentials`: plain data, n8n encrypts it on import. */
+export function apiCredential(ref: CredentialRef, baseUrl: string, apiToken: string) {
+	return { id: ref.id, name: ref.name, type: API_CREDENTIAL_TYPE, data: { apiToken, baseUrl } };
+}

@@ -1,0 +1,245 @@
+/**
+ * Real-n8n end-to-end harness: a throwaway n8n user folder with this package loaded from dist/, credentials
+ * and workflows imported through n8n's own CLI, `n8n execute --id` runs, and `n8n start` as a server for the
+ * polling trigger and the webhook/file examples. Everything it starts is stopped by `cleanup()`.
+ *
+ * `N8N_VERSION` (default 2.8.4) picks the n8n under test; scripts/install-n8n.sh installs it on first use.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+	CUSTOM_PREFIX,
+	DEFAULT_N8N_VERSION,
+	DIST_DIR,
+	freePort,
+	locateN8n,
+	n8nEnv,
+	parseExecutionJson,
+	runN8nCli,
+	startN8nServer,
+	tail,
+	type CliResult,
+	type N8nServer,
+} from '../../scripts/lib/n8n';
+import {
+	API_CREDENTIAL_TYPE,
+	type CredentialRef,
+	type Workflow,
+	type WorkflowNode,
+} from '../../scripts/lib/workflows';
+
+export const N8N_VERSION = process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION;
+export const ACTION_NODE = `${CUSTOM_PREFIX}ultimakerDigitalFactory`;
+export const TRIGGER_NODE = `${CUSTOM_PREFIX}ultimakerDigitalFactoryTrigger`;
+export const FIXTURES_DIR = join(__dirname, 'fixtures');
+
+export interface ExecutionOutcome {
+	exitCode: number | null;
+	/** The execution n8n printed (`{ data: { resultData: { runData, error } } }`), if it printed one. */
+	execution: Record<string, any> | undefined;
+	runData: Record<string, any[]>;
+	/** The workflow-level error (a failed node), with n8n's `message` and `description`. */
+	error: { message?: string; description?: string | null; node?: { name?: string }; [key: string]: unknown } | undefined;
+	cli: CliResult;
+}
+
+export class N8nSandbox {
+	readonly userFolder: string;
+	private readonly servers: N8nServer[] = [];
+
+	private constructor(
+		readonly bin: string,
+		readonly workDir: string,
+		private readonly fileAccessDirs: string[],
+	) {
+		this.userFolder = join(workDir, 'n8n-user');
+	}
+
+	/** Locates (installing on first use) the n8n under test and makes a fresh user folder. */
+	static create(options: { fileAccessDirs?: string[] } = {}): N8nSandbox {
+		if (!existsSync(join(DIST_DIR, 'nodes', 'UltimakerDigitalFactory', 'UltimakerDigitalFactory.node.js'))) {
+			throw new Error('dist/ is missing: run `npm run build` before the e2e tests (npm test does).');
+		}
+		const bin = locateN8n({ version: N8N_VERSION });
+		const workDir = mkdtempSync(join(tmpdir(), 'udf-e2e-'));
+		return new N8nSandbox(bin, workDir, [FIXTURES_DIR, workDir, ...(options.fileAccessDirs ?? [])]);
+	}
+
+	async env(port?: number): Promise<NodeJS.ProcessEnv> {
+		return n8nEnv({
+			userFolder: this.userFolder,
+			brokerPort: await freePort(),
+			port,
+			fileAccessDirs: this.fileAccessDirs,
+		});
+	}
+
+	async cli(args: string[], timeoutMs = 120_000): Promise<CliResult> {
+		const result = await runN8nCli(this.bin, args, await this.env(), timeoutMs);
+		if (result.timedOut) {
+			throw new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms.\n${logTail(result)}`);
+		}
+		return result;
+	}
+
+	private async cliOrThrow(args: string[]): Promise<CliResult> {
+		const result = await this.cli(args);
+		if (result.exitCode !== 0) {
+			throw new Error(`n8n ${args.join(' ')} failed with exit code ${result.exitCode}.\n${logTail(result)}`);
+		}
+		return result;
+	}
+
+	async importCredentials(credentials: Array<{ id: string; name: string; type: string; data: object }>): Promise<void> {
+		const file = join(this.workDir, `credentials-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(credentials, null, 2));
+		await this.cliOrThrow(['import:credentials', `--input=${file}`]);
+	}
+
+	/** One `import:workflow` for all of them (each CLI start costs seconds). */
+	async importWorkflows(workflows: Workflow[]): Promise<void> {
+		const file = join(this.workDir, `workflows-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(workflows, null, 2));
+		const result = await this.cliOrThrow(['import:workflow', `--input=${file}`]);
+		if (!/Successfully imported/i.test(result.stdout + result.stderr)) {
+			throw new Error(`n8n import:workflow did not confirm the import.\n${logTail(result)}`);
+		}
+	}
+
+	async activate(workflowId: string): Promise<void> {
+		await this.cliOrThrow(['update:workflow', `--id=${workflowId}`, '--active=true']);
+	}
+
+	/** `n8n execute --id`: the run's JSON, each node's output and the error, whatever the exit code. */
+	async execute(workflowId: string): Promise<ExecutionOutcome> {
+		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], 180_000);
+		const execution = parseExecutionJson(cli.stdout);
+		if (!execution) {
+			throw new Error(
+				`n8n execute --id=${workflowId} printed no execution JSON (exit ${cli.exitCode}).\n${logTail(cli)}`,
+			);
+		}
+		const resultData = execution.data?.resultData ?? {};
+		return { exitCode: cli.exitCode, execution, runData: resultData.runData ?? {}, error: resultData.error, cli };
+	}
+
+	async startServer(): Promise<N8nServer> {
+		const port = await freePort();
+		const server = await startN8nServer({ bin: this.bin, env: await this.env(port), port });
+		this.servers.push(server);
+		return server;
+	}
+
+	async cleanup(): Promise<void> {
+		for (const server of this.servers.splice(0)) await server.stop();
+		if (!process.env.E2E_KEEP) rmSync(this.workDir, { recursive: true, force: true });
+	}
+}
+
+export function logTail(result: CliResult, lines = 40): string {
+	return `--- n8n stdout (tail) ---\n${tail(result.stdout, lines)}\n--- n8n stderr (tail) ---\n${tail(result.stderr, lines)}`;
+}
+
+/** JSON of every item a node produced in its first run (output `outputIndex`). */
+export function nodeOutput(outcome: ExecutionOutcome, nodeName: string, outputIndex = 0, runIndex = 0): any[] {
+	const runs = outcome.runData[nodeName];
+	if (!runs?.[runIndex]) {
+		throw new Error(
+			`Node "${nodeName}" did not run (ran: ${Object.keys(outcome.runData).join(', ')}). ` +
+				`Workflow error: ${outcome.error?.message ?? 'none'}\n${logTail(outcome.cli)}`,
+		);
+	}
+	const items = runs[runIndex].data?.main?.[outputIndex] ?? [];
+	return items.map((item: { json: unknown }) => item.json);
+}
+
+/** The error a node recorded in its run (n8n stores message and description there). */
+export function nodeError(outcome: ExecutionOutcome, nodeName: string): Record<string, any> | undefined {
+	return outcome.runData[nodeName]?.[0]?.error;
+}
+
+/** Throws with n8n's log tail unless the run succeeded, so a failing test says why. */
+export function assertSucceeded(outcome: ExecutionOutcome): void {
+	if (outcome.exitCode === 0 && !outcome.error) return;
+	throw new Error(
+		`Workflow failed (exit ${outcome.exitCode}): ${outcome.error?.message ?? ''} ${outcome.error?.description ?? ''}\n` +
+			logTail(outcome.cli),
+	);
+}
+
+// ---------- building test workflows ----------
+
+export interface StepSpec {
+	name: string;
+	type: string;
+	typeVersion?: number;
+	parameters?: Record<string, unknown>;
+	/** Ultimaker nodes get the e2e credential automatically. */
+	credential?: CredentialRef;
+	onError?: WorkflowNode['onError'];
+	/** Run once whatever the number of input items (n8n's "Execute Once" setting). */
+	executeOnce?: boolean;
+}
+
+/** Manual Trigger → steps, in a straight line. */
+export function linearWorkflow(id: string, name: string, steps: StepSpec[], credential?: CredentialRef): Workflow {
+	const trigger: StepSpec = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1 };
+	const all = [trigger, ...steps];
+	const nodes: WorkflowNode[] = all.map((step, index) => {
+		const node: WorkflowNode = {
+			id: `${id}-n${index}`,
+			name: step.name,
+			type: step.type,
+			typeVersion: step.typeVersion ?? 1,
+			position: [index * 220, 0],
+			parameters: step.parameters ?? {},
+		};
+		const ref = step.credential ?? (step.type.startsWith(CUSTOM_PREFIX) ? credential : undefined);
+		if (ref) node.credentials = { [API_CREDENTIAL_TYPE]: { ...ref } };
+		if (step.onError) node.onError = step.onError;
+		if (step.executeOnce) node.executeOnce = true;
+		return node;
+	});
+	const connections: Workflow['connections'] = {};
+	for (let index = 0; index < nodes.length - 1; index++) {
+		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
+	}
+	return { id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+/** An Ultimaker Digital Factory action step. */
+export function udf(name: string, parameters: Record<string, unknown>, extra: Partial<StepSpec> = {}): StepSpec {
+	return { name, type: ACTION_NODE, typeVersion: 1, parameters, ...extra };
+}
+
+/** Read/Write Files from Disk: loads a file as binary property `data`. */
+export function readFile(name: string, path: string): StepSpec {
+	return {
+		name,
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		parameters: { operation: 'read', fileSelector: path, options: {} },
+	};
+}
+
+/** HTTP Request node POSTing a JSON body (used to drive the emulator's control API mid-workflow). */
+export function httpPost(name: string, url: string, jsonBody: unknown): StepSpec {
+	return {
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: JSON.stringify(jsonBody),
+			options: {},
+		},
+	};
+}
+
+export function clusterRef(clusterId: string): { __rl: true; mode: 'id'; value: string } {
+	return { __rl: true, mode: 'id', value: clusterId };
+}

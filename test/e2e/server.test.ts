@@ -1,0 +1,345 @@
+/**
+ * n8n as a server (`n8n start`) with active workflows, the way users run it:
+ * - the Ultimaker Digital Factory Trigger polls the emulator every minute (n8n's shortest interval) and an
+ *   HTTP Request node forwards every event to the emulator's recorder; the test drives a print to
+ *   completion and another to an abort between polls and asserts the exact event sequence n8n delivered;
+ * - example 4 (notify on finish/failure) runs unmodified against a second emulator: its messages;
+ * - example 1 (ERP order → print) answers real webhook calls;
+ * - example 2 (file drop → print) picks up files written into its watched folder.
+ * One n8n process serves all of them, so its start-up is paid once.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator } from '../../emulator';
+import type { N8nServer } from '../../scripts/lib/n8n';
+import {
+	apiCredential,
+	findNode,
+	forCustomLoading,
+	loadExample,
+	withCredential,
+	type CredentialRef,
+	type Workflow,
+} from '../../scripts/lib/workflows';
+import {
+	advanceClock,
+	api,
+	clustersByName,
+	printJobAction,
+	recorded,
+	requestLog,
+	sendPrint,
+	uploadJob,
+	waitFor,
+	type EmulatorHandle,
+} from './emulatorClient';
+import { FIXTURES_DIR, N8nSandbox, TRIGGER_NODE } from './harness';
+
+jest.setTimeout(420_000);
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+const CUBE = join(FIXTURES_DIR, 'calibration-cube.gcode'); // ;PRINT.TIME:1200
+const STAND = join(FIXTURES_DIR, 'phone-stand.gcode'); // ;PRINT.TIME:3600
+
+const EVENTS: CredentialRef = { id: 'udfE2eCredEvents1', name: 'Emulator (trigger events)' };
+const NOTIFY: CredentialRef = { id: 'udfE2eCredNotify1', name: 'Emulator (notify example)' };
+const SHOP: CredentialRef = { id: 'udfE2eCredShop001', name: 'Emulator (webhook and file examples)' };
+
+/** Two single-printer clusters: one print runs to completion, the other is aborted. */
+const TRIGGER_FARM = [
+	{ friendly_name: 'Cell 1', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 One', materials: ['PLA'] }] },
+	{ friendly_name: 'Cell 2', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Two', materials: ['PLA'] }] },
+];
+const SHOP_FARM = [
+	{ friendly_name: 'Shop A', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Shop A', materials: ['PLA'] }] },
+	{ friendly_name: 'Shop B', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Shop B', materials: ['PLA'] }] },
+	{ friendly_name: 'Shop C', printers: [{ type: 'ultimaker_s7', friendly_name: 'S7 Shop C', materials: ['PETG'] }] },
+];
+
+const RECORDER_WORKFLOW_ID = 'e2eTriggerRecorder';
+
+function recorderWorkflow(recorderUrl: string): Workflow {
+	return {
+		id: RECORDER_WORKFLOW_ID,
+		name: 'e2e: every trigger event → recorder',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 'rec-trigger',
+				name: 'Ultimaker Digital Factory Trigger',
+				type: TRIGGER_NODE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, clusterScope: 'all', events: [], options: {} },
+				credentials: { ultimakerDigitalFactoryApi: { ...EVENTS } },
+			},
+			{
+				id: 'rec-post',
+				name: 'Record event',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [220, 0],
+				parameters: {
+					method: 'POST',
+					url: recorderUrl,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify($json) }}',
+					options: {},
+				},
+			},
+		],
+		connections: { 'Ultimaker Digital Factory Trigger': { main: [[{ node: 'Record event', type: 'main', index: 0 }]] } },
+	};
+}
+
+const STATUS_PATH = /^\/connect\/v1\/clusters\/[^/]+\/status$/;
+const LIST_PATH = /^\/connect\/v1\/clusters\/?$/;
+
+/**
+ * How many polls the trigger has completed, and whether it is between polls (the last poll request was
+ * the final status request of a poll). Only n8n reads these routes on the trigger emulators.
+ */
+async function pollProgress(emu: EmulatorHandle, clusterCount: number): Promise<{ completed: number; idle: boolean }> {
+	const pollRequests = (await requestLog(emu)).filter(
+		(entry) => entry.method === 'GET' && (STATUS_PATH.test(entry.path) || LIST_PATH.test(entry.path)),
+	);
+	const statusCount = pollRequests.filter((entry) => STATUS_PATH.test(entry.path)).length;
+	const last = pollRequests[pollRequests.length - 1];
+	return {
+		completed: Math.floor(statusCount / clusterCount),
+		idle: statusCount % clusterCount === 0 && (!last || STATUS_PATH.test(last.path)),
+	};
+}
+
+async function betweenPolls(emu: EmulatorHandle, atLeast: number, clusterCount: number): Promise<number> {
+	const progress = await waitFor(
+		`poll ${atLeast} of the trigger to complete`,
+		async () => {
+			const now = await pollProgress(emu, clusterCount);
+			return now.completed >= atLeast && now.idle ? now : undefined;
+		},
+		150_000,
+		100,
+	);
+	return progress.completed;
+}
+
+interface Scenario {
+	finishedJob: string;
+	abortedJob: string;
+	clusterOne: string;
+	clusterTwo: string;
+}
+
+/**
+ * Between poll k and k+1: start two prints (31 s: past pre_print). Between k+1 and k+2: run the first to
+ * its end (wait_cleanup, finished) and abort the second after 20 min of printing.
+ */
+async function driveFinishAndAbort(emu: Emulator, cubeJob: string, standJob: string): Promise<Scenario> {
+	const clusters = await clustersByName(emu);
+	const clusterOne = clusters['Cell 1'].cluster_id;
+	const clusterTwo = clusters['Cell 2'].cluster_id;
+	const baseline = await betweenPolls(emu, 1, TRIGGER_FARM.length);
+	const finishedJob = await sendPrint(emu, clusterOne, cubeJob);
+	const abortedJob = await sendPrint(emu, clusterTwo, standJob);
+	await advanceClock(emu, 31);
+	await betweenPolls(emu, baseline + 1, TRIGGER_FARM.length);
+	await advanceClock(emu, 1215);
+	await printJobAction(emu, clusterTwo, abortedJob, 'abort');
+	await advanceClock(emu, 5);
+	await betweenPolls(emu, baseline + 2, TRIGGER_FARM.length);
+	return { finishedJob, abortedJob, clusterOne, clusterTwo };
+}
+
+describe('n8n server: trigger and example workflows', () => {
+	let eventsEmu: Emulator;
+	let notifyEmu: Emulator;
+	let shopEmu: Emulator;
+	let n8n: N8nSandbox;
+	let server: N8nServer;
+	let dropDir: string;
+	const uploaded: Record<string, { cube: string; stand: string }> = {};
+
+	beforeAll(async () => {
+		const options = { port: 0, storagePort: 0, speed: 0 };
+		eventsEmu = await startEmulator({ ...options, seed: 'e2e-events', farm: TRIGGER_FARM });
+		notifyEmu = await startEmulator({ ...options, seed: 'e2e-notify', farm: TRIGGER_FARM });
+		shopEmu = await startEmulator({ ...options, seed: 'e2e-shop', farm: SHOP_FARM });
+		for (const [name, emu] of [['events', eventsEmu], ['notify', notifyEmu]] as const) {
+			uploaded[name] = {
+				cube: await uploadJob(emu, 'calibration-cube.gcode', readFileSync(CUBE)),
+				stand: await uploadJob(emu, 'phone-stand.gcode', readFileSync(STAND)),
+			};
+		}
+
+		n8n = N8nSandbox.create();
+		dropDir = join(n8n.workDir, 'drop');
+		mkdirSync(dropDir);
+		await n8n.importCredentials([
+			apiCredential(EVENTS, eventsEmu.url, eventsEmu.apiToken),
+			apiCredential(NOTIFY, notifyEmu.url, notifyEmu.apiToken),
+			apiCredential(SHOP, shopEmu.url, shopEmu.apiToken),
+		]);
+
+		const notify = withCredential(forCustomLoading(loadExample('4-notify-on-finish-or-failure.json')), NOTIFY);
+		findNode(notify, 'Send to chat').parameters.url = `${notifyEmu.url}/_emulator/recorder/notifications`;
+		const erp = withCredential(forCustomLoading(loadExample('1-erp-order-to-print.json')), SHOP);
+		const fileDrop = withCredential(forCustomLoading(loadExample('2-file-drop-to-print.json')), SHOP);
+		findNode(fileDrop, 'New file in drop folder').parameters.path = dropDir;
+		const workflows = [recorderWorkflow(`${eventsEmu.url}/_emulator/recorder/events`), notify, erp, fileDrop];
+		await n8n.importWorkflows(workflows);
+		for (const workflow of workflows) await n8n.activate(workflow.id);
+		server = await n8n.startServer();
+	});
+
+	afterAll(async () => {
+		await n8n?.cleanup();
+		await Promise.all([eventsEmu?.close(), notifyEmu?.close(), shopEmu?.close()]);
+	});
+
+	function serverLog(): string {
+		return server ? server.log().split('\n').slice(-60).join('\n') : '(n8n not started)';
+	}
+
+	async function postOrder(fields: Record<string, string>, file?: string): Promise<{ status: number; body: any }> {
+		const form = new FormData();
+		for (const [key, value] of Object.entries(fields)) form.append(key, value);
+		if (file) form.append('file', new Blob([readFileSync(file)], { type: 'text/plain' }), file.split('/').pop());
+		const response = await fetch(`${server.url}/webhook/erp-order`, { method: 'POST', body: form });
+		const text = await response.text();
+		try {
+			return { status: response.status, body: JSON.parse(text) };
+		} catch {
+			throw new Error(`Webhook answered ${response.status} with non-JSON: ${text}\n${serverLog()}`);
+		}
+	}
+
+	it('example "ERP order → print": queues each order on a free printer with its material and answers with the print id', async () => {
+		const clusters = await clustersByName(shopEmu);
+		const first = await postOrder({ orderId: 'SO-1001', material: 'PLA' }, CUBE);
+		expect(first.status).toBe(201);
+		expect(first.body).toMatchObject({ orderId: 'SO-1001', status: 'queued', printJobId: expect.any(String), jobId: expect.any(String) });
+		expect([clusters['Shop A'].cluster_id, clusters['Shop B'].cluster_id]).toContain(first.body.clusterId);
+
+		// The first PLA printer now has a job waiting: the next order goes to the other one.
+		const second = await postOrder({ orderId: 'SO-1002', material: 'pla' }, CUBE);
+		expect(second.status).toBe(201);
+		expect(second.body.clusterId).not.toBe(first.body.clusterId);
+		expect([clusters['Shop A'].cluster_id, clusters['Shop B'].cluster_id]).toContain(second.body.clusterId);
+
+		// Nobody has nylon loaded.
+		const third = await postOrder({ orderId: 'SO-1003', material: 'Nylon' }, CUBE);
+		expect(third.status).toBe(409);
+		expect(third.body).toMatchObject({ orderId: 'SO-1003', status: 'no_printer_available' });
+		expect(third.body.message).toContain('NYLON');
+
+		for (const order of [first.body, second.body]) {
+			const { data } = await api(shopEmu, 'GET', `/connect/v1/clusters/${encodeURIComponent(order.clusterId)}/status`);
+			expect(data.print_jobs).toEqual([
+				expect.objectContaining({ uuid: order.printJobId, cloud_job_id: order.jobId, status: 'queued' }),
+			]);
+			expect(data.print_jobs[0].name).toContain(order.orderId);
+		}
+	});
+
+	it('example "file drop → print": uploads and queues a G-code file written into the watched folder, ignores other files', async () => {
+		writeFileSync(join(dropDir, 'notes.txt'), 'not a print\n');
+		copyFileSync(STAND, join(dropDir, 'phone-stand-drop.gcode'));
+		const queued = await waitFor(
+			'the dropped file to be queued on a cluster',
+			async () => {
+				for (const cluster of Object.values(await clustersByName(shopEmu))) {
+					const { data } = await api(shopEmu, 'GET', `/connect/v1/clusters/${encodeURIComponent(cluster.cluster_id)}/status`);
+					const job = data.print_jobs.find((candidate: any) => String(candidate.name).includes('phone-stand-drop'));
+					if (job) return { cluster, job };
+				}
+				return undefined;
+			},
+			60_000,
+			500,
+		).catch((error: Error) => {
+			throw new Error(`${error.message}\n${serverLog()}`);
+		});
+		expect(queued.job.status).toBe('queued');
+		// The two ERP orders occupy Shop A and B: the shortest queue is Shop C.
+		expect(queued.cluster.friendly_name).toBe('Shop C');
+		const { data: jobs } = await api(shopEmu, 'GET', '/cura/v1/jobs');
+		const names = jobs.map((job: any) => String(job.job_name));
+		expect(names.filter((name: string) => name.includes('phone-stand-drop'))).toHaveLength(1);
+		expect(names.some((name: string) => name.includes('notes'))).toBe(false);
+	});
+
+	it('trigger: delivers the exact event sequence of a print run to completion and an aborted print; example 4 notifies both', async () => {
+		const [events, notify] = await Promise.all([
+			driveFinishAndAbort(eventsEmu, uploaded.events.cube, uploaded.events.stand),
+			driveFinishAndAbort(notifyEmu, uploaded.notify.cube, uploaded.notify.stand),
+		]).catch((error: Error) => {
+			throw new Error(`${error.message}\n${serverLog()}`);
+		});
+
+		const expected = expectedEvents(events);
+		const delivered = await waitFor(
+			`${expected.length} recorded events`,
+			async () => {
+				const got = await recorded<any>(eventsEmu, 'events');
+				return got.length >= expected.length ? got : undefined;
+			},
+			30_000,
+		).catch(async (error: Error) => {
+			const got = await recorded<any>(eventsEmu, 'events');
+			throw new Error(`${error.message}; got ${JSON.stringify(got.map(summarise))}\n${serverLog()}`);
+		});
+		// Nothing more arrives late.
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		expect((await recorded<any>(eventsEmu, 'events')).map(summarise)).toEqual(expected);
+
+		const finished = delivered.find((event) => event.event === 'job.finished');
+		expect(finished).toMatchObject({
+			cluster: { cluster_id: events.clusterOne, friendly_name: 'Cell 1' },
+			printer: { friendly_name: 'S5 One', machine_variant: 'Ultimaker S5' },
+			job: { uuid: events.finishedJob, cloud_job_id: uploaded.events.cube, status: 'wait_cleanup', time_elapsed: 1200, time_total: 1200 },
+		});
+		expect(finished.detectedAt).toEqual(expect.any(String));
+		const abortedEvent = delivered.find((event) => event.event === 'job.aborted');
+		expect(abortedEvent.job).toMatchObject({ uuid: events.abortedJob, status: 'wait_cleanup', time_elapsed: 1216, time_total: 3600 });
+
+		const messages = await waitFor(
+			'two notifications from example 4',
+			async () => {
+				const got = await recorded<any>(notifyEmu, 'notifications');
+				return got.length >= 2 ? got : undefined;
+			},
+			30_000,
+		);
+		expect(messages).toHaveLength(2);
+		expect(messages.map((message) => message.text)).toEqual([
+			'✅ calibration-cube.gcode finished on S5 One (Cell 1) after 0h 20m 00s of printing.',
+			'⛔ phone-stand.gcode was aborted on S5 Two (Cell 2) after 0h 20m 16s of printing.',
+		]);
+		expect(messages[0]).toMatchObject({ outcome: 'finished', durationSeconds: 1200, jobUuid: notify.finishedJob });
+		expect(messages[1]).toMatchObject({ outcome: 'aborted', durationSeconds: 1216, jobUuid: notify.abortedJob });
+	});
+});
+
+function summarise(event: any): string {
+	return `${event.event} ${event.cluster?.friendly_name ?? '?'} ${event.job?.uuid ?? event.printer?.friendly_name ?? ''} ${event.previous?.status ?? ''}→${event.job?.status ?? event.printer?.status ?? ''}`.trim();
+}
+
+/** What the trigger must deliver, in order, for driveFinishAndAbort (poll by poll, cluster by cluster). */
+function expectedEvents(run: Scenario): string[] {
+	return [
+		// poll k+1: both prints started (31 s: pre_print is over)
+		`job.started Cell 1 ${run.finishedJob} →printing`,
+		`printer.statusChanged Cell 1 S5 One idle→printing`,
+		`job.started Cell 2 ${run.abortedJob} →printing`,
+		`printer.statusChanged Cell 2 S5 Two idle→printing`,
+		// poll k+2: the first finished (waits for the build plate to be cleared), the second was aborted
+		`job.finished Cell 1 ${run.finishedJob} printing→wait_cleanup`,
+		`printer.statusChanged Cell 1 S5 One printing→idle`,
+		`job.aborted Cell 2 ${run.abortedJob} printing→wait_cleanup`,
+		`printer.statusChanged Cell 2 S5 Two printing→idle`,
+	];
+}
