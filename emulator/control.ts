@@ -114,9 +114,7 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 		rt.state.sync();
 		const cluster = rt.state.clusters.get(id);
 		if (!cluster) throw notFound('Cluster', id);
-		rt.state.clusters.set(id, { ...cluster, is_online });
-		rt.state.sync();
-		sendJson(ctx, 200, { data: renderCluster(rt.state.clusters.get(id)!) });
+		sendJson(ctx, 200, { data: renderCluster(rt.state.putCluster({ ...cluster, is_online })) });
 	});
 	router.add('POST', '/_emulator/clusters/:cluster_id', async (ctx) => {
 		const id = ctx.params.cluster_id!;
@@ -145,9 +143,7 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 			if (typeof body.is_online !== 'boolean') throw validation('is_online must be a boolean');
 			next.is_online = body.is_online;
 		}
-		rt.state.clusters.set(id, next);
-		rt.state.sync();
-		sendJson(ctx, 200, { data: renderCluster(rt.state.clusters.get(id)!) });
+		sendJson(ctx, 200, { data: renderCluster(rt.state.putCluster(next)) });
 	});
 	/** Approves print requests that were answered `wait_approval` (all, or `{uuid}`). */
 	router.add('POST', '/_emulator/clusters/:cluster_id/approve', async (ctx) => {
@@ -211,10 +207,8 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 				if (c.material !== undefined) slot.material = materialFrom(c.material, i);
 			}
 		}
-		rt.state.clusters.set(cluster.cluster_id, cluster);
-		const now = rt.state.sync();
-		const updated = rt.state.clusters.get(cluster.cluster_id)!;
-		sendJson(ctx, 200, { data: renderClusterStatus(updated, now) });
+		const updated = rt.state.putCluster(cluster);
+		sendJson(ctx, 200, { data: renderClusterStatus(updated, rt.clock.now()) });
 	});
 
 	router.add('POST', '/_emulator/print_jobs/:uuid', async (ctx) => {

@@ -181,6 +181,13 @@ export class EmulatorState {
 		return now;
 	}
 
+	/** Stores a changed cluster, letting the simulation react at once (e.g. start a job on a freed printer). */
+	putCluster(cluster: ClusterState): ClusterState {
+		const next = advanceCluster(cluster, this.clock.now(), this.timings);
+		this.clusters.set(next.cluster_id, next);
+		return next;
+	}
+
 	findPrinter(uuid: string): { cluster: ClusterState; printer: PrinterState } | null {
 		for (const cluster of this.clusters.values()) {
 			const printer = cluster.printers.find((p) => p.uuid === uuid);

@@ -1,0 +1,138 @@
+import { createReadStream } from 'node:fs';
+import { startEmulator } from '../../../emulator';
+import type { Emulator } from '../../../emulator';
+import { writeGcodeFile } from '../../fixtures/gcode';
+import type { GcodeFile } from '../../fixtures/gcode';
+import { api, control, http, putFile, registerJob } from './helpers';
+
+describe('fault injection: each kind, and the emulator keeps serving afterwards', () => {
+	let emu: Emulator;
+	let clusterId: string;
+	let gcode: GcodeFile;
+
+	beforeAll(async () => {
+		gcode = await writeGcodeFile({ sizeBytes: 4 * 1024 * 1024 });
+	});
+	afterAll(() => gcode.cleanup());
+	beforeEach(async () => {
+		emu = await startEmulator({ port: 0, seed: 'faults', speed: 0 });
+		clusterId = [...emu.state.clusters.keys()][0]!;
+	});
+	afterEach(async () => {
+		// After every fault the same emulator still answers normally.
+		const after = await api(emu, 'GET', `/connect/v1/clusters/${clusterId}/status`);
+		expect(after.status).toBe(200);
+		await emu.close();
+	});
+
+	const statusPath = () => `/connect/v1/clusters/${clusterId}/status`;
+	const inject = async (spec: Record<string, unknown>) => {
+		const reply = await control(emu, 'POST', '/faults', spec);
+		expect(reply.status).toBe(200);
+		return reply.json.data;
+	};
+
+	test('rateLimit: 429 with Retry-After and code tooManyRequests for `count` requests, then normal', async () => {
+		const fault = await inject({ path: '/connect/v1/clusters/*/status', kind: 'rateLimit', retryAfter: 7, count: 2 });
+		expect(fault.id).toEqual(expect.any(String));
+		for (let i = 0; i < 2; i++) {
+			const reply = await api(emu, 'GET', statusPath());
+			expect(reply.status).toBe(429);
+			expect(reply.headers['retry-after']).toBe('7');
+			expect(reply.json.errors[0]).toEqual(expect.objectContaining({ code: 'tooManyRequests', http_status: '429' }));
+		}
+		expect((await api(emu, 'GET', statusPath())).status).toBe(200);
+		const log = await control(emu, 'GET', '/requests');
+		expect(log.json.data.filter((r: any) => r.fault === 'rateLimit')).toHaveLength(2);
+	});
+
+	test.each([500, 502, 503, 504])('status %i with an errors envelope, method-specific', async (status) => {
+		await inject({ method: 'PUT', path: '/cura/v1/jobs/upload', kind: 'status', status });
+		expect((await api(emu, 'GET', statusPath())).status).toBe(200); // other routes untouched
+		const reply = await api(emu, 'PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 1, content_type: 'text/plain' } });
+		expect(reply.status).toBe(status);
+		expect(reply.json.errors[0].http_status).toBe(String(status));
+		expect((await api(emu, 'PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 1, content_type: 'text/plain' } })).status).toBe(200);
+	});
+
+	test('drop: the socket is destroyed without an answer', async () => {
+		await inject({ path: statusPath(), kind: 'drop' });
+		await expect(api(emu, 'GET', statusPath())).rejects.toThrow(/socket hang up|ECONNRESET/);
+		const log = await control(emu, 'GET', '/requests');
+		expect(log.json.data.find((r: any) => r.fault === 'drop').status).toBe(0);
+	});
+
+	test('dropMidBody on a GET: headers and part of the body, then the connection dies', async () => {
+		await inject({ path: statusPath(), kind: 'dropMidBody' });
+		await expect(api(emu, 'GET', statusPath())).rejects.toThrow(/aborted|ECONNRESET|socket hang up/);
+	});
+
+	test('dropMidBody on the storage upload: the job ends failed with a status_description', async () => {
+		const job = await registerJob(emu, { file_size: gcode.size });
+		await inject({ path: '/upload/*', kind: 'dropMidBody' });
+		await expect(putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size })).rejects.toThrow();
+		await new Promise((r) => setTimeout(r, 50));
+		const polled = await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`);
+		expect(polled.json.data.status).toBe('failed');
+		expect(polled.json.data.status_description).toMatch(/connection broke after \d+ of \d+ bytes/);
+		expect(polled.json.data.download_url).toBeNull();
+		// Printing a failed job is refused.
+		expect((await api(emu, 'POST', `/connect/v1/clusters/${clusterId}/print/${job.job_id}`)).status).toBe(409);
+	});
+
+	test('a client that breaks the connection mid-upload also leaves the job failed', async () => {
+		const job = await registerJob(emu, { file_size: gcode.size });
+		const { request } = await import('node:http');
+		await new Promise<void>((resolve) => {
+			const req = request(job.upload_url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', 'Content-Length': gcode.size } });
+			req.on('error', () => resolve());
+			const stream = createReadStream(gcode.path, { end: 1024 * 1024 });
+			stream.on('end', () => setTimeout(() => req.destroy(), 20));
+			stream.pipe(req, { end: false });
+		});
+		await new Promise((r) => setTimeout(r, 50));
+		const polled = await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`);
+		expect(polled.json.data.status).toBe('failed');
+	});
+
+	test('status 503 on storage: nothing consumed, a retry to the same URL succeeds', async () => {
+		const job = await registerJob(emu, { file_size: gcode.size });
+		await inject({ path: '/upload/*', kind: 'status', status: 503 });
+		const first = await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		expect(first.status).toBe(503);
+		expect(first.text).toContain('ServiceUnavailable');
+		const second = await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		expect(second.status).toBe(200);
+		expect((await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploaded');
+	});
+
+	test('slow: the answer is delayed by delayMs', async () => {
+		await inject({ path: statusPath(), kind: 'slow', delayMs: 400 });
+		const started = Date.now();
+		const reply = await api(emu, 'GET', statusPath());
+		expect(reply.status).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+	});
+
+	test('bad fault specs are 422; DELETE /_emulator/faults clears them', async () => {
+		expect((await control(emu, 'POST', '/faults', { path: '/x', kind: 'meteor' })).status).toBe(422);
+		expect((await control(emu, 'POST', '/faults', { kind: 'drop' })).status).toBe(422);
+		await inject({ path: statusPath(), kind: 'status', status: 500, count: 5 });
+		expect((await control(emu, 'DELETE', '/faults')).status).toBe(200);
+		expect((await api(emu, 'GET', statusPath())).status).toBe(200);
+	});
+
+	test('garbage on the wire gets a 400, not a crash', async () => {
+		const { connect } = await import('node:net');
+		const port = Number(new URL(emu.url).port);
+		const answer = await new Promise<string>((resolve) => {
+			const socket = connect(port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+			let text = '';
+			socket.on('data', (d) => (text += d.toString()));
+			socket.on('close', () => resolve(text));
+			socket.on('error', () => resolve(text));
+		});
+		expect(answer).toContain('400');
+		expect((await http('GET', `${emu.url}/cura/v1`)).status).toBe(200);
+	});
+});

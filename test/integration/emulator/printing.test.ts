@@ -1,0 +1,213 @@
+import { startEmulator } from '../../../emulator';
+import type { Emulator } from '../../../emulator';
+import { gcodeHeader, PETG_GUID } from '../../fixtures/gcode';
+import { advance, api, clusterStatus, control, uploadGcodeText } from './helpers';
+
+const gcode = (printTimeSeconds: number, extra: Parameters<typeof gcodeHeader>[0] = {}) =>
+	`${gcodeHeader({ printTimeSeconds, ...extra })}G1 X10 Y10 E1\n`;
+
+describe('printing: a job sent to a cluster moves through every state on the virtual clock', () => {
+	let emu: Emulator;
+	let clusterId: string;
+
+	beforeEach(async () => {
+		emu = await startEmulator({ port: 0, seed: 'printing', speed: 0 });
+		clusterId = [...emu.state.clusters.keys()][0]!;
+	});
+	afterEach(() => emu.close());
+
+	async function send(jobId: string, cluster = clusterId) {
+		return api(emu, 'POST', `/connect/v1/clusters/${cluster}/print/${jobId}`, undefined);
+	}
+	const jobIn = (status: any, uuid: string) => status.print_jobs.find((j: any) => j.uuid === uuid);
+
+	test('queued → pre_print → printing → post_print → wait_cleanup → finished, printer back to idle', async () => {
+		const jobId = await uploadGcodeText(emu, gcode(600), 'Bracket');
+		const sent = await send(jobId);
+		expect(sent.status).toBe(200);
+		const { job_instance_uuid: uuid, cluster_job_id, status, job_id } = sent.json.data;
+		expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(cluster_job_id).toBe(uuid);
+		expect(job_id).toBe(jobId);
+		expect(status).toBe('queued');
+
+		// The printer was idle, so the job claims it at once.
+		let s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuid)).toEqual(expect.objectContaining({ status: 'pre_print', cloud_job_id: jobId, name: 'Bracket', time_total: 600, time_elapsed: 0 }));
+		expect(s.printers[0].status).toBe('pre_print');
+
+		await advance(emu, 30);
+		s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuid)).toEqual(expect.objectContaining({ status: 'printing', started: true, time_elapsed: 0 }));
+		expect(s.printers[0].status).toBe('printing');
+
+		await advance(emu, 200);
+		s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuid).time_elapsed).toBe(200);
+
+		await advance(emu, 400);
+		s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuid)).toEqual(expect.objectContaining({ status: 'post_print', time_elapsed: 600 }));
+
+		await advance(emu, 10);
+		s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuid).status).toBe('wait_cleanup');
+		expect(s.printers[0].status).toBe('wait_cleanup');
+
+		const printerUuid = s.printers[0].uuid;
+		const cleared = await control(emu, 'POST', `/printers/${printerUuid}/clear-build-plate`);
+		expect(cleared.status).toBe(200);
+		s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuid)).toEqual(expect.objectContaining({ status: 'finished', time_elapsed: 600, time_total: 600 }));
+		expect(s.printers[0].status).toBe('idle');
+	});
+
+	test('one long clock step covers several transitions, and wait_cleanup clears itself after cleanupSeconds', async () => {
+		const jobId = await uploadGcodeText(emu, gcode(100));
+		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		await advance(emu, 30 + 100 + 10 + 120);
+		const s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuid).status).toBe('finished');
+		expect(s.printers[0].status).toBe('idle');
+	});
+
+	test('G-code without a print-time header prints for the default 3600 s', async () => {
+		const jobId = await uploadGcodeText(emu, ';FLAVOR:Griffin\nG28\n');
+		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		expect(jobIn(await clusterStatus(emu, clusterId), uuid).time_total).toBe(3600);
+	});
+
+	test('the queue: second job waits, starts after the first is cleared; history keeps at most 10 jobs', async () => {
+		const jobId = await uploadGcodeText(emu, gcode(60));
+		const uuids: string[] = [];
+		for (let i = 0; i < 12; i++) uuids.push((await send(jobId)).json.data.job_instance_uuid);
+		let s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuids[0]!).status).toBe('pre_print');
+		expect(jobIn(s, uuids[1]!).status).toBe('queued');
+		// Each job takes 30 + 60 + 10 + 120 s.
+		await advance(emu, 220 * 12 + 1);
+		s = await clusterStatus(emu, clusterId);
+		const finished = s.print_jobs.filter((j: any) => j.status === 'finished');
+		expect(finished).toHaveLength(10);
+		expect(finished[0].uuid).toBe(uuids[11]); // newest first
+		expect(s.print_jobs.find((j: any) => j.uuid === uuids[0])).toBeUndefined();
+	});
+
+	test('a material the printer lacks keeps the job queued with configuration_changes_required until force', async () => {
+		const jobId = await uploadGcodeText(emu, gcode(60, { materialGuids: [PETG_GUID] }));
+		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		await advance(emu, 100);
+		let s = await clusterStatus(emu, clusterId);
+		const job = jobIn(s, uuid);
+		expect(job.status).toBe('queued');
+		expect(job.configuration_changes_required).toEqual([
+			expect.objectContaining({ type_of_change: 'material', index: 0, target_id: PETG_GUID, origin_id: '506c9f0d-e3aa-4bd4-b2d2-23e2425b1aa9' }),
+		]);
+		expect(s.printers[0].status).toBe('idle');
+		const forced = await api(emu, 'POST', `/connect/v1/clusters/${clusterId}/print_jobs/${uuid}/action/force`);
+		expect(forced.status).toBe(204);
+		s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuid)).toEqual(expect.objectContaining({ status: 'pre_print', force: true, configuration_changes_required: [] }));
+	});
+
+	test('loading the required material through the control API lets the job start', async () => {
+		const jobId = await uploadGcodeText(emu, gcode(60, { materialGuids: [PETG_GUID] }));
+		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		const printer = (await clusterStatus(emu, clusterId)).printers[0];
+		const patched = await control(emu, 'POST', `/printers/${printer.uuid}`, { configuration: [{ extruder_index: 0, material: { guid: PETG_GUID } }] });
+		expect(patched.status).toBe(200);
+		const s = await clusterStatus(emu, clusterId);
+		expect(s.printers[0].configuration[0].material).toEqual(expect.objectContaining({ guid: PETG_GUID, material: 'PETG' }));
+		expect(jobIn(s, uuid).status).toBe('pre_print');
+	});
+
+	test('a cluster that requires approval answers wait_approval; approving queues the job', async () => {
+		await control(emu, 'POST', '/reset', { farm: [{ requires_approval: true, printers: [{ type: 'ultimaker_s5' }] }] });
+		const id = [...emu.state.clusters.keys()][0]!;
+		const jobId = await uploadGcodeText(emu, gcode(60));
+		const sent = await send(jobId, id);
+		expect(sent.status).toBe(200);
+		expect(sent.json.data.status).toBe('wait_approval');
+		expect((await clusterStatus(emu, id)).print_jobs).toEqual([]);
+		await control(emu, 'POST', `/clusters/${id}/approve`, {});
+		expect(jobIn(await clusterStatus(emu, id), sent.json.data.job_instance_uuid).status).toBe('pre_print');
+	});
+
+	test('409 queueFull when the queue limit is reached; 409 printerInactive when offline or inactive', async () => {
+		await control(emu, 'POST', '/reset', { farm: [{ queue_limit: 2, printers: [{ type: 'ultimaker_s5' }] }, { status: 'inactive', printers: [{ type: 'ultimaker_s7' }] }] });
+		const [id, inactiveId] = [...emu.state.clusters.keys()] as [string, string];
+		const jobId = await uploadGcodeText(emu, gcode(60));
+		expect((await send(jobId, id)).json.data.status).toBe('queued'); // printing, not counted
+		expect((await send(jobId, id)).status).toBe(200);
+		expect((await send(jobId, id)).status).toBe(200);
+		const full = await send(jobId, id);
+		expect(full.status).toBe(409);
+		expect(full.json.errors[0]).toEqual(expect.objectContaining({ code: 'queueFull', http_status: '409' }));
+
+		const inactive = await send(jobId, inactiveId);
+		expect(inactive.status).toBe(409);
+		expect(inactive.json.errors[0].code).toBe('printerInactive');
+
+		await control(emu, 'POST', `/clusters/${id}/connectivity`, { is_online: false });
+		const offline = await send(jobId, id);
+		expect(offline.status).toBe(409);
+		expect(offline.json.errors[0].code).toBe('printerInactive');
+	});
+
+	test('offline: listed is_online false, printers unreachable, jobs frozen; back online they continue', async () => {
+		const jobId = await uploadGcodeText(emu, gcode(600));
+		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		await advance(emu, 130); // 30 pre_print + 100 printing
+		await control(emu, 'POST', `/clusters/${clusterId}/connectivity`, { is_online: false });
+		await advance(emu, 1000);
+		const listed = await api(emu, 'GET', '/connect/v1/clusters');
+		expect(listed.json.data.find((c: any) => c.cluster_id === clusterId).is_online).toBe(false);
+		let s = await clusterStatus(emu, clusterId);
+		expect(s.printers[0].status).toBe('unreachable');
+		expect(jobIn(s, uuid)).toEqual(expect.objectContaining({ status: 'printing', time_elapsed: 100 }));
+		await control(emu, 'POST', `/clusters/${clusterId}/connectivity`, { is_online: true });
+		await advance(emu, 50);
+		s = await clusterStatus(emu, clusterId);
+		expect(s.printers[0].status).toBe('printing');
+		expect(jobIn(s, uuid).time_elapsed).toBe(150);
+	});
+
+	test('printing an unknown job is 404, a job still uploading is 409', async () => {
+		const missing = await send('bm9TdWNoSm9i-_x=');
+		expect(missing.status).toBe(404);
+		expect(missing.json.errors[0]).toEqual(expect.objectContaining({ code: 'notFound', http_status: '404' }));
+		const reg = await api(emu, 'PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 10, content_type: 'text/plain' } });
+		const pending = await send(reg.json.data.job_id);
+		expect(pending.status).toBe(409);
+		expect(pending.json.errors[0].code).toBe('jobNotUploaded');
+	});
+
+	test('control API forces a job into wait_user_action and failed', async () => {
+		const jobId = await uploadGcodeText(emu, gcode(600));
+		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		await advance(emu, 40);
+		expect((await control(emu, 'POST', `/print_jobs/${uuid}`, { status: 'wait_user_action' })).status).toBe(200);
+		await advance(emu, 1000);
+		expect(jobIn(await clusterStatus(emu, clusterId), uuid).status).toBe('wait_user_action');
+		expect((await control(emu, 'POST', `/print_jobs/${uuid}`, { status: 'failed' })).status).toBe(200);
+		const s = await clusterStatus(emu, clusterId);
+		expect(jobIn(s, uuid).status).toBe('failed');
+		expect(s.printers[0].status).toBe('idle');
+	});
+
+	test('maintenance and disabled printers take no new jobs', async () => {
+		const printer = (await clusterStatus(emu, clusterId)).printers[0];
+		await control(emu, 'POST', `/printers/${printer.uuid}`, { status: 'maintenance', maintenance_required: true });
+		const jobId = await uploadGcodeText(emu, gcode(60));
+		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		let s = await clusterStatus(emu, clusterId);
+		expect(s.printers[0]).toEqual(expect.objectContaining({ status: 'maintenance', maintenance_required: true }));
+		expect(jobIn(s, uuid).status).toBe('queued');
+		await control(emu, 'POST', `/printers/${printer.uuid}`, { status: 'idle', enabled: false });
+		s = await clusterStatus(emu, clusterId);
+		expect(s.printers[0].enabled).toBe(false);
+		expect(jobIn(s, uuid).status).toBe('queued');
+		await control(emu, 'POST', `/printers/${printer.uuid}`, { enabled: true });
+		expect(jobIn(await clusterStatus(emu, clusterId), uuid).status).toBe('pre_print');
+	});
+});
