@@ -60,16 +60,21 @@ export function classifyRequestError(error: unknown): RequestFailure {
 	const outer = asObject(error);
 	const cause = asObject(outer?.cause);
 	const response = asObject(outer?.response) ?? asObject(cause?.response);
+	// n8n's NodeApiError keeps the status (or a network code such as ECONNRESET) in httpCode and the body in context.data.
 	const status = toStatus(response?.status) ?? toStatus(outer?.httpCode) ?? toStatus(outer?.statusCode);
-	const details = apiError(response?.data ?? response?.body);
+	const details = apiError(response?.data ?? response?.body ?? asObject(outer?.context)?.data);
 	if (status !== undefined) {
 		const transient = status === 429 || status === 408 || status >= 500;
 		return { kind: transient ? 'transient' : 'permanent', status, ...details };
 	}
-	const code = [outer?.code, cause?.code].find((value): value is string => typeof value === 'string');
-	const message = String(outer?.message ?? '').toLowerCase();
+	const code = [outer?.code, cause?.code, outer?.httpCode].find(
+		(value): value is string => typeof value === 'string' && /^[A-Z_]+$/.test(value),
+	);
+	const messages = [outer?.message, ...(Array.isArray(outer?.messages) ? outer.messages : [])]
+		.map((message) => String(message ?? '').toLowerCase())
+		.join(' ');
 	if (code && TRANSIENT_NETWORK.has(code)) return { kind: 'transient', network: code };
-	if (message.includes('timeout') || message.includes('socket hang up') || message.includes('network error')) {
+	if (/timeout|timed out|socket hang up|network error|closed unexpectedly/.test(messages)) {
 		return { kind: 'transient', network: code ?? 'timeout' };
 	}
 	// No answer and no known network code (e.g. a DNS name that does not exist): do not hide it.
