@@ -1,0 +1,135 @@
+/** The trigger's small pure helpers: error classification, parameter reading, manual-mode samples. */
+import { sampleEvents, filterEvents } from '../../../nodes/UltimakerDigitalFactory/events';
+import { classifyRequestError } from '../../../nodes/UltimakerDigitalFactory/trigger/errors';
+import { parseClusterIds, readSettings } from '../../../nodes/UltimakerDigitalFactory/trigger/parameters';
+import { job, printer, seen, snapshot } from './builders';
+
+describe('classifyRequestError', () => {
+	const apiBody = { errors: [{ id: '1', code: 'tokenExpired', title: 'The token has expired', http_status: '403', detail: 'Make a new one.' }] };
+
+	it.each([
+		[{ httpCode: '503' }, 'transient', 503],
+		[{ httpCode: '502' }, 'transient', 502],
+		[{ httpCode: '429' }, 'transient', 429],
+		[{ httpCode: '408' }, 'transient', 408],
+		[{ response: { status: 500 } }, 'transient', 500],
+		[{ httpCode: '401' }, 'permanent', 401],
+		[{ httpCode: '404' }, 'permanent', 404],
+		[{ httpCode: '422' }, 'permanent', 422],
+	])('%j → %s', (error, kind, status) => {
+		expect(classifyRequestError(error)).toMatchObject({ kind, status });
+	});
+
+	it('reads the API error envelope from NodeApiError context.data or an axios response', () => {
+		expect(classifyRequestError({ httpCode: '403', context: { data: apiBody } })).toEqual({
+			kind: 'permanent',
+			status: 403,
+			code: 'tokenExpired',
+			title: 'The token has expired',
+			detail: 'Make a new one.',
+		});
+		expect(classifyRequestError({ response: { status: 403, data: JSON.stringify(apiBody) } })).toMatchObject({ code: 'tokenExpired' });
+		expect(classifyRequestError({ httpCode: '403', context: { data: '<html>nope</html>' } })).toEqual({ kind: 'permanent', status: 403 });
+	});
+
+	it.each([
+		[{ httpCode: 'ECONNRESET', message: 'The connection to the server was closed unexpectedly' }, 'ECONNRESET'],
+		[{ httpCode: 'ECONNABORTED', message: 'timeout of 30000ms exceeded' }, 'ECONNABORTED'],
+		[{ code: 'ETIMEDOUT' }, 'ETIMEDOUT'],
+		[{ cause: { code: 'ECONNREFUSED' } }, 'ECONNREFUSED'],
+		[{ message: 'x', messages: ['socket hang up'] }, 'timeout'],
+	])('network failure %j is transient', (error, network) => {
+		expect(classifyRequestError(error)).toEqual({ kind: 'transient', network });
+	});
+
+	it('treats an unknown failure without an answer as permanent (e.g. a host name that does not exist)', () => {
+		expect(classifyRequestError({ httpCode: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND api.example' })).toEqual({
+			kind: 'permanent',
+			network: 'ENOTFOUND',
+		});
+		expect(classifyRequestError(new Error('boom'))).toEqual({ kind: 'permanent', network: undefined });
+		expect(classifyRequestError(undefined)).toEqual({ kind: 'permanent', network: undefined });
+	});
+});
+
+describe('readSettings', () => {
+	const base = { clusterScope: 'all', clusterIds: [], events: [], options: {} };
+
+	it('applies the documented defaults', () => {
+		expect(readSettings(base)).toEqual({
+			scope: 'all',
+			clusterIds: [],
+			events: [],
+			offlineAfterMissedPolls: 3,
+			emitOnFirstPoll: false,
+			includeSnapshot: false,
+		});
+	});
+
+	it('accepts cluster ids as a list or as one string, trimmed and de-duplicated', () => {
+		expect(parseClusterIds(['a=', ' b ', 'a=', ''])).toEqual(['a=', 'b']);
+		expect(parseClusterIds('a=, b\nc')).toEqual(['a=', 'b', 'c']);
+		expect(parseClusterIds(undefined)).toEqual([]);
+		expect(readSettings({ ...base, clusterScope: 'selected', clusterIds: 'x,y' }).clusterIds).toEqual(['x', 'y']);
+	});
+
+	it('ignores cluster ids when watching all clusters', () => {
+		expect(readSettings({ ...base, clusterIds: ['x'] }).clusterIds).toEqual([]);
+	});
+
+	it('names the problem and the fix for bad values', () => {
+		expect(() => readSettings({ ...base, clusterScope: 'selected' })).toThrow('No cluster selected');
+		expect(() => readSettings({ ...base, events: ['job.finished', 'job.exploded'] })).toThrow('Unknown event "job.exploded"');
+		expect(() => readSettings({ ...base, options: { offlineAfterMissedPolls: 0 } })).toThrow('at least 1');
+		expect(() => readSettings({ ...base, options: { offlineAfterMissedPolls: 1.5 } })).toThrow('whole number');
+	});
+
+	it('reads the event selection and the options', () => {
+		expect(
+			readSettings({ ...base, events: 'job.finished, job.failed', options: { offlineAfterMissedPolls: 5, emitOnFirstPoll: true, includeSnapshot: true } }),
+		).toMatchObject({ events: ['job.finished', 'job.failed'], offlineAfterMissedPolls: 5, emitOnFirstPoll: true, includeSnapshot: true });
+	});
+});
+
+describe('sampleEvents (manual mode)', () => {
+	const now = new Date('2026-11-25T10:00:00.000Z');
+	const live = [
+		seen(
+			snapshot(
+				[printer('P1', { status: 'printing' })],
+				[
+					job('J1', { status: 'printing', started: true, printer_uuid: 'P1', time_elapsed: 60 }),
+					job('H1', { status: 'finished', time_elapsed: 3600, printer_uuid: 'P1', created_at: '2026-11-25T08:00:00.000Z' }),
+					job('H2', { status: 'aborted', time_elapsed: 60, printer_uuid: 'P1', created_at: '2026-11-25T09:00:00.000Z' }),
+				],
+			),
+		),
+	];
+
+	it('shows one item per kind from the live status, incl. the latest history outcome', () => {
+		expect(sampleEvents(live, [], now).map((event) => `${event.event}:${event.job?.uuid ?? ''}`)).toEqual([
+			'printer.online:J1',
+			'job.queued:J1',
+			'job.started:J1',
+			'job.aborted:H2',
+		]);
+	});
+
+	it('keeps the selected kinds; when none can be shown, relabels the closest real item', () => {
+		expect(sampleEvents(live, ['job.aborted'], now).map((event) => event.job?.uuid)).toEqual(['H2']);
+		const relabelled = sampleEvents(live, ['job.failed'], now);
+		expect(relabelled).toHaveLength(1);
+		expect(relabelled[0]).toMatchObject({ event: 'job.failed', job: { uuid: 'J1' } });
+		expect(sampleEvents(live, ['printer.materialChanged'], now)[0]).toMatchObject({ event: 'printer.materialChanged', printer: { uuid: 'P1' } });
+	});
+
+	it('returns nothing without printers', () => {
+		expect(sampleEvents([seen(snapshot([], []))], ['job.finished'], now)).toEqual([]);
+	});
+
+	it('filterEvents keeps everything when nothing is selected', () => {
+		const events = sampleEvents(live, [], now);
+		expect(filterEvents(events, [])).toBe(events);
+		expect(filterEvents(events, ['job.started']).map((event) => event.event)).toEqual(['job.started']);
+	});
+});
