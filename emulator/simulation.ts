@@ -187,18 +187,16 @@ export function configurationChangesFor(job: PrintJobState, printer: PrinterStat
 	return changes;
 }
 
-function machineMatches(job: PrintJobState, printer: PrinterState): boolean {
-	return job.targetMachine === null || job.targetMachine === printer.machine_variant;
-}
-
-/** Starts queued jobs on free printers (queue order; jobs needing a configuration change wait unless forced). */
+/**
+ * Starts queued jobs on free printers (queue order; jobs needing a material change wait unless forced).
+ * The G-code's target machine is not checked: a mismatch is the slicer's business, not the queue's.
+ */
 function assignQueuedJobs(cluster: ClusterState, now: number): void {
 	for (const printer of cluster.printers) {
 		if (!printerCanTakeJob(cluster, printer)) continue;
 		const job = cluster.queue.find(
 			(candidate) =>
 				candidate.status === 'queued' &&
-				machineMatches(candidate, printer) &&
 				(candidate.force || configurationChangesFor(candidate, printer).length === 0),
 		);
 		if (!job) continue;
@@ -216,7 +214,8 @@ function assignQueuedJobs(cluster: ClusterState, now: number): void {
 			job.configuration_changes_required = [];
 			continue;
 		}
-		const candidate = cluster.printers.find((p) => machineMatches(job, p)) ?? cluster.printers[0];
+		// Report what the first printer without a job would need (or the first printer).
+		const candidate = cluster.printers.find((p) => p.activeJobUuid === null) ?? cluster.printers[0];
 		job.configuration_changes_required = candidate ? configurationChangesFor(job, candidate) : [];
 	}
 }
