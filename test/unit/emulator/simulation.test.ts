@@ -59,7 +59,7 @@ describe('pure printer simulation', () => {
 	});
 
 	test('one big step equals many small steps', () => {
-		const base = enqueueJob(enqueueJob(makeCluster(), job({ time_total: 70 })), job({ time_total: 333 }), T0);
+		const base = enqueueJob(enqueueJob(makeCluster(), job({ time_total: 70 }), T0), job({ time_total: 333 }), T0);
 		let stepped = base;
 		for (let t = 1; t <= 900; t++) stepped = advanceCluster(stepped, s(t));
 		const jumped = advanceCluster(base, s(900));
