@@ -1,6 +1,6 @@
 /**
  * Emulator benchmark (`npm run bench -- emulator`):
- * 1. Memory while receiving a 1 GiB upload: the emulator runs in a CHILD process (`node --import tsx
+ * 1. Memory while receiving a 1 GiB upload (BENCH_UPLOAD_GIB=n for another size): the emulator runs in a CHILD process (`node --import tsx
  *    emulator/cli.ts`); a 1 GiB body generated on the fly (one 1 MiB buffer repeated) is PUT to its signed
  *    storage URL while the child's VmRSS (/proc/<pid>/status) is sampled every 20 ms. Reports the RSS growth
  *    over the idle baseline (target ≤ 64 MB) and the throughput.
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 
 const ROOT = join(__dirname, '..');
-const UPLOAD_BYTES = 1024 ** 3;
+const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_GIB ?? 1) * 1024 ** 3;
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const CONCURRENCY = [1, 8, 32];
 const TOKEN = 'umapi-emulator-token-0001|main';
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
 		const load = [];
 		for (const n of CONCURRENCY) load.push(await loadBench(apiUrl, clusterId, n));
 
-		console.log('| 1 GiB upload to the emulator (child process) | value |');
+		console.log(`| ${(UPLOAD_BYTES / 1024 ** 3).toFixed(0)} GiB upload to the emulator (child process) | value |`);
 		console.log('|---|---|');
 		console.log(`| duration | ${upload.seconds.toFixed(2)} s |`);
 		console.log(`| throughput | ${upload.throughputMiBps.toFixed(0)} MiB/s |`);
