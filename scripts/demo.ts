@@ -8,7 +8,6 @@
  *   --fresh             forget the n8n data of earlier runs (.demo/n8n-user)
  */
 import { relative } from 'node:path';
-import { REPO_ROOT } from './lib/n8n';
 import { demoOptionsFromEnv, SAMPLE_GCODE, startDemoStack, type DemoStack } from './lib/demoStack';
 
 async function main(): Promise<void> {
@@ -30,9 +29,9 @@ async function main(): Promise<void> {
 	const stack = await startDemoStack(options);
 	running.stack = stack;
 	if (stopping) return;
-	const emulatorUrl = stack.emulator.url.replace('127.0.0.1', 'localhost');
-	const sample = relative(process.cwd(), SAMPLE_GCODE) || SAMPLE_GCODE;
-	const drop = relative(process.cwd(), stack.dropDir) || stack.dropDir;
+	const emulatorUrl = stack.emulator.url;
+	const sample = shortPath(SAMPLE_GCODE);
+	const drop = shortPath(stack.dropDir);
 	console.log(`
 ────────────────────────────────────────────────────────────────────────────
  The demo is running.
@@ -52,13 +51,19 @@ ${stack.workflows.map((workflow) => `   • ${workflow.name}`).join('\n')}
    cp ${sample} ${drop}/          # the file-drop workflow uploads and queues it
    curl ${emulatorUrl}/_emulator/recorder/notifications   # messages sent when prints end
 
- n8n log: ${relative(REPO_ROOT, stack.logFile)}      Ctrl-C stops n8n and the emulator.
+ n8n log: ${shortPath(stack.logFile)}      Ctrl-C stops n8n and the emulator.
 ────────────────────────────────────────────────────────────────────────────`);
 	stack.n8n.child.on('close', (code) => {
 		if (stopping) return;
 		console.error(`n8n exited unexpectedly (code ${code}); see ${stack.logFile}. Stopping the emulator.`);
 		void stack.stop().then(() => process.exit(1));
 	});
+}
+
+/** Relative to the current directory when inside it, else absolute. */
+function shortPath(path: string): string {
+	const short = relative(process.cwd(), path);
+	return short && !short.startsWith('..') ? short : path;
 }
 
 main().catch((error: unknown) => {

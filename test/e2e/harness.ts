@@ -58,7 +58,7 @@ export class N8nSandbox {
 
 	/** Locates (installing on first use) the n8n under test and makes a fresh user folder. */
 	static create(options: { fileAccessDirs?: string[] } = {}): N8nSandbox {
-		if (!existsSync(join(DIST_DIR, 'nodes', 'UltimakerDigitalFactory', 'UltimakerDigitalFactory.node.js'))) {
+		if (!existsSync(join(DIST_DIR, 'nodes', 'UltimakerDigitalFactory'))) {
 			throw new Error('dist/ is missing: run `npm run build` before the e2e tests (npm test does).');
 		}
 		const bin = locateN8n({ version: N8N_VERSION });

@@ -324,22 +324,29 @@ describe('n8n server: trigger and example workflows', () => {
 	});
 });
 
+/** `<event> <cluster> <job uuid | printer name> <previous>→<current>`: enough to compare sequences. */
 function summarise(event: any): string {
-	return `${event.event} ${event.cluster?.friendly_name ?? '?'} ${event.job?.uuid ?? event.printer?.friendly_name ?? ''} ${event.previous?.status ?? ''}→${event.job?.status ?? event.printer?.status ?? ''}`.trim();
+	const isJobEvent = String(event.event).startsWith('job.');
+	const subject = isJobEvent ? event.job?.uuid : event.printer?.friendly_name;
+	const current = isJobEvent ? event.job?.status : event.printer?.status;
+	return `${event.event} ${event.cluster?.friendly_name ?? '?'} ${subject ?? '?'} ${event.previous?.status ?? ''}→${current ?? ''}`;
 }
 
 /** What the trigger must deliver, in order, for driveFinishAndAbort (poll by poll, cluster by cluster). */
 function expectedEvents(run: Scenario): string[] {
 	return [
-		// poll k+1: both prints started (31 s: pre_print is over)
+		// poll k+1: both prints were queued and started since the last poll (31 s: pre_print is over);
+		// a job seen for the first time has no previous status. Jobs first, then printers, per cluster.
+		`job.queued Cell 1 ${run.finishedJob} →printing`,
 		`job.started Cell 1 ${run.finishedJob} →printing`,
 		`printer.statusChanged Cell 1 S5 One idle→printing`,
+		`job.queued Cell 2 ${run.abortedJob} →printing`,
 		`job.started Cell 2 ${run.abortedJob} →printing`,
 		`printer.statusChanged Cell 2 S5 Two idle→printing`,
-		// poll k+2: the first finished (waits for the build plate to be cleared), the second was aborted
+		// poll k+2: the first ran to its end, the second was aborted; both wait for the build plate to be cleared
 		`job.finished Cell 1 ${run.finishedJob} printing→wait_cleanup`,
-		`printer.statusChanged Cell 1 S5 One printing→idle`,
+		`printer.statusChanged Cell 1 S5 One printing→wait_cleanup`,
 		`job.aborted Cell 2 ${run.abortedJob} printing→wait_cleanup`,
-		`printer.statusChanged Cell 2 S5 Two printing→idle`,
+		`printer.statusChanged Cell 2 S5 Two printing→wait_cleanup`,
 	];
 }

@@ -1,0 +1,142 @@
+/**
+ * Screenshots of the package in the real n8n editor, for the docs: starts the demo stack in a temporary
+ * folder, logs in, and drives Debian's Chromium (no browser download) with playwright-core.
+ *   npx tsx scripts/screenshots.ts            → docs/screenshots/*.png
+ *   CHROMIUM=/path/to/chromium                (default /usr/bin/chromium)
+ * Not part of `npm test`.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { freePort, REPO_ROOT } from './lib/n8n';
+import { startDemoStack, type DemoStack } from './lib/demoStack';
+
+const OUT_DIR = join(REPO_ROOT, 'docs', 'screenshots');
+const CHROMIUM_FLAGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+async function main(): Promise<void> {
+	mkdirSync(OUT_DIR, { recursive: true });
+	const demoDir = mkdtempSync(join(tmpdir(), 'udf-screenshots-'));
+	let stack: DemoStack | undefined;
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+		headless: true,
+		args: CHROMIUM_FLAGS,
+	});
+	try {
+		stack = await startDemoStack({
+			n8nPort: await freePort(),
+			emulatorPort: 18787,
+			speed: 30,
+			demoDir,
+			fresh: true,
+			log: (message) => console.log(message),
+		});
+		const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
+		await context.addCookies(
+			stack.cookie
+				.split('; ')
+				.filter(Boolean)
+				.map((pair) => {
+					const [name, ...rest] = pair.split('=');
+					return { name, value: rest.join('='), url: stack!.n8n.url };
+				}),
+		);
+		const page = await context.newPage();
+		const base = stack.n8n.url;
+
+		await page.goto(`${base}/home/workflows`, { waitUntil: 'networkidle' });
+		await dismissPopups(page);
+		await page.getByText('Ultimaker: ERP order → print').first().waitFor({ timeout: 30_000 });
+		await shot(page, '01-workflows.png');
+
+		const shots: Array<[string, string]> = [
+			['udfExampleErpOrder', '02-example-erp-order-to-print.png'],
+			['udfExampleFileDrop', '03-example-file-drop-to-print.png'],
+			['udfExampleFarmReport', '04-example-morning-farm-report.png'],
+			['udfExampleNotify', '05-example-notify-on-finish-or-failure.png'],
+		];
+		for (const [id, file] of shots) {
+			await openWorkflow(page, `${base}/workflow/${id}`);
+			await shot(page, file);
+		}
+
+		// The action node's parameter panel: Upload and print in the ERP example.
+		await openWorkflow(page, `${base}/workflow/udfExampleErpOrder`);
+		await openNode(page, 'Upload and print');
+		await shot(page, '06-node-upload-and-print.png');
+		await page.keyboard.press('Escape');
+
+		// The trigger's parameter panel.
+		await openWorkflow(page, `${base}/workflow/udfExampleNotify`);
+		await openNode(page, 'Print finished, failed or aborted');
+		await shot(page, '07-trigger-parameters.png');
+		await page.keyboard.press('Escape');
+
+		// The farm report run in the editor, with the report node's output.
+		await openWorkflow(page, `${base}/workflow/udfExampleFarmReport`);
+		await page.getByRole('button', { name: /execute workflow|test workflow/i }).first().click();
+		await page.waitForTimeout(6_000);
+		await openNode(page, 'Build report');
+		await shot(page, '08-farm-report-output.png');
+		await page.keyboard.press('Escape');
+
+		// The nodes panel: the package's actions.
+		await openWorkflow(page, `${base}/workflow/udfExampleNotify`);
+		await page.keyboard.press('Tab');
+		await page.waitForTimeout(800);
+		await page.keyboard.type('Ultimaker', { delay: 40 });
+		await page.waitForTimeout(1_200);
+		await page.getByText('Ultimaker Digital Factory', { exact: true }).first().click();
+		await page.waitForTimeout(1_200);
+		await shot(page, '09-nodes-panel-actions.png');
+		console.log(`Screenshots written to ${OUT_DIR}`);
+	} finally {
+		await browser.close();
+		await stack?.stop();
+		rmSync(demoDir, { recursive: true, force: true });
+	}
+}
+
+async function openWorkflow(page: Page, url: string): Promise<void> {
+	await page.goto(url, { waitUntil: 'networkidle' });
+	await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30_000 });
+	await dismissPopups(page);
+	// Fit the whole workflow in view.
+	await page.keyboard.press('1');
+	await page.waitForTimeout(800);
+}
+
+async function openNode(page: Page, name: string): Promise<void> {
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).first().dblclick();
+	await page.locator('[data-test-id="ndv"]').first().waitFor({ timeout: 15_000 });
+	await page.waitForTimeout(1_000);
+}
+
+async function dismissPopups(page: Page): Promise<void> {
+	for (const label of [/^got it$/i, /^skip$/i, /^dismiss$/i, /^close$/i]) {
+		const button = page.getByRole('button', { name: label });
+		if (await button.count()) await button.first().click({ timeout: 1_000 }).catch(() => undefined);
+	}
+	await page.keyboard.press('Escape').catch(() => undefined);
+}
+
+async function shot(page: Page, file: string): Promise<void> {
+	await page.screenshot({ path: join(OUT_DIR, file) });
+	console.log(`  ${file}`);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
