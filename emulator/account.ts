@@ -223,6 +223,20 @@ export function registerAccountRoutes(router: Router, rt: Runtime): void {
 		});
 	});
 
+	router.add('GET', '/users/permissions', (ctx) => {
+		requireToken(rt, ctx);
+		sendJson(ctx, 200, {
+			data: {
+				permissions: [
+					'digital-factory.print-job.read',
+					'digital-factory.print-job.write',
+					'digital-factory.print-job.write.own',
+					'digital-factory.printer.read',
+				],
+			},
+		});
+	});
+
 	router.add('GET', '/.well-known/openid-configuration', (ctx) => {
 		sendJson(ctx, 200, {
 			issuer: 'account.ultimaker.com',

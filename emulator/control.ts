@@ -1,6 +1,6 @@
 /** The control API under `/_emulator/` (no auth): state, clock, faults, request log, farm changes, recorder. */
 import type { Router } from './http';
-import { HttpError, notFound, readObject, readJson, sendJson, send, validation } from './http';
+import { HttpError, notFound, readObject, readJson, sendJson, validation } from './http';
 import type { Runtime } from './runtime';
 import type { Material, PrintCoreConfiguration } from './model';
 import { validateClusterSpec, validateFarm } from './state';
@@ -63,7 +63,13 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 		});
 	});
 
-	router.add('GET', '/_emulator/requests', (ctx) => sendJson(ctx, 200, { data: rt.log.list() }));
+	/** Optional filters: `?server=api|storage`, `?path=<prefix>`. */
+	router.add('GET', '/_emulator/requests', (ctx) => {
+		const server = ctx.query.get('server');
+		const prefix = ctx.query.get('path');
+		const entries = rt.log.list().filter((e) => (server === null || e.server === server) && (prefix === null || e.path.startsWith(prefix)));
+		sendJson(ctx, 200, { data: entries });
+	});
 	router.add('DELETE', '/_emulator/requests', (ctx) => {
 		rt.log.clear();
 		sendJson(ctx, 200, { data: { cleared: true } });
@@ -161,6 +167,36 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 		sendJson(ctx, 200, { data: { approved: approved.map((j) => j.uuid) } });
 	});
 
+	/** Adds printers to an existing cluster: `{printers: [{type, friendly_name?, materials?}]}`. */
+	router.add('POST', '/_emulator/clusters/:cluster_id/printers', async (ctx) => {
+		const id = ctx.params.cluster_id!;
+		const spec = validateClusterSpec(await readObject(ctx));
+		rt.state.sync();
+		const cluster = rt.state.clusters.get(id);
+		if (!cluster) throw notFound('Cluster', id);
+		const scratch = rt.state.buildPrinters(spec.printers);
+		const next = structuredClone(cluster);
+		next.printers.push(...scratch);
+		const updated = rt.state.putCluster(next);
+		sendJson(ctx, 201, { data: renderClusterStatus(updated, rt.clock.now()) });
+	});
+	/** Removes a printer; its active job (if any) goes back to the queue. The last printer cannot be removed. */
+	router.add('DELETE', '/_emulator/printers/:printer_uuid', (ctx) => {
+		const now = rt.state.sync();
+		const found = rt.state.findPrinter(ctx.params.printer_uuid!);
+		if (!found) throw notFound('Printer', ctx.params.printer_uuid!);
+		if (found.cluster.printers.length === 1) throw new HttpError(409, 'lastPrinter', 'Cannot remove the last printer', 'Delete the cluster instead.');
+		const next = structuredClone(found.cluster);
+		next.printers = next.printers.filter((p) => p.uuid !== found.printer.uuid);
+		const orphan = next.queue.find((j) => j.uuid === found.printer.activeJobUuid);
+		if (orphan) {
+			// The print is lost with the printer; the job starts over from the queue.
+			Object.assign(orphan, { status: 'queued', phaseStartedAt: now, elapsedMs: 0, started: false, printer_uuid: null, assigned_to: null, printed_on_uuid: null });
+		}
+		const updated = rt.state.putCluster(next);
+		sendJson(ctx, 200, { data: renderClusterStatus(updated, now) });
+	});
+
 	router.add('POST', '/_emulator/printers/:printer_uuid/clear-build-plate', (ctx) => {
 		const now = rt.state.sync();
 		const found = rt.state.findPrinter(ctx.params.printer_uuid!);
@@ -243,7 +279,7 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 	router.add('GET', '/_emulator/recorder/:channel', (ctx) => sendJson(ctx, 200, { data: rt.recorder.get(ctx.params.channel!) ?? [] }));
 	router.add('DELETE', '/_emulator/recorder/:channel', (ctx) => {
 		rt.recorder.delete(ctx.params.channel!);
-		send(ctx, 204, null);
+		sendJson(ctx, 200, { data: { cleared: true } });
 	});
 }
 

@@ -1,7 +1,7 @@
 /** Fault injection: rules that hit the next `count` requests whose method and path match. */
 import { HttpError, validation } from './http';
 
-export const FAULT_KINDS = ['status', 'rateLimit', 'drop', 'dropMidBody', 'slow'] as const;
+export const FAULT_KINDS = ['status', 'rateLimit', 'drop', 'dropMidBody', 'slow', 'raw'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {
@@ -13,10 +13,15 @@ export interface FaultRule {
 	status: number;
 	retryAfter: number;
 	delayMs: number;
+	/** `raw`: the exact body and content type to answer with (an HTML error page, broken JSON, …). */
+	body: string | null;
+	contentType: string | null;
 	hits: number;
 }
 
 export interface FaultSpec {
+	body?: unknown;
+	contentType?: unknown;
 	method?: unknown;
 	path?: unknown;
 	kind?: unknown;
@@ -32,8 +37,8 @@ function patternToRegExp(pattern: string): RegExp {
 }
 
 function plainRule(rule: FaultRule & { regex: RegExp }): FaultRule {
-	const { id, method, path, kind, remaining, status, retryAfter, delayMs, hits } = rule;
-	return { id, method, path, kind, remaining, status, retryAfter, delayMs, hits };
+	const { id, method, path, kind, remaining, status, retryAfter, delayMs, body, contentType, hits } = rule;
+	return { id, method, path, kind, remaining, status, retryAfter, delayMs, body, contentType, hits };
 }
 
 export class FaultRegistry {
@@ -49,8 +54,13 @@ export class FaultRegistry {
 		if (spec.method !== undefined && typeof spec.method !== 'string') throw validation('method must be a string');
 		const count = spec.count ?? 1;
 		if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw validation('count must be an integer >= 1');
-		const status = spec.status ?? (kind === 'rateLimit' ? 429 : 503);
-		if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) throw validation('status must be an HTTP error status (400-599)');
+		const status = spec.status ?? (kind === 'rateLimit' ? 429 : kind === 'raw' ? 200 : 503);
+		const lowest = kind === 'raw' ? 200 : 400;
+		if (typeof status !== 'number' || !Number.isInteger(status) || status < lowest || status > 599) {
+			throw validation(`status must be an HTTP status between ${lowest} and 599`);
+		}
+		if (kind === 'raw' && typeof spec.body !== 'string') throw validation('body: required for kind raw, a string');
+		if (spec.contentType !== undefined && typeof spec.contentType !== 'string') throw validation('contentType must be a string');
 		const retryAfter = spec.retryAfter ?? 1;
 		if (typeof retryAfter !== 'number' || retryAfter < 0) throw validation('retryAfter must be a number of seconds >= 0');
 		const delayMs = spec.delayMs ?? 1000;
@@ -64,6 +74,8 @@ export class FaultRegistry {
 			status,
 			retryAfter,
 			delayMs,
+			body: kind === 'raw' ? (spec.body as string) : null,
+			contentType: kind === 'raw' ? ((spec.contentType as string | undefined) ?? 'text/html; charset=utf-8') : null,
 			hits: 0,
 		};
 		this.rules.push({ ...rule, regex: patternToRegExp(spec.path) });

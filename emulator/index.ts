@@ -262,6 +262,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			case 'status':
 				answerFault(ctx, statusFaultError(fault.status));
 				return true;
+			case 'raw':
+				send(ctx, fault.status, fault.body ?? '', { 'Content-Type': fault.contentType ?? 'text/html; charset=utf-8' });
+				return true;
 			case 'dropMidBody': {
 				const length = Number(ctx.req.headers['content-length'] ?? 0);
 				const chunked = ctx.req.headers['transfer-encoding'] !== undefined;

@@ -123,7 +123,32 @@ export class EmulatorState {
 		const ids = this.ids;
 		const now = this.clock.now();
 		const index = this.clusters.size + 1;
-		const printers: PrinterState[] = spec.printers.map((p) => {
+		const printers = this.buildPrinters(spec.printers);
+		const host = printers[0]!;
+		const cluster: ClusterState = {
+			cluster_id: ids.clusterId(),
+			host_guid: host.uuid,
+			host_name: host.unique_name,
+			host_version: host.firmware_version.split('.').slice(0, 3).join('.'),
+			host_internal_ip: host.ip_address,
+			friendly_name: spec.friendly_name ?? (printers.length === 1 ? host.friendly_name : `Cluster ${index}`),
+			is_online: spec.is_online ?? true,
+			status: spec.status ?? 'active',
+			requires_approval: spec.requires_approval ?? false,
+			queue_limit: spec.queue_limit ?? 20,
+			printers,
+			queue: [],
+			history: [],
+			pendingApproval: [],
+			syncedAt: now,
+		};
+		this.clusters.set(cluster.cluster_id, cluster);
+		return cluster;
+	}
+
+	buildPrinters(specs: PrinterSpec[]): PrinterState[] {
+		const ids = this.ids;
+		return specs.map((p) => {
 			const info = PRINTER_TYPES[p.type]!;
 			const n = ++this.printerCounter;
 			const extruders = info.printCores.length;
@@ -150,26 +175,6 @@ export class EmulatorState {
 				activeJobUuid: null,
 			};
 		});
-		const host = printers[0]!;
-		const cluster: ClusterState = {
-			cluster_id: ids.clusterId(),
-			host_guid: host.uuid,
-			host_name: host.unique_name,
-			host_version: host.firmware_version.split('.').slice(0, 3).join('.'),
-			host_internal_ip: host.ip_address,
-			friendly_name: spec.friendly_name ?? (printers.length === 1 ? host.friendly_name : `Cluster ${index}`),
-			is_online: spec.is_online ?? true,
-			status: spec.status ?? 'active',
-			requires_approval: spec.requires_approval ?? false,
-			queue_limit: spec.queue_limit ?? 20,
-			printers,
-			queue: [],
-			history: [],
-			pendingApproval: [],
-			syncedAt: now,
-		};
-		this.clusters.set(cluster.cluster_id, cluster);
-		return cluster;
 	}
 
 	/** Runs every cluster's simulation up to the clock's now. */

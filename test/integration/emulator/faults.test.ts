@@ -114,6 +114,31 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 		expect(Date.now() - started).toBeGreaterThanOrEqual(380);
 	});
 
+	test('raw: an HTML error page or a broken 200 body, exactly as given', async () => {
+		await inject({ path: statusPath(), kind: 'raw', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' });
+		await inject({ path: '/connect/v1/clusters', kind: 'raw', body: '{"data": [', contentType: 'application/json' });
+		const html = await api(emu, 'GET', statusPath());
+		expect(html.status).toBe(502);
+		expect(html.headers['content-type']).toContain('text/html');
+		expect(html.text).toContain('502 Bad Gateway');
+		const broken = await api(emu, 'GET', '/connect/v1/clusters');
+		expect(broken.status).toBe(200);
+		expect(broken.text).toBe('{"data": [');
+		expect(broken.json).toBeUndefined();
+	});
+
+	test('slow on a request with a JSON body still reads the body', async () => {
+		await inject({ method: 'PUT', path: '/cura/v1/jobs/upload', kind: 'slow', delayMs: 200 });
+		const reply = await api(emu, 'PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 5, content_type: 'text/plain' } });
+		expect(reply.status).toBe(200);
+	});
+
+	test('dropMidBody on a JSON request: half the body is read, then the connection dies; nothing is registered', async () => {
+		await inject({ method: 'PUT', path: '/cura/v1/jobs/upload', kind: 'dropMidBody' });
+		await expect(api(emu, 'PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x'.repeat(2000), file_size: 5, content_type: 'text/plain' } })).rejects.toThrow();
+		expect((await api(emu, 'GET', '/cura/v1/jobs')).json.data).toEqual([]);
+	});
+
 	test('bad fault specs are 422; DELETE /_emulator/faults clears them', async () => {
 		expect((await control(emu, 'POST', '/faults', { path: '/x', kind: 'meteor' })).status).toBe(422);
 		expect((await control(emu, 'POST', '/faults', { kind: 'drop' })).status).toBe(422);

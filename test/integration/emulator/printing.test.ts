@@ -210,4 +210,33 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 		await control(emu, 'POST', `/printers/${printer.uuid}`, { enabled: true });
 		expect(jobIn(await clusterStatus(emu, clusterId), uuid).status).toBe('pre_print');
 	});
+
+	test('control API: add a printer to a cluster (it takes the waiting job), remove it (its job is re-queued)', async () => {
+		const jobId = await uploadGcodeText(emu, gcode(600));
+		const first = (await send(jobId)).json.data.job_instance_uuid;
+		const second = (await send(jobId)).json.data.job_instance_uuid;
+		const added = await control(emu, 'POST', `/clusters/${clusterId}/printers`, { printers: [{ type: 'ultimaker_s5', friendly_name: 'Second S5' }] });
+		expect(added.status).toBe(201);
+		let s = await clusterStatus(emu, clusterId);
+		expect(s.printers.map((p: any) => p.friendly_name)).toContain('Second S5');
+		expect(jobIn(s, second).status).toBe('pre_print');
+		const listed = (await api(emu, 'GET', `/connect/v1/clusters/${clusterId}`)).json.data;
+		expect(listed.printer_count).toBe(2);
+		const newPrinter = s.printers.find((p: any) => p.friendly_name === 'Second S5');
+		expect((await control(emu, 'DELETE', `/printers/${newPrinter.uuid}`)).status).toBe(200);
+		s = await clusterStatus(emu, clusterId);
+		expect(s.printers).toHaveLength(1);
+		expect(jobIn(s, second).status).toBe('queued');
+		expect(jobIn(s, first).status).toBe('pre_print');
+		expect((await control(emu, 'DELETE', `/printers/${s.printers[0].uuid}`)).status).toBe(409);
+	});
+
+	test('request log filters by server and path prefix', async () => {
+		await uploadGcodeText(emu, gcode(60));
+		const storage = await control(emu, 'GET', '/requests?server=storage');
+		expect(storage.json.data.map((r: any) => r.method)).toEqual(['PUT']);
+		const jobs = await control(emu, 'GET', '/requests?path=/cura/v1/jobs');
+		expect(jobs.json.data.every((r: any) => r.path.startsWith('/cura/v1/jobs'))).toBe(true);
+		expect(jobs.json.data.length).toBeGreaterThan(0);
+	});
 });
