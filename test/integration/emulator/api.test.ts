@@ -74,6 +74,24 @@ describe('API surface: envelopes, pagination, filters, errors', () => {
 		expect((await api(emu, 'GET', '/cura/v1/projects/ffffffffffffffffffffffff/files')).status).toBe(404);
 	});
 
+	test('the same seed gives the same ids; reset with a seed and farm rebuilds state', async () => {
+		const other = await startEmulator({ port: 0, seed: 'api', speed: 0 });
+		try {
+			expect([...other.state.clusters.keys()]).toEqual([...emu.state.clusters.keys()]);
+		} finally {
+			await other.close();
+		}
+		const again = await startEmulator({ port: 0, seed: 'different', speed: 0 });
+		try {
+			expect([...again.state.clusters.keys()]).not.toEqual([...emu.state.clusters.keys()]);
+			const reset = await control(again, 'POST', '/reset', { seed: 'api', farm: [{ printers: [{ type: 'ultimaker_s5' }] }] });
+			expect(reset.json.data.clusters).toHaveLength(1);
+			expect((await control(again, 'POST', '/reset', { farm: [{ printers: [{ type: 'nope' }] }] })).status).toBe(422);
+		} finally {
+			await again.close();
+		}
+	});
+
 	test('feature_budgets', async () => {
 		const reply = await api(emu, 'GET', '/cura/v1/feature_budgets');
 		expect(reply.json.data.library_max_private_projects).toBe(-1);

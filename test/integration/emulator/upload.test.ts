@@ -109,6 +109,38 @@ describe('two-stage upload to signed storage', () => {
 		expect(put.status).toBe(403);
 	});
 
+	test('with an upload directory the bytes are kept and download_url serves them', async () => {
+		await emu.close();
+		const { mkdtempSync, rmSync, readFileSync } = await import('node:fs');
+		const { join } = await import('node:path');
+		const { tmpdir } = await import('node:os');
+		const dir = mkdtempSync(join(tmpdir(), 'emu-uploads-'));
+		try {
+			emu = await startEmulator({ port: 0, speed: 0, uploadDir: dir });
+			const job = await declare();
+			expect((await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size })).status).toBe(200);
+			const polled = await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`);
+			const download = await http('GET', polled.json.data.download_url);
+			expect(download.status).toBe(200);
+			expect(Number(download.headers['content-length'])).toBe(gcode.size);
+			expect(download.text === readFileSync(gcode.path, 'utf8')).toBe(true);
+			const forged = await http('GET', polled.json.data.download_url.replace(/signature=[^&]+/, 'signature=x'));
+			expect(forged.status).toBe(403);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	test('an expired upload URL is refused with 400 ExpiredToken', async () => {
+		await emu.close();
+		emu = await startEmulator({ port: 0, speed: 0, uploadUrlTtlSeconds: 0.05 });
+		const job = await declare();
+		await new Promise((r) => setTimeout(r, 100));
+		const put = await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		expect(put.status).toBe(400);
+		expect(put.text).toContain('ExpiredToken');
+	});
+
 	test('uploadProcessingMs delays the flip to uploaded', async () => {
 		await emu.close();
 		emu = await startEmulator({ port: 0, speed: 0, uploadProcessingMs: 300 });
