@@ -46,6 +46,24 @@ describe('two-stage upload to signed storage', () => {
 		expect(again.text).toContain('<Code>AccessDenied</Code>');
 	});
 
+	test('axios streaming the file (as an n8n node would) also ends uploaded', async () => {
+		const axios = (await import('axios')).default;
+		const { createReadStream } = await import('node:fs');
+		const registered = await axios.put(
+			`${emu.url}/cura/v1/jobs/upload`,
+			{ data: { job_name: gcode.name, file_size: gcode.size, content_type: 'text/plain', origin: 'http://localhost:5678' } },
+			{ headers: { Authorization: `Bearer ${emu.apiToken}` } },
+		);
+		const put = await axios.put(registered.data.data.upload_url, createReadStream(gcode.path), {
+			headers: { 'Content-Type': 'text/plain', 'Content-Length': String(gcode.size), Origin: 'http://localhost:5678' },
+			maxBodyLength: Infinity,
+			maxContentLength: Infinity,
+		});
+		expect(put.status).toBe(200);
+		const polled = await axios.get(`${emu.url}/cura/v1/jobs/${encodeURIComponent(registered.data.data.job_id)}`, { headers: { Authorization: `Bearer ${emu.apiToken}` } });
+		expect(polled.data.data).toEqual(expect.objectContaining({ status: 'uploaded', file_size: gcode.size, job_name: 'UltiBot.gcode' }));
+	});
+
 	test('percent-encoded job ids are accepted like raw ones', async () => {
 		const job = await declare();
 		const encoded = await api(emu, 'GET', `/cura/v1/jobs/${encodeURIComponent(job.job_id)}`);
@@ -56,8 +74,8 @@ describe('two-stage upload to signed storage', () => {
 	test.each([
 		['Content-Type', { 'Content-Type': 'application/octet-stream', 'Content-Length': undefined as unknown as number }, 403, 'SignatureDoesNotMatch'],
 		['Origin', { 'Content-Type': 'text/plain', Origin: 'https://evil.example.com' }, 403, 'SignatureDoesNotMatch'],
-		['missing Origin', { 'Content-Type': 'text/plain', Origin: undefined }, 403, 'SignatureDoesNotMatch'],
-	])('a %s mismatch is rejected and the URL stays usable', async (_name, headers, status, code) => {
+		['Origin (missing)', { 'Content-Type': 'text/plain', Origin: undefined }, 403, 'SignatureDoesNotMatch'],
+	])('%s mismatch: rejected, and the URL stays usable', async (_name, headers, status, code) => {
 		const job = await declare('https://farm.example.com');
 		const clean: Record<string, string | number> = { 'Content-Length': gcode.size };
 		for (const [k, v] of Object.entries(headers)) if (v !== undefined) clean[k] = v;
