@@ -1,0 +1,76 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as cluster from './actions/cluster';
+import * as file from './actions/file';
+import * as job from './actions/job';
+import * as print from './actions/print';
+import * as project from './actions/project';
+import { route } from './actions/router';
+import { searchClusters } from './methods/listSearch';
+
+export class UltimakerDigitalFactory implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Ultimaker Digital Factory',
+		name: 'ultimakerDigitalFactory',
+		icon: { light: 'file:ultimaker.svg', dark: 'file:ultimaker.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Upload print files, send prints and control the print queue of UltiMaker printers through Digital Factory',
+		defaults: { name: 'Ultimaker Digital Factory' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'ultimakerDigitalFactoryApi',
+				required: true,
+				displayOptions: { show: { authentication: ['apiToken'] } },
+			},
+			{
+				name: 'ultimakerDigitalFactoryOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'API Token', value: 'apiToken' },
+					{ name: 'OAuth2', value: 'oAuth2' },
+				],
+				default: 'apiToken',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Cluster', value: 'cluster', description: 'Printers (a cluster is a printer group) and their live status' },
+					{ name: 'File', value: 'file', description: 'Digital Library files (models, projects, documents)' },
+					{ name: 'Job', value: 'job', description: 'Uploaded print files (toolpaths)' },
+					{ name: 'Print', value: 'print', description: 'Send jobs to printers and control queued or running prints' },
+					{ name: 'Project', value: 'project', description: 'Digital Library projects' },
+				],
+				default: 'print',
+			},
+			...cluster.description,
+			...file.description,
+			...job.description,
+			...print.description,
+			...project.description,
+		],
+	};
+
+	methods = { listSearch: { searchClusters } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this);
+	}
+}

@@ -1,0 +1,121 @@
+/** Parameter descriptions shared by several operations, and small readers for them. */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { checkIdSegment, checkOrigin } from '../helpers/validation';
+
+export function showFor(resource: string, operations: string[]): INodeProperties['displayOptions'] {
+	return { show: { resource: [resource], operation: operations } };
+}
+
+export function clusterIdProperty(resource: string, operations: string[], description: string): INodeProperties {
+	return {
+		displayName: 'Cluster',
+		name: 'clusterId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		displayOptions: showFor(resource, operations),
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a cluster…',
+				typeOptions: { searchListMethod: 'searchClusters', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. kBEeZWEifXbrXviO8mRYLx45P8k5lHVGs43XKvRniPg=',
+			},
+		],
+	};
+}
+
+export function returnAllAndLimit(resource: string, operation: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: showFor(resource, [operation]),
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
+		},
+	];
+}
+
+export function binaryUploadProperties(resource: string, operations: string[], kind: 'toolpath' | 'library'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the input binary field holding the file to upload',
+			description:
+				kind === 'toolpath'
+					? 'Binary field with the sliced file (.gcode, .gcode.gz or .ufp), e.g. from Read/Write Files from Disk or an HTTP Request'
+					: 'Binary field with the file to store in the Digital Library (.3mf, .stl, images, PDF, Office documents, .txt)',
+			displayOptions: showFor(resource, operations),
+		},
+		{
+			displayName: 'Content Type',
+			name: 'contentType',
+			type: 'string',
+			default: '',
+			placeholder: 'derived from the file extension',
+			description:
+				'MIME type to declare. Leave empty to derive it from the file name (.gcode → text/plain, .gcode.gz → application/gzip, .ufp → application/x-ufp, …).',
+			displayOptions: showFor(resource, operations),
+		},
+		{
+			displayName: 'Origin',
+			name: 'origin',
+			type: 'string',
+			default: '',
+			placeholder: 'https://your-domain.com',
+			description:
+				"Origin to declare for the upload (scheme://host[:port]). Empty: the credential's default origin, if any.",
+			displayOptions: showFor(resource, operations),
+		},
+	];
+}
+
+/** Validates an id parameter for a path segment, as a NodeOperationError naming the parameter. */
+export function pathId(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {
+	const checked = checkIdSegment(value, label);
+	if (!checked.ok) throw new NodeOperationError(this.getNode(), checked.message, { description: checked.hint, itemIndex });
+	return checked.value;
+}
+
+/** The raw (trimmed) id, for bodies and output. */
+export function rawId(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : String(value ?? '');
+}
+
+export function readClusterId(this: IExecuteFunctions, itemIndex: number): string {
+	return rawId(this.getNodeParameter('clusterId', itemIndex, '', { extractValue: true }));
+}
+
+export function readOrigin(this: IExecuteFunctions, itemIndex: number, fallback?: string): string | undefined {
+	const value = this.getNodeParameter('origin', itemIndex, '') as string;
+	const checked = checkOrigin(value);
+	if (!checked.ok) throw new NodeOperationError(this.getNode(), `Origin: ${checked.message}`, { description: checked.hint, itemIndex });
+	return checked.value ?? fallback;
+}
+
+export type OperationResult = IDataObject[];

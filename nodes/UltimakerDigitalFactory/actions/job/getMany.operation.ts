@@ -1,0 +1,22 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { Connection } from '../../transport/request';
+import { apiList } from '../../transport/request';
+import type { OperationResult } from '../common';
+import { returnAllAndLimit } from '../common';
+
+export const description: INodeProperties[] = [...returnAllAndLimit('job', 'getMany')];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Number.MAX_SAFE_INTEGER : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	return await apiList.call(this, connection, {
+		method: 'GET',
+		path: '/cura/v1/jobs',
+		what: 'the job list',
+		retry: 'idempotent',
+		itemIndex,
+		returnAll,
+		limit,
+	});
+}

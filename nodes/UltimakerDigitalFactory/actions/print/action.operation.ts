@@ -1,0 +1,78 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Connection } from '../../transport/request';
+import { apiRequest } from '../../transport/request';
+import type { OperationResult } from '../common';
+import { clusterIdProperty, pathId, rawId, readClusterId, showFor } from '../common';
+
+/** Node value → API action and body. Move to top is the API's `move` to position 0 of the queue. */
+export const PRINT_ACTIONS: Record<string, { apiAction: string; body?: IDataObject; idempotent: boolean }> = {
+	pause: { apiAction: 'pause', idempotent: true },
+	resume: { apiAction: 'resume', idempotent: true },
+	abort: { apiAction: 'abort', idempotent: true },
+	moveToTop: { apiAction: 'move', body: { data: { list: 'queued', to_position: 0 } }, idempotent: true },
+	remove: { apiAction: 'remove', idempotent: false },
+	force: { apiAction: 'force', idempotent: true },
+};
+
+export const description: INodeProperties[] = [
+	clusterIdProperty('print', ['action'], 'The cluster the print job is queued or printing on'),
+	{
+		displayName: 'Print Job UUID',
+		name: 'printJobUuid',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'The print job instance: job_instance_uuid from Send Print, or uuid in Get Cluster Status print_jobs',
+		displayOptions: showFor('print', ['action']),
+	},
+	{
+		displayName: 'Action',
+		name: 'printAction',
+		type: 'options',
+		default: 'pause',
+		displayOptions: showFor('print', ['action']),
+		options: [
+			{ name: 'Abort', value: 'abort', description: 'Stop the print for good; the printer then waits for the build plate to be cleared' },
+			{ name: 'Force', value: 'force', description: 'Print even though the loaded material or print core differs from what the job asks for' },
+			{ name: 'Move to Top', value: 'moveToTop', description: 'Make this queued job the next one to print' },
+			{ name: 'Pause', value: 'pause', description: 'Pause the running print' },
+			{ name: 'Remove', value: 'remove', description: 'Delete the job from the queue (it will not print)' },
+			{ name: 'Resume', value: 'resume', description: 'Continue a paused print' },
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
+	const clusterId = readClusterId.call(this, itemIndex);
+	const clusterSegment = pathId.call(this, clusterId, 'cluster ID', itemIndex);
+	const uuid = rawId(this.getNodeParameter('printJobUuid', itemIndex, ''));
+	const uuidSegment = pathId.call(this, uuid, 'print job UUID', itemIndex);
+	const printAction = this.getNodeParameter('printAction', itemIndex, '') as string;
+	const action = PRINT_ACTIONS[printAction];
+	if (!action) {
+		throw new NodeOperationError(this.getNode(), `Unknown print job action "${printAction}"`, {
+			description: `Use one of: ${Object.keys(PRINT_ACTIONS).join(', ')}.`,
+			itemIndex,
+		});
+	}
+	const response = await apiRequest.call(this, connection, {
+		method: 'POST',
+		path: `/connect/v1/clusters/${clusterSegment}/print_jobs/${uuidSegment}/action/${action.apiAction}`,
+		body: action.body,
+		what: `the ${printAction} action on print job ${uuid}`,
+		retry: action.idempotent ? 'idempotent' : 'rateLimitOnly',
+		itemIndex,
+	});
+	const data = (response.body as { data?: IDataObject } | undefined)?.data;
+	return [
+		{
+			...(typeof data === 'object' && data !== null ? data : {}),
+			cluster_id: clusterId,
+			print_job_uuid: uuid,
+			action: printAction,
+			accepted: true,
+		},
+	];
+}

@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Connection } from '../../transport/request';
+import { apiData } from '../../transport/request';
+import type { OperationResult } from '../common';
+import { showFor } from '../common';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Project Name',
+		name: 'projectName',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'Display name of the new Digital Library project',
+		displayOptions: showFor('project', ['create']),
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
+	const name = (this.getNodeParameter('projectName', itemIndex, '') as string).trim();
+	if (!name) {
+		throw new NodeOperationError(this.getNode(), 'Project Name is empty', {
+			description: 'Enter a name for the new project.',
+			itemIndex,
+		});
+	}
+	const data = await apiData.call(this, connection, {
+		method: 'PUT',
+		path: '/cura/v1/projects',
+		body: { data: { display_name: name } },
+		what: `the new project "${name}"`,
+		// Creating twice would make two projects: only a 429 (refused before acting) is retried.
+		retry: 'rateLimitOnly',
+		itemIndex,
+	});
+	return [data];
+}

@@ -1,0 +1,53 @@
+/** Reads the upload parameters of one item, plans the upload and runs it (shared by Upload job/file and Upload and print). */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { UploadTarget } from '../helpers/contentTypes';
+import { decideContentType } from '../helpers/contentTypes';
+import type { UploadPlan } from '../helpers/uploadPlan';
+import { resolveUploadName } from '../helpers/uploadPlan';
+import type { Connection } from '../transport/request';
+import type { UploadResult } from '../transport/upload';
+import { binarySize, uploadBinary } from '../transport/upload';
+import { rawId, readOrigin } from './common';
+
+export async function uploadFromItem(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: Connection,
+	target: UploadTarget,
+	options: { nameParameter: 'jobName' | 'fileName'; waitForUpload: boolean; projectId?: string },
+): Promise<UploadResult> {
+	const propertyName = (this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string).trim();
+	const binary = this.helpers.assertBinaryData(itemIndex, propertyName);
+	const name = resolveUploadName(this.getNodeParameter(options.nameParameter, itemIndex, '') as string, binary.fileName);
+	if (!name) {
+		throw new NodeOperationError(this.getNode(), 'The file has no name', {
+			description: `Set "${options.nameParameter === 'jobName' ? 'Job Name' : 'File Name'}" — the binary field "${propertyName}" carries no file name.`,
+			itemIndex,
+		});
+	}
+	// The extension decides the content type; the file's own name is checked when the name parameter has none.
+	const nameForType = /\.[a-z0-9]+$/i.test(name) ? name : (binary.fileName ?? name);
+	const decision = decideContentType(nameForType, target, this.getNodeParameter('contentType', itemIndex, '') as string);
+	if (!decision.ok) {
+		throw new NodeOperationError(this.getNode(), decision.message, { description: decision.hint, itemIndex });
+	}
+	const source = { binary, propertyName, itemIndex };
+	const fileSize = await binarySize.call(this, source);
+	if (fileSize <= 0) {
+		throw new NodeOperationError(this.getNode(), `"${name}" is empty (0 bytes)`, {
+			description: 'Digital Factory cannot store an empty file. Check the node that produced the binary data.',
+			itemIndex,
+		});
+	}
+	const plan: UploadPlan = {
+		target,
+		name,
+		fileSize,
+		contentType: decision.contentType,
+		origin: readOrigin.call(this, itemIndex, connection.defaultOrigin),
+		projectId: options.projectId ? rawId(options.projectId) : undefined,
+	};
+	return await uploadBinary.call(this, connection, plan, source, { waitForUpload: options.waitForUpload });
+}

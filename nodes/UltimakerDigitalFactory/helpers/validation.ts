@@ -1,0 +1,89 @@
+/**
+ * Input validation for ids and URLs (pure). Each check returns `{ ok: true, value }` or `{ ok: false, message,
+ * hint }`; the node turns failures into NodeOperationErrors naming the parameter.
+ */
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; message: string; hint: string };
+
+const fail = (message: string, hint: string): { ok: false; message: string; hint: string } => ({ ok: false, message, hint });
+
+/**
+ * Trims an id and makes it safe for one path segment: empty/whitespace ids and dot segments (`.`, `..`, which
+ * URL normalisation would resolve into another endpoint) are refused; everything else is percent-encoded, so
+ * `/`, `?`, `#` and `%` can never leave the segment.
+ */
+export function checkIdSegment(value: unknown, label: string): Checked<string> {
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (text === '') return fail(`${label} is empty`, `Enter the ${label}, or map it from a previous node's output.`);
+	if (text === '.' || text === '..') {
+		return fail(`"${text}" is not a valid ${label}`, `A ${label} is an identifier returned by Digital Factory.`);
+	}
+	// eslint-disable-next-line no-control-regex
+	if (/[\u0000-\u001f\u007f]/.test(text)) {
+		return fail(`The ${label} contains control characters`, `Check the value mapped into ${label}.`);
+	}
+	return { ok: true, value: encodeURIComponent(text) };
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Normalises the credential's API base URL: an absolute http(s) URL without credentials, query or fragment;
+ * plain http only for loopback hosts (the emulator). A path prefix (e.g. behind a proxy) is allowed but must be
+ * plain segments. Returns it without a trailing slash.
+ */
+export function checkBaseUrl(value: unknown): Checked<string> {
+	const text = typeof value === 'string' ? value.trim() : '';
+	const hint = 'Use https://api.ultimaker.com, or http://127.0.0.1:<port> for a local emulator.';
+	if (text === '') return fail('The credential has no Base URL', hint);
+	const url = parseUrl(text);
+	if (!url) return fail(`The Base URL "${text}" is not a valid URL`, hint);
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		return fail(`The Base URL must start with https:// (got ${url.protocol})`, hint);
+	}
+	if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+		return fail(
+			'The Base URL must use https:// (plain http is allowed only for localhost and 127.0.0.1)',
+			'The API token would otherwise travel unencrypted. ' + hint,
+		);
+	}
+	if (url.username || url.password) return fail('The Base URL must not contain a user name or password', hint);
+	if (url.search || url.hash || text.includes('?') || text.includes('#')) {
+		return fail('The Base URL must not contain a query string or fragment', hint);
+	}
+	const rawPath = text.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+	if (/(^|\/)\.\.?(\/|$)/.test(rawPath) || !/^[A-Za-z0-9._~/-]*$/.test(rawPath)) {
+		return fail(`The Base URL path "${rawPath}" is not allowed`, hint);
+	}
+	return { ok: true, value: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
+}
+
+/** An upload Origin: `scheme://host[:port]` only (what browsers send), in canonical form; empty → undefined. */
+export function checkOrigin(value: unknown): Checked<string | undefined> {
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (text === '') return { ok: true, value: undefined };
+	const hint = 'An origin is scheme://host[:port] without a path, e.g. https://farm.example.com.';
+	const url = parseUrl(text);
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+		return fail(`"${text}" is not a valid origin`, hint);
+	}
+	if (text.replace(/\/$/, '').toLowerCase() !== url.origin.toLowerCase()) {
+		return fail(`"${text}" is not a bare origin`, hint);
+	}
+	return { ok: true, value: url.origin };
+}
+
+/** Keeps `links.next` on the API's origin and path prefix: the token must never follow a link elsewhere. */
+export function sameApiUrl(candidate: string, baseUrl: string): boolean {
+	const base = parseUrl(`${baseUrl}/`);
+	const url = base ? parseUrl(new URL(candidate, base).toString()) : undefined;
+	return !!url && !!base && url.origin === base.origin && url.pathname.startsWith(base.pathname);
+}

@@ -1,0 +1,208 @@
+/**
+ * Two-stage upload: register with the API, then PUT the raw bytes to the signed `upload_url` — streamed from
+ * n8n's binary data, with exactly the declared headers and no Authorization header — retrying storage 5xx with
+ * backoff (a fresh stream each attempt), then (optionally) poll until Digital Factory reports `uploaded`.
+ */
+import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { redactSecrets } from '../helpers/errors';
+import type { UploadPlan } from '../helpers/uploadPlan';
+import {
+	BINARY_STREAM_CHUNK_BYTES,
+	registrationBody,
+	registrationPath,
+	STORAGE_MAX_ATTEMPTS,
+	storageHeaders,
+	storageOutcome,
+	storageRetryDelayMs,
+	uploadPollDelaysMs,
+} from '../helpers/uploadPlan';
+import { checkIdSegment } from '../helpers/validation';
+import type { Connection } from './request';
+import { apiData } from './request';
+
+/** The stream type n8n's binary helper returns (typed without importing Node's `stream`). */
+type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+
+export interface BinarySource {
+	binary: IBinaryData;
+	propertyName: string;
+	itemIndex: number;
+}
+
+/** The exact byte count of a binary (metadata for stored data; decoded length for in-memory data). */
+export async function binarySize(this: IExecuteFunctions, source: BinarySource): Promise<number> {
+	if (source.binary.id) {
+		return (await this.helpers.getBinaryMetadata(source.binary.id)).fileSize;
+	}
+	return Buffer.byteLength(source.binary.data, 'base64');
+}
+
+/** A fresh body for one attempt: a stream for stored binaries (memory stays flat), a Buffer for in-memory ones. */
+async function openBody(this: IExecuteFunctions, source: BinarySource): Promise<Buffer | Readable> {
+	if (source.binary.id) return await this.helpers.getBinaryStream(source.binary.id, BINARY_STREAM_CHUNK_BYTES);
+	return await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName);
+}
+
+type StorageAttempt =
+	| { kind: 'answered'; status: number; text: string }
+	| { kind: 'network'; code: string };
+
+/**
+ * One PUT to the signed storage URL. Deliberately unauthenticated (`httpRequest`, never the credential) and
+ * without redirects: axios' redirect support would keep a copy of the whole streamed body in memory.
+ */
+async function putToStorage(
+	this: IExecuteFunctions,
+	uploadUrl: string,
+	headers: Record<string, string>,
+	body: Buffer | Readable,
+): Promise<StorageAttempt> {
+	try {
+		const response = (await this.helpers.httpRequest({
+			method: 'PUT',
+			url: uploadUrl,
+			headers,
+			body,
+			json: false,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+		})) as IN8nHttpFullResponse;
+		return { kind: 'answered', status: response.statusCode, text: String(response.body ?? '') };
+	} catch (error) {
+		const code = (error as { code?: unknown }).code;
+		return { kind: 'network', code: typeof code === 'string' ? code : 'ECONNRESET' };
+	} finally {
+		if (typeof (body as Readable).destroy === 'function') (body as Readable).destroy();
+	}
+}
+
+/** "AccessDenied: This one-time upload URL has already been used." from a GCS-style XML error. */
+function storageMessage(text: string): string {
+	const pick = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text)?.[1]?.trim();
+	const parts = [pick('Code'), pick('Details') ?? pick('Message')].filter(Boolean);
+	return parts.length ? parts.join(': ') : text.slice(0, 200);
+}
+
+function idOf(data: IDataObject, plan: UploadPlan): string {
+	return String((plan.target === 'job' ? data.job_id : data.file_id) ?? '');
+}
+
+function statusPath(plan: UploadPlan, id: string): string {
+	const checked = checkIdSegment(id, plan.target === 'job' ? 'job ID' : 'file ID');
+	return `${plan.target === 'job' ? '/cura/v1/jobs/' : '/cura/v1/files/'}${checked.ok ? checked.value : encodeURIComponent(id)}`;
+}
+
+function withoutUploadUrl(data: IDataObject): IDataObject {
+	// The signed URL is one-time and already used; leaving it out keeps signatures out of workflow data.
+	const rest = { ...data };
+	delete rest.upload_url;
+	return rest;
+}
+
+export interface UploadResult {
+	data: IDataObject;
+	id: string;
+}
+
+export async function uploadBinary(
+	this: IExecuteFunctions,
+	connection: Connection,
+	plan: UploadPlan,
+	source: BinarySource,
+	options: { waitForUpload: boolean },
+): Promise<UploadResult> {
+	const { itemIndex } = source;
+	const kind = plan.target === 'job' ? 'job' : 'file';
+	const registered = await apiData.call(this, connection, {
+		method: 'PUT',
+		path: registrationPath(plan.target),
+		body: registrationBody(plan),
+		what: `the ${kind} upload registration`,
+		// A repeated registration only leaves an unused upload slot behind; nothing prints twice.
+		retry: 'idempotent',
+		itemIndex,
+	});
+	const id = idOf(registered, plan);
+	const uploadUrl = registered.upload_url;
+	if (!id || typeof uploadUrl !== 'string' || !/^https?:\/\//i.test(uploadUrl)) {
+		throw new NodeApiError(this.getNode(), { message: 'Unexpected registration answer' } as JsonObject, {
+			message: `Digital Factory registered the ${kind} upload but sent no usable upload URL`,
+			description: 'The answer lacked the id or upload_url; nothing was uploaded.',
+			itemIndex,
+		});
+	}
+
+	const headers = storageHeaders(plan);
+	let lastProblem = '';
+	let stored = false;
+	for (let attempt = 1; attempt <= STORAGE_MAX_ATTEMPTS && !stored; attempt++) {
+		const body = await openBody.call(this, source);
+		const result = await putToStorage.call(this, uploadUrl, headers, body);
+		if (result.kind === 'answered') {
+			const outcome = storageOutcome(result.status);
+			if (outcome === 'stored') {
+				stored = true;
+				break;
+			}
+			lastProblem = `storage answered ${result.status} (${redactSecrets(storageMessage(result.text))})`;
+			if (outcome === 'rejected') break;
+		} else {
+			lastProblem = `the connection to storage broke (${result.code})`;
+			// Did the bytes arrive anyway, or did storage mark the upload failed? Ask the API before retrying.
+			const current = await apiData.call(this, connection, {
+				method: 'GET',
+				path: statusPath(plan, id),
+				what: `${kind} ${id}`,
+				retry: 'idempotent',
+				itemIndex,
+			});
+			if (current.status === 'uploaded') {
+				stored = true;
+				break;
+			}
+			if (current.status === 'failed') {
+				lastProblem += `; Digital Factory marked the upload failed: ${String(current.status_description ?? 'no reason given')}`;
+				break;
+			}
+		}
+		if (attempt < STORAGE_MAX_ATTEMPTS) await sleep(storageRetryDelayMs(attempt));
+	}
+	if (!stored) {
+		throw new NodeApiError(this.getNode(), { message: `Upload failed: ${lastProblem}` } as JsonObject, {
+			message: `Uploading "${plan.name}" failed: ${lastProblem}`,
+			description: `Nothing was sent to a printer. The ${kind} ${id} stays unusable; run the node again to upload the file anew.`,
+			itemIndex,
+		});
+	}
+
+	if (!options.waitForUpload) {
+		return { id, data: withoutUploadUrl({ ...registered }) };
+	}
+	let latest: IDataObject = registered;
+	for (const delay of [0, ...uploadPollDelaysMs()]) {
+		if (delay > 0) await sleep(delay);
+		latest = await apiData.call(this, connection, {
+			method: 'GET',
+			path: statusPath(plan, id),
+			what: `${kind} ${id}`,
+			retry: 'idempotent',
+			itemIndex,
+		});
+		if (latest.status === 'uploaded') return { id, data: withoutUploadUrl(latest) };
+		if (latest.status === 'failed') {
+			throw new NodeApiError(this.getNode(), { message: 'Upload failed' } as JsonObject, {
+				message: `Digital Factory could not process "${plan.name}"`,
+				description: `Storage accepted the bytes, but the ${kind} ${id} ended as failed: ${String(latest.status_description ?? 'no reason given')}.`,
+				itemIndex,
+			});
+		}
+	}
+	throw new NodeOperationError(this.getNode(), `"${plan.name}" is stored but not yet processed by Digital Factory`, {
+		description: `The ${kind} ${id} still reports "${String(latest.status)}" after a minute. Use Get Job later, or turn off "Wait for Upload".`,
+		itemIndex,
+	});
+}
