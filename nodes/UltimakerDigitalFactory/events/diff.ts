@@ -11,8 +11,9 @@ import {
 	printerFromApi,
 	printerFromState,
 	sameMaterial,
+	terminalKey,
 } from './eventItems';
-import { hasStarted, jobPhase, terminalOutcome } from './jobStatus';
+import { finiteOrNull, hasStarted, jobPhase, terminalOutcome } from './jobStatus';
 import type {
 	ApiClusterStatus,
 	ApiPrinterStatus,
@@ -105,67 +106,84 @@ function diffCluster(
 	const clusterName = observation.friendly_name ?? before?.n ?? null;
 	const next: ClusterState = { n: clusterName, g: status.generated_time ?? null, p: {}, j: {}, d: [] };
 	const make = eventFactory(observation.cluster_id, clusterName, status, context);
-	const referenceMs = parseTime(status.generated_time) ?? context.nowMs;
+	// Only events need these; most polls of most clusters have none.
+	let referenceTime: number | undefined;
+	const referenceMs = () => (referenceTime ??= parseTime(status.generated_time) ?? context.nowMs);
 	const printers = (Array.isArray(status.printers) ? status.printers : []).filter(isPrinter);
 	const jobs = (Array.isArray(status.print_jobs) ? status.print_jobs : []).filter(isJob);
-	const printerByUuid = new Map(printers.map((printer) => [printer.uuid, printer]));
 	const printerOf = (uuid: string | null): EventPrinter | null => {
 		if (!uuid) return null;
-		const live = printerByUuid.get(uuid);
+		const live = printers.find((printer) => printer.uuid === uuid);
 		if (live) return printerFromApi(live);
 		const remembered = before?.p[uuid];
 		return remembered ? printerFromState(uuid, remembered) : null;
 	};
+	const singlePrinter = printers.length === 1 ? printers[0].uuid : null;
 	const currentJobOf = (printerUuid: string): EventJob | null => {
 		const job = jobs.find(
 			(candidate) =>
-				jobPrinterUuid(candidate, printers) === printerUuid &&
+				(explicitPrinterUuid(candidate, printers) ?? singlePrinter) === printerUuid &&
 				(['active', 'paused', 'waiting'].includes(jobPhase(candidate.status)) || candidate.status === 'wait_cleanup'),
 		);
-		return job ? jobFromApi(job, referenceMs) : null;
+		return job ? jobFromApi(job, referenceMs()) : null;
 	};
 
 	diffPrinters(before, observation, printers, next, events, make, currentJobOf, mode, context);
 
-	const knownTerminal = new Set(before?.d ?? []);
-	const seen = new Set<string>();
-	jobs.forEach((job, index) => {
-		if (seen.has(job.uuid)) return;
-		seen.add(job.uuid);
-		const phase = jobPhase(job.status);
-		const printerUuid = jobPrinterUuid(job, printers);
-		if (knownTerminal.has(job.uuid)) {
-			next.d.push(job.uuid);
-			return;
-		}
+	const knownTerminal = before?.d ?? [];
+	for (let index = 0; index < jobs.length; index++) {
+		const job = jobs[index];
+		if (job.uuid in next.j) continue; // listed twice: the first entry counts
 		const remembered = before?.j[job.uuid];
+		// A job followed in `j` is never in `d`: only the others need their key looked up.
+		let key: string | undefined;
+		if (!remembered) {
+			key = terminalKey(job.uuid);
+			if (knownTerminal.includes(key)) {
+				next.d.push(key);
+				continue;
+			}
+		}
+		const phase = jobPhase(job.status);
+		const assignedPrinter = explicitPrinterUuid(job, printers);
 		const silent =
 			mode === 'baseline' ||
 			(mode === 'emitCurrent' && phase === 'terminal') ||
 			(!remembered && phase === 'terminal' && isReappearingHistory(job, before));
 		const names = silent ? [] : jobTransitionNames(remembered, job);
-		if (phase === 'terminal') next.d.push(job.uuid);
-		else next.j[job.uuid] = jobStateFrom(job, printerUuid, hasStarted(job) || remembered?.st === 1);
-		if (names.length === 0) return;
+		if (phase === 'terminal') {
+			key ??= terminalKey(job.uuid);
+			if (next.d.includes(key)) continue;
+			next.d.push(key);
+		} else {
+			const started = remembered?.st === 1 || hasStarted(job);
+			next.j[job.uuid] =
+				remembered && sameJobState(remembered, job, assignedPrinter, started)
+					? remembered
+					: jobStateFrom(job, assignedPrinter, started);
+		}
+		if (names.length === 0) continue;
 		const previous = remembered ? { status: remembered.s } : null;
-		const item = jobFromApi(job, referenceMs);
-		const printer = printerOf(printerUuid);
+		const item = jobFromApi(job, referenceMs());
+		const printer = printerOf(assignedPrinter ?? singlePrinter);
 		events.jobs.push({
 			createdMs: parseTime(job.created_at) ?? Number.MAX_SAFE_INTEGER,
 			index,
 			events: names.map((name) => make(name, printer, item, previous)),
 		});
-	});
+	}
 
 	// Jobs that left the list without a terminal state we saw: removed from the queue.
 	if (before) {
 		let index = jobs.length;
 		for (const [uuid, remembered] of Object.entries(before.j)) {
-			if (seen.has(uuid)) continue;
+			if (uuid in next.j || next.d.includes(terminalKey(uuid))) continue;
+			const printer = printerOf(remembered.p ?? singlePrinter);
 			events.jobs.push({
-				createdMs: parseTime(remembered.ca) ?? Number.MAX_SAFE_INTEGER,
+				// Its creation time is not kept (state size): removals come after the jobs still listed.
+				createdMs: Number.MAX_SAFE_INTEGER,
 				index: index++,
-				events: [make('job.removed', printerOf(remembered.p), jobFromState(uuid, remembered, context.nowMs), { status: remembered.s })],
+				events: [make('job.removed', printer, jobFromState(uuid, remembered, context.nowMs), { status: remembered.s })],
 			});
 		}
 	}
@@ -177,10 +195,13 @@ function missedPoll(before: ClusterState, observation: ClusterObservation, event
 	const clusterName = observation.friendly_name ?? before.n;
 	const make = eventFactory(observation.cluster_id, clusterName, null, context);
 	const next: ClusterState = { n: clusterName, g: before.g, p: {}, j: { ...before.j }, d: [...before.d] };
+	const printerUuids = Object.keys(before.p);
+	const singlePrinter = printerUuids.length === 1 ? printerUuids[0] : undefined;
 	for (const [uuid, printer] of Object.entries(before.p)) {
 		next.p[uuid] = countMiss(printer, () => {
 			const job = Object.entries(before.j).find(
-				([, candidate]) => candidate.p === uuid && ['active', 'paused', 'waiting'].includes(jobPhase(candidate.s)),
+				([, candidate]) =>
+					(candidate.p ?? singlePrinter) === uuid && ['active', 'paused', 'waiting'].includes(jobPhase(candidate.s)),
 			);
 			events.offline.push(
 				make(
@@ -221,6 +242,10 @@ function diffPrinters(
 		if (printer.uuid in next.p) continue;
 		const remembered = before?.p[printer.uuid];
 		const unreachable = clusterOffline || printer.status === 'unreachable';
+		if (remembered && !unreachable && !remembered.m && !remembered.off && printerUnchanged(remembered, printer)) {
+			next.p[printer.uuid] = remembered; // the usual case: nothing to report, nothing to allocate
+			continue;
+		}
 		const fresh = freshPrinterState(printer, remembered, unreachable);
 		if (!remembered) {
 			// A printer seen for the first time is a baseline; with emitOnFirstPoll, announce it.
@@ -261,18 +286,21 @@ function diffPrinters(
 		for (const extruder of fresh.x) {
 			const old = remembered.x.find((candidate) => candidate[0] === extruder[0]);
 			if (!old) continue;
+			const coreChanged = old[1] !== extruder[1];
+			const materialChanged = !sameMaterial(old[2], extruder[2]);
+			if (!coreChanged && !materialChanged) continue;
 			const detail = {
 				extruder_index: extruder[0],
 				print_core_id: extruder[1],
 				material: materialFromTuple(extruder[2]),
 			};
-			if (old[1] !== extruder[1]) {
+			if (coreChanged) {
 				events.printers.push({
 					...make('printer.printCoreChanged', item, job(), { extruder_index: old[0], print_core_id: old[1] }),
 					extruder: detail,
 				});
 			}
-			if (!sameMaterial(old[2], extruder[2])) {
+			if (materialChanged) {
 				events.printers.push({
 					...make('printer.materialChanged', item, job(), { extruder_index: old[0], material: materialFromTuple(old[2]) }),
 					extruder: detail,
@@ -294,6 +322,51 @@ function diffPrinters(
 			);
 		}
 	}
+}
+
+/** True when the remembered job state already says what `job` says (then it is kept as is: fewer allocations). */
+function sameJobState(remembered: JobState, job: ApiPrintJobStatus, printerUuid: string | null, started: boolean): boolean {
+	return (
+		remembered.s === (job.status ?? null) &&
+		remembered.e === finiteOrNull(job.time_elapsed) &&
+		remembered.t === finiteOrNull(job.time_total) &&
+		remembered.n === (job.name ?? null) &&
+		remembered.c === (job.cloud_job_id ?? null) &&
+		remembered.o === (job.owner ?? null) &&
+		(remembered.p ?? null) === printerUuid &&
+		(remembered.st === 1) === started
+	);
+}
+
+/** Would freshPrinterState() give exactly `remembered` for this reachable printer? (Checked without allocating.) */
+function printerUnchanged(remembered: PrinterState, printer: ApiPrinterStatus): boolean {
+	if (printer.friendly_name != null && printer.friendly_name !== remembered.n) return false;
+	if (printer.machine_variant != null && printer.machine_variant !== remembered.v) return false;
+	if (printer.status && printer.status !== 'unreachable' && printer.status !== remembered.s) return false;
+	if (typeof printer.maintenance_required === 'boolean' && printer.maintenance_required !== (remembered.mr === 1)) return false;
+	const configuration = printer.configuration;
+	if (!Array.isArray(configuration)) return true;
+	let position = 0;
+	for (const core of configuration) {
+		if (!core || typeof core.extruder_index !== 'number') continue;
+		const kept = remembered.x[position++];
+		if (!kept || kept[0] !== core.extruder_index || kept[1] !== (core.print_core_id ?? null)) return false;
+		const material = core.material;
+		const tuple = kept[2];
+		if (!material || !tuple) {
+			if (material || tuple) return false;
+			continue;
+		}
+		if (
+			tuple[0] !== (material.guid ?? null) ||
+			tuple[1] !== (material.brand ?? null) ||
+			tuple[2] !== (material.color ?? null) ||
+			tuple[3] !== (material.material ?? null)
+		) {
+			return false;
+		}
+	}
+	return position === remembered.x.length;
 }
 
 /** The state to keep for a printer. While unreachable, the snapshot's status and configuration are not trusted. */
@@ -339,8 +412,11 @@ function isReappearingHistory(job: ApiPrintJobStatus, before: ClusterState | und
 	return created !== undefined && lastLook !== undefined && created < lastLook;
 }
 
-/** The printer a job runs on or is assigned to; a single-printer cluster's queue belongs to its printer. */
-function jobPrinterUuid(job: ApiPrintJobStatus, printers: ApiPrinterStatus[]): string | null {
+/**
+ * The printer a job runs on or is assigned to, as the API says. (Events of an unassigned job in a
+ * single-printer cluster name that printer: the cluster's queue is its queue.)
+ */
+function explicitPrinterUuid(job: ApiPrintJobStatus, printers: ApiPrinterStatus[]): string | null {
 	if (job.printer_uuid) return job.printer_uuid;
 	if (job.printed_on_uuid) return job.printed_on_uuid;
 	if (job.assigned_to) {
@@ -349,7 +425,7 @@ function jobPrinterUuid(job: ApiPrintJobStatus, printers: ApiPrinterStatus[]): s
 		);
 		if (assigned) return assigned.uuid;
 	}
-	return printers.length === 1 ? printers[0].uuid : null;
+	return null;
 }
 
 type EventFactory = (

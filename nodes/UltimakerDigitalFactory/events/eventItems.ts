@@ -94,11 +94,10 @@ export function jobStateFrom(job: ApiPrintJobStatus, printerUuid: string | null,
 		n: job.name ?? null,
 		c: job.cloud_job_id ?? null,
 		o: job.owner ?? null,
-		p: printerUuid,
 		e: finiteOrNull(job.time_elapsed),
 		t: finiteOrNull(job.time_total),
-		ca: job.created_at ?? null,
 	};
+	if (printerUuid) state.p = printerUuid;
 	if (started) state.st = 1;
 	return state;
 }
@@ -128,4 +127,34 @@ export function extrudersFrom(configuration: ApiPrintCore[] | null | undefined):
 		.filter((core) => core && typeof core.extruder_index === 'number')
 		.map((core): ExtruderState => [core.extruder_index, core.print_core_id ?? null, materialTuple(core.material)])
 		.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * A short, stable key for a job uuid in the list of ended jobs: 53-bit cyrb53 hash in base 36 (≤ 12 characters).
+ * Only compared within one cluster's 10-job history window, where a collision is a ~1e-15 chance.
+ */
+export function terminalKey(uuid: string): string {
+	let key = terminalKeyCache.get(uuid);
+	if (key === undefined) {
+		// Bounded memo: history jobs are looked up on every poll, and hashing is the costly part.
+		if (terminalKeyCache.size >= 20_000) terminalKeyCache.clear();
+		key = hashUuid(uuid);
+		terminalKeyCache.set(uuid, key);
+	}
+	return key;
+}
+
+const terminalKeyCache = new Map<string, string>();
+
+function hashUuid(uuid: string): string {
+	let h1 = 0xdeadbeef;
+	let h2 = 0x41c6ce57;
+	for (let i = 0; i < uuid.length; i++) {
+		const code = uuid.charCodeAt(i);
+		h1 = Math.imul(h1 ^ code, 2654435761);
+		h2 = Math.imul(h2 ^ code, 1597334677);
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+	return (2097151 & h2).toString(36) + '.' + (h1 >>> 0).toString(36);
 }

@@ -130,13 +130,11 @@ export interface JobState {
 	c: string | null;
 	/** owner */
 	o: string | null;
-	/** printer uuid the job is on or assigned to */
-	p: string | null;
+	/** printer uuid the job is on or explicitly assigned to (absent while only queued) */
+	p?: string;
 	/** time_elapsed, time_total */
 	e: number | null;
 	t: number | null;
-	/** created_at */
-	ca: string | null;
 	/** job.started was emitted (or the job was already started at baseline) */
 	st?: 1;
 }
@@ -149,7 +147,10 @@ export interface ClusterState {
 	p: Record<string, PrinterState>;
 	/** jobs not yet in a terminal state */
 	j: Record<string, JobState>;
-	/** uuids of jobs whose terminal state is known (event emitted or baseline), while they are in the history window */
+	/**
+	 * Jobs whose terminal state is known (event emitted, or already ended at baseline), while they are in the
+	 * history window — as short hashes of their uuids (see terminalKey), a third of the size of the uuids.
+	 */
 	d: string[];
 }
 

@@ -1,4 +1,4 @@
-import { diffSnapshots, emptyState, isTriggerState } from '../../../nodes/UltimakerDigitalFactory/events';
+import { diffSnapshots, emptyState, isTriggerState, terminalKey } from '../../../nodes/UltimakerDigitalFactory/events';
 import type { ApiPrintJobStatus, TriggerState } from '../../../nodes/UltimakerDigitalFactory/events';
 import { job, names, OPTIONS, PLA, printer, runPolls, seen, snapshot, TOUGH_PLA, unreachable } from './builders';
 
@@ -23,7 +23,7 @@ describe('first poll', () => {
 		expect(Object.keys(result.state.c['cluster-A'].p)).toEqual(['P1']);
 		expect(Object.keys(result.state.c['cluster-A'].j)).toEqual(['J1', 'J2']);
 		expect(result.state.c['cluster-A'].j.J1.st).toBe(1);
-		expect(result.state.c['cluster-A'].d).toEqual(['H1']);
+		expect(result.state.c['cluster-A'].d).toEqual([terminalKey('H1')]);
 	});
 
 	it('with emitOnFirstPoll announces printers and the live queue, not the history', () => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diffSnapshots } from '../../../nodes/UltimakerDigitalFactory/events';
+import { diffSnapshots, terminalKey } from '../../../nodes/UltimakerDigitalFactory/events';
 import type { DiffOptions, TriggerEvent, TriggerState } from '../../../nodes/UltimakerDigitalFactory/events';
 import type { RecordedScenario } from '../../fixtures/snapshots/record';
 
@@ -195,7 +195,7 @@ describe('recorded emulator sequences', () => {
 		// The emulator keeps 10 jobs of history; the state remembers exactly those.
 		const last = recorded.polls.at(-1)!.observations[0].status!.print_jobs!;
 		expect(last).toHaveLength(10);
-		expect([...state.c[recorded.polls[0].observations[0].cluster_id].d].sort()).toEqual(last.map((job) => job.uuid).sort());
+		expect([...state.c[recorded.polls[0].observations[0].cluster_id].d].sort()).toEqual(last.map((job) => terminalKey(job.uuid)).sort());
 		expect(maxStateBytes).toBeLessThan(2000);
 	});
 });
