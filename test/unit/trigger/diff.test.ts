@@ -359,6 +359,12 @@ describe('printers', () => {
 		expect(perPoll.map(names)).toEqual([[], [], ['printer.materialChanged:P1']]);
 	});
 
+	it('does not mistake extruders listed in another order for a change', () => {
+		const reversed = printer('P1', { configuration: [...(P1.configuration ?? [])].reverse() });
+		const { perPoll } = runPolls([[seen(snapshot([P1], []))], [seen(snapshot([reversed], []))], [seen(snapshot([P1], []))]]);
+		expect(perPoll.flat()).toEqual([]);
+	});
+
 	it('puts the printer’s current job on printer events', () => {
 		const { perPoll } = runPolls([
 			[seen(snapshot([P1], [job('J1')]))],
@@ -489,6 +495,14 @@ describe('clusters', () => {
 });
 
 describe('state', () => {
+	it('keys ended jobs by a short hash that does not collide over many uuids', () => {
+		const keys = new Set<string>();
+		for (let i = 0; i < 50_000; i++) keys.add(terminalKey(`${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`));
+		expect(keys.size).toBe(50_000);
+		expect(Math.max(...[...keys].map((key) => key.length))).toBeLessThanOrEqual(13);
+		expect(terminalKey('same')).toBe(terminalKey('same'));
+	});
+
 	it('is plain JSON, recognised by isTriggerState, and survives a restart mid-sequence', () => {
 		const polls = [
 			[seen(snapshot([P1], [job('J1')]))],
