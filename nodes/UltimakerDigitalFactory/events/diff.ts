@@ -144,8 +144,18 @@ function diffCluster(
 				continue;
 			}
 		}
-		const phase = jobPhase(job.status);
 		const assignedPrinter = explicitPrinterUuid(job, printers);
+		if (remembered && remembered.s === (job.status ?? null)) {
+			// Same status as last time (the usual case): no event is possible, only the progress moved.
+			const started = remembered.st === 1 || hasStarted(job);
+			if (started === (remembered.st === 1)) {
+				next.j[job.uuid] = sameJobState(remembered, job, assignedPrinter, started)
+					? remembered
+					: jobStateFrom(job, assignedPrinter, started);
+				continue;
+			}
+		}
+		const phase = jobPhase(job.status);
 		const silent =
 			mode === 'baseline' ||
 			(mode === 'emitCurrent' && phase === 'terminal') ||
