@@ -262,6 +262,52 @@ describe('trigger poll() against the emulator', () => {
 		expect(Object.keys((t.staticData.state as { c: object }).c)).toHaveLength(3);
 	});
 
+	it('polls with the OAuth2 credential (authorization-code tokens from the emulator)', async () => {
+		await start(ONE_S5);
+		const redirect = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';
+		const authorize = await fetch(
+			`${emulator.url}/authorize?client_id=${emulator.oauthClient.clientId}&redirect_uri=${encodeURIComponent(redirect)}&response_type=code&state=s&scope=connect.cluster.read`,
+			{ redirect: 'manual' },
+		);
+		const code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
+		const tokens = (await (
+			await fetch(`${emulator.url}/token`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({
+					grant_type: 'authorization_code',
+					code,
+					redirect_uri: redirect,
+					client_id: emulator.oauthClient.clientId,
+					client_secret: emulator.oauthClient.clientSecret,
+				}),
+			})
+		).json()) as IDataObject;
+		const node = new UltimakerDigitalFactoryTrigger();
+		const staticData: IDataObject = {};
+		const poll = async () => {
+			const { context } = createPollContext({
+				nodeType: node,
+				parameters: { authentication: 'oAuth2', events: ['job.started'] },
+				credentials: {
+					ultimakerDigitalFactoryOAuth2Api: {
+						clientId: emulator.oauthClient.clientId,
+						clientSecret: emulator.oauthClient.clientSecret,
+						accountUrl: emulator.url,
+						baseUrl: emulator.url,
+						oauthTokenData: tokens,
+					},
+				},
+				staticData,
+			});
+			return node.poll.call(context);
+		};
+		expect(await poll()).toBeNull();
+		await farm.uploadAndPrint(clusterId, 'oauth.gcode', 600);
+		const output = await poll();
+		expect(output?.[0].map((item) => item.json.event)).toEqual(['job.started']);
+	});
+
 	it('rejects an unknown event name and an empty cluster selection with a message naming the fix', async () => {
 		await start(ONE_S5);
 		await expect(trigger({ events: ['job.done'] }).run()).rejects.toThrow('Unknown event "job.done" in "Events"');
