@@ -147,7 +147,7 @@ export class UltimakerDigitalFactoryTrigger implements INodeType {
 				const authentication = this.getNodeParameter('authentication', 'apiToken') as AuthenticationMethod;
 				const reader = new DigitalFactoryReader(this, authentication);
 				const list = await reader.listClusters();
-				if (!list.ok) throw reader.permanentError(list.failure, 'GET /connect/v1/clusters');
+				if (!list.ok) throw reader.failure(list);
 				return list.data
 					.map((cluster) => ({
 						name: `${cluster.friendly_name ?? cluster.cluster_id}${cluster.printer_type ? ` (${cluster.printer_type})` : ''}${cluster.is_online === false ? ' — offline' : ''}`,

@@ -28,6 +28,8 @@ const TRANSIENT_NETWORK = new Set([
 	'EAI_AGAIN',
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
 	'UND_ERR_SOCKET',
+	// the shared transport's name for "no answer, cause unknown"
+	'ENETWORK',
 ]);
 
 type Loose = Record<string, unknown> | undefined;
@@ -61,19 +63,24 @@ export function classifyRequestError(error: unknown): RequestFailure {
 	const cause = asObject(outer?.cause);
 	const response = asObject(outer?.response) ?? asObject(cause?.response);
 	// n8n's NodeApiError keeps the status (or a network code such as ECONNRESET) in httpCode and the body in context.data.
-	const status = toStatus(response?.status) ?? toStatus(outer?.httpCode) ?? toStatus(outer?.statusCode);
-	const details = apiError(response?.data ?? response?.body ?? asObject(outer?.context)?.data);
+	const context = asObject(outer?.context);
+	const status =
+		toStatus(response?.status) ?? toStatus(context?.httpStatus) ?? toStatus(outer?.httpCode) ?? toStatus(outer?.statusCode);
+	const details = apiError(response?.data ?? response?.body ?? context?.data);
+	const shared = asObject(context?.apiError);
+	if (shared && !details.code && typeof shared.code === 'string') details.code = shared.code;
 	if (status !== undefined) {
 		const transient = status === 429 || status === 408 || status >= 500;
 		return { kind: transient ? 'transient' : 'permanent', status, ...details };
 	}
-	const code = [outer?.code, cause?.code, outer?.httpCode].find(
+	const code = [outer?.code, cause?.code, asObject(outer?.errorResponse)?.code, outer?.httpCode].find(
 		(value): value is string => typeof value === 'string' && /^[A-Z_]+$/.test(value),
 	);
 	const messages = [outer?.message, ...(Array.isArray(outer?.messages) ? outer.messages : [])]
 		.map((message) => String(message ?? '').toLowerCase())
 		.join(' ');
 	if (code && TRANSIENT_NETWORK.has(code)) return { kind: 'transient', network: code };
+	if (context?.transport === 'network') return { kind: 'transient', network: code ?? 'ENETWORK' };
 	if (/timeout|timed out|socket hang up|network error|closed unexpectedly/.test(messages)) {
 		return { kind: 'transient', network: code ?? 'timeout' };
 	}

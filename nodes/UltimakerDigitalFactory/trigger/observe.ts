@@ -1,22 +1,19 @@
 /**
  * The trigger's I/O: one `GET /connect/v1/clusters` and one `GET …/status` per watched cluster, turned into
- * ClusterObservations for the pure diff. Transient failures become "unreachable" observations; permanent ones throw.
+ * ClusterObservations for the pure diff. Requests go through the shared transport (base URL checks, auth,
+ * OAuth2 refresh on 401/403 tokenExpired, 429 + Retry-After, errors without secrets) with its `rateLimitOnly`
+ * policy: a 5xx or a dropped connection is not retried inside the poll — it is a missed poll. Transient failures
+ * become "unreachable" observations; permanent ones throw.
  */
-import type { IDataObject, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ApiClusterStatus, ClusterObservation } from '../events';
+import { apiRequest, getConnection, type Connection } from '../transport/request';
 import { classifyRequestError, type RequestFailure } from './errors';
 
 export type AuthenticationMethod = 'apiToken' | 'oAuth2';
 type Context = IPollFunctions | ILoadOptionsFunctions;
 
-/** The credential type behind each value of the `authentication` parameter (same two as the action node). */
-export function credentialTypeFor(authentication: unknown): string {
-	return authentication === 'oAuth2' ? 'ultimakerDigitalFactoryOAuth2Api' : 'ultimakerDigitalFactoryApi';
-}
-
-/** Seconds a single request may take before it counts as a missed poll. */
-const REQUEST_TIMEOUT_MS = 30_000;
 /** Status requests in flight at once (a farm of many clusters must not open a request per cluster at once). */
 const STATUS_CONCURRENCY = 4;
 
@@ -27,70 +24,40 @@ export interface ClusterListEntry {
 	printer_type: string | null;
 }
 
-type Outcome<T> = { ok: true; data: T } | { ok: false; failure: RequestFailure };
-
-/** Checks the credential's base URL: https, or plain http only on this machine (the emulator). */
-export function apiBaseUrl(context: Context, raw: unknown): string {
-	const value = typeof raw === 'string' && raw.trim() ? raw.trim().replace(/\/+$/, '') : 'https://api.ultimaker.com';
-	let url: URL;
-	try {
-		url = new URL(value);
-	} catch {
-		throw new NodeOperationError(context.getNode(), `The credential's Base URL "${value}" is not a valid URL`, {
-			description: 'Use https://api.ultimaker.com, or http://127.0.0.1:<port> for the local emulator.',
-		});
-	}
-	const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-		throw new NodeOperationError(context.getNode(), `The credential's Base URL "${value}" must use https`, {
-			description: 'Plain http is accepted only for localhost / 127.0.0.1 (the local emulator).',
-		});
-	}
-	return value;
-}
+type Outcome<T> = { ok: true; data: T } | { ok: false; failure: RequestFailure; error: unknown };
 
 export class DigitalFactoryReader {
-	private readonly credentialType: string;
-	private baseUrl: string | undefined;
+	private connection: Connection | undefined;
 	/** Requests sent by this reader (for tests and the benchmark). */
 	requests = 0;
 
 	constructor(
 		private readonly context: Context,
-		authentication: AuthenticationMethod,
-	) {
-		this.credentialType = credentialTypeFor(authentication);
+		private readonly authentication: AuthenticationMethod,
+	) {}
+
+	node() {
+		return this.context.getNode();
 	}
 
-	private async get(path: string): Promise<Outcome<unknown>> {
-		if (this.baseUrl === undefined) {
-			const credentials = await this.context.getCredentials(this.credentialType);
-			this.baseUrl = apiBaseUrl(this.context, credentials.baseUrl);
-		}
-		const options: IHttpRequestOptions = {
-			method: 'GET',
-			url: `${this.baseUrl}${path}`,
-			json: true,
-			timeout: REQUEST_TIMEOUT_MS,
-			// The API never redirects; following one could carry the token to another host.
-			disableFollowRedirect: true,
-		};
+	private async get(path: string, what: string): Promise<Outcome<unknown>> {
+		this.connection ??= await getConnection.call(this.context, this.authentication);
 		this.requests++;
 		try {
-			const body = (await this.context.helpers.httpRequestWithAuthentication.call(
-				this.context,
-				this.credentialType,
-				options,
-			)) as unknown;
-			return { ok: true, data: (body as IDataObject | undefined)?.data };
+			const response = await apiRequest.call(this.context, this.connection, { method: 'GET', path, what, retry: 'rateLimitOnly' });
+			return { ok: true, data: (response.body as IDataObject | undefined)?.data };
 		} catch (error) {
-			return { ok: false, failure: classifyRequestError(error) };
+			// Bad configuration is not an outage: fail the poll with it.
+			if (error instanceof NodeOperationError) {
+				throw new NodeOperationError(this.context.getNode(), error.message, { description: error.description });
+			}
+			return { ok: false, failure: classifyRequestError(error), error };
 		}
 	}
 
 	/** GET /connect/v1/clusters. */
 	async listClusters(): Promise<Outcome<ClusterListEntry[]>> {
-		const outcome = await this.get('/connect/v1/clusters');
+		const outcome = await this.get('/connect/v1/clusters', 'the cluster list');
 		if (!outcome.ok) return outcome;
 		if (!Array.isArray(outcome.data)) throw this.unexpectedBody('/connect/v1/clusters', 'a list of clusters');
 		const clusters = outcome.data
@@ -107,17 +74,13 @@ export class DigitalFactoryReader {
 	/** GET /connect/v1/clusters/{id}/status. */
 	async clusterStatus(clusterId: string): Promise<Outcome<ApiClusterStatus>> {
 		const path = `/connect/v1/clusters/${encodeURIComponent(clusterId)}/status`;
-		const outcome = await this.get(path);
+		const outcome = await this.get(path, `the status of cluster ${clusterId}`);
 		if (!outcome.ok) return outcome;
 		const data = outcome.data as ApiClusterStatus | undefined;
 		if (!data || typeof data !== 'object' || Array.isArray(data)) {
 			throw this.unexpectedBody('/connect/v1/clusters/{cluster_id}/status', 'a status object');
 		}
 		return { ok: true, data };
-	}
-
-	node() {
-		return this.context.getNode();
 	}
 
 	private unexpectedBody(path: string, expected: string): NodeOperationError {
@@ -128,32 +91,11 @@ export class DigitalFactoryReader {
 		);
 	}
 
-	/** A permanent failure as the error n8n shows: the API's own title/detail, and what to do about it. */
-	permanentError(failure: RequestFailure, what: string): NodeApiError {
-		const hint =
-			failure.status === 401
-				? 'The credential was rejected: check the API token (Digital Factory → Settings → API Tokens) or reconnect the OAuth2 credential.'
-				: failure.status === 403
-					? failure.code === 'tokenExpired'
-						? 'The token has expired: create a new API token in Digital Factory → Settings → API Tokens (OAuth2 credentials are refreshed by n8n; reconnect if this persists).'
-						: 'The credential lacks permission: it needs the connect.cluster.read scope and access to this workspace.'
-					: failure.network
-						? `The request failed before any answer (${failure.network}): check the credential's Base URL.`
-						: undefined;
-		const message = failure.status
-			? `Digital Factory ${what} failed (HTTP ${failure.status}${failure.title ? `: ${failure.title}` : ''})`
-			: `Digital Factory ${what} failed`;
-		const response: JsonObject = {
-			message,
-			httpCode: failure.status ? String(failure.status) : null,
-			code: failure.code ?? null,
-			detail: failure.detail ?? null,
-		};
-		return new NodeApiError(this.context.getNode(), response, {
-			message,
-			description: [failure.detail, hint].filter(Boolean).join(' — ') || undefined,
-			httpCode: failure.status ? String(failure.status) : undefined,
-		});
+	/** The error to fail the poll with: the transport's own (API title/detail + what to do), already free of secrets. */
+	failure(outcome: { failure: RequestFailure; error: unknown }): NodeApiError | NodeOperationError {
+		const { error, failure } = outcome;
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+		return new NodeApiError(this.context.getNode(), { message: 'Digital Factory request failed', httpCode: failure.status ? String(failure.status) : null });
 	}
 }
 
@@ -168,9 +110,7 @@ export interface ObserveOptions {
 
 export async function observeClusters(reader: DigitalFactoryReader, options: ObserveOptions): Promise<ClusterObservation[]> {
 	const list = await reader.listClusters();
-	if (!list.ok && (list.failure.kind === 'permanent' || options.failOnTransient)) {
-		throw reader.permanentError(list.failure, 'GET /connect/v1/clusters');
-	}
+	if (!list.ok && (list.failure.kind === 'permanent' || options.failOnTransient)) throw reader.failure(list);
 	const listed = list.ok ? new Map(list.data.map((cluster) => [cluster.cluster_id, cluster])) : undefined;
 
 	let watched: Array<{ cluster_id: string; friendly_name: string | null; is_online: boolean | null }>;
@@ -213,7 +153,7 @@ export async function observeClusters(reader: DigitalFactoryReader, options: Obs
 						'It may have been removed from the Digital Factory workspace. Remove it from "Cluster IDs" or watch all clusters.',
 				});
 			} else {
-				throw reader.permanentError(status.failure, `GET /connect/v1/clusters/${cluster.cluster_id}/status`);
+				throw reader.failure(status);
 			}
 		}
 	};

@@ -135,7 +135,8 @@ describe('trigger poll() against the emulator', () => {
 		const uuid = await farm.uploadAndPrint(clusterId, 'during-outage.gcode', 600);
 		await farm.fault({ path: '/connect/v1/clusters/*/status', kind: 'status', status: 503 });
 		expect(await t.run()).toBeNull();
-		await farm.fault({ path: '/connect/v1/clusters', kind: 'rateLimit', retryAfter: 30 });
+		// Longer than the transport waits within a request (60 s): the poll gives up and counts a miss.
+		await farm.fault({ path: '/connect/v1/clusters', kind: 'rateLimit', retryAfter: 120 });
 		expect(await t.run()).toBeNull();
 		await farm.fault({ path: '/connect/v1/clusters/*/status', kind: 'drop' });
 		expect(await t.run()).toBeNull();
@@ -232,14 +233,14 @@ describe('trigger poll() against the emulator', () => {
 		await good.run();
 		const state = JSON.stringify(good.staticData);
 		const bad = trigger({}, 'umapi-not-a-real-token|main');
-		await expect(bad.run()).rejects.toThrow('Digital Factory GET /connect/v1/clusters failed (HTTP 401');
+		await expect(bad.run()).rejects.toThrow('Digital Factory did not accept the API token');
 		const expired = trigger({}, emulator.expiredToken);
 		const error = await expired.run().then(
 			() => undefined,
 			(caught: Error & { description?: string }) => caught,
 		);
-		expect(error?.message).toContain('HTTP 403: The token has expired');
-		expect(error?.description).toContain('create a new API token');
+		expect(error?.message).toBe('The Digital Factory API token has expired');
+		expect(error?.description).toContain('Create a new token in Digital Factory → Settings → API Tokens');
 		expect(JSON.stringify({ message: error?.message, description: error?.description })).not.toContain(emulator.expiredToken);
 		expect(JSON.stringify(good.staticData)).toBe(state);
 	});
@@ -285,27 +286,41 @@ describe('trigger poll() against the emulator', () => {
 		).json()) as IDataObject;
 		const node = new UltimakerDigitalFactoryTrigger();
 		const staticData: IDataObject = {};
+		const credentials = {
+			ultimakerDigitalFactoryOAuth2Api: {
+				clientId: emulator.oauthClient.clientId,
+				clientSecret: emulator.oauthClient.clientSecret,
+				accountUrl: emulator.url,
+				baseUrl: emulator.url,
+				oauthTokenData: tokens,
+			} as IDataObject,
+		};
 		const poll = async () => {
 			const { context } = createPollContext({
 				nodeType: node,
-				parameters: { authentication: 'oAuth2', events: ['job.started'] },
-				credentials: {
-					ultimakerDigitalFactoryOAuth2Api: {
-						clientId: emulator.oauthClient.clientId,
-						clientSecret: emulator.oauthClient.clientSecret,
-						accountUrl: emulator.url,
-						baseUrl: emulator.url,
-						oauthTokenData: tokens,
-					},
-				},
+				parameters: { authentication: 'oAuth2', events: ['job.started', 'job.finished'] },
+				credentials,
 				staticData,
 			});
 			return node.poll.call(context);
 		};
 		expect(await poll()).toBeNull();
 		await farm.uploadAndPrint(clusterId, 'oauth.gcode', 600);
-		const output = await poll();
-		expect(output?.[0].map((item) => item.json.event)).toEqual(['job.started']);
+		expect((await poll())?.[0].map((item) => item.json.event)).toEqual(['job.started']);
+		// The access token lives 600 virtual seconds: the next poll gets 403 tokenExpired, n8n refreshes, the poll goes on.
+		await farm.advance(700);
+		expect((await poll())?.[0].map((item) => item.json.event)).toEqual(['job.finished']);
+		const refreshed = credentials.ultimakerDigitalFactoryOAuth2Api.oauthTokenData as IDataObject;
+		expect(refreshed.access_token).not.toBe(tokens.access_token);
+	});
+
+	it('waits out a short 429 (Retry-After 1 s) within the poll instead of missing it', async () => {
+		await start(ONE_S5);
+		const t = trigger({ options: { offlineAfterMissedPolls: 1 } });
+		await t.run();
+		await farm.uploadAndPrint(clusterId, 'rate.gcode', 600);
+		await farm.fault({ path: '/connect/v1/clusters/*/status', kind: 'rateLimit', retryAfter: 1 });
+		expect(await t.names()).toEqual(['job.queued', 'job.started', 'printer.statusChanged']);
 	});
 
 	it('rejects an unknown event name and an empty cluster selection with a message naming the fix', async () => {
