@@ -323,6 +323,20 @@ describe('trigger poll() against the emulator', () => {
 		expect(await t.names()).toEqual(['job.queued', 'job.started', 'printer.statusChanged']);
 	});
 
+	it('refuses a plain-http Base URL to another host before sending anything', async () => {
+		await start(ONE_S5);
+		await farm.clearRequests();
+		const node = new UltimakerDigitalFactoryTrigger();
+		const { context } = createPollContext({
+			nodeType: node,
+			parameters: {},
+			credentials: { ultimakerDigitalFactoryApi: { apiToken: emulator.apiToken, baseUrl: 'http://api.example.com' } },
+			staticData: {},
+		});
+		await expect(node.poll.call(context)).rejects.toThrow('must use https://');
+		expect(await farm.requests()).toEqual([]);
+	});
+
 	it('rejects an unknown event name and an empty cluster selection with a message naming the fix', async () => {
 		await start(ONE_S5);
 		await expect(trigger({ events: ['job.done'] }).run()).rejects.toThrow('Unknown event "job.done" in "Events"');
