@@ -96,6 +96,8 @@ export interface N8nEnvOptions {
 	port?: number;
 	/** Folders the file nodes (Read/Write Files from Disk, Local File Trigger) may touch. */
 	fileAccessDirs?: string[];
+	/** The built package n8n loads (default: the repo's dist/). */
+	packageDir?: string;
 	extra?: Record<string, string>;
 }
 
@@ -108,7 +110,7 @@ export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 		LANG: process.env.LANG ?? 'C.UTF-8',
 		TMPDIR: process.env.TMPDIR,
 		N8N_USER_FOLDER: options.userFolder,
-		N8N_CUSTOM_EXTENSIONS: DIST_DIR,
+		N8N_CUSTOM_EXTENSIONS: options.packageDir ?? DIST_DIR,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',

@@ -130,10 +130,17 @@ describe('action node in real n8n (n8n execute --id)', () => {
 			),
 			linearWorkflow(
 				'e2eUploadFile',
-				'e2e: upload file to the library',
+				'e2e: create a project, upload a mesh into it',
 				[
-					readFile('Read G-code', CUBE),
-					udf('Upload file', { resource: 'file', operation: 'upload', binaryPropertyName: 'data' }),
+					udf('Create project', { resource: 'project', operation: 'create', projectName: 'E2E brackets' }),
+					readFile('Read STL', STL),
+					udf('Upload file', {
+						resource: 'file',
+						operation: 'upload',
+						binaryPropertyName: 'data',
+						projectId: "={{ $('Create project').first().json.library_project_id }}",
+					}),
+					udf('Get many projects', { resource: 'project', operation: 'getMany', returnAll: true }, { executeOnce: true }),
 				],
 				MAIN,
 			),
@@ -238,7 +245,8 @@ describe('action node in real n8n (n8n execute --id)', () => {
 		const [status] = nodeOutput(outcome, 'Get cluster status');
 		expect(status.printers).toHaveLength(1);
 		const job = status.print_jobs.find((candidate: any) => candidate.uuid === sent.job_instance_uuid);
-		expect(job).toMatchObject({ cloud_job_id: uploaded.job_id, status: 'queued' });
+		// The printer was idle, so the job left the queue at once; the emulator's frozen clock keeps it in pre_print.
+		expect(job).toMatchObject({ cloud_job_id: uploaded.job_id, status: 'pre_print', printer_uuid: status.printers[0].uuid });
 
 		// The bytes went to the signed storage URL in one PUT, without the API token.
 		const storagePuts = (await requestLog(emu)).filter((entry) => entry.server === 'storage' && entry.method === 'PUT');
@@ -247,13 +255,22 @@ describe('action node in real n8n (n8n execute --id)', () => {
 		expect(Object.keys(storagePuts[0].headers).map((name) => name.toLowerCase())).not.toContain('authorization');
 	});
 
-	it('uploads a file to the Digital Library', async () => {
+	it('creates a project and uploads a mesh file into the Digital Library', async () => {
 		const outcome = await n8n.execute('e2eUploadFile');
 		assertSucceeded(outcome);
+		const [project] = nodeOutput(outcome, 'Create project');
+		expect(project).toMatchObject({ display_name: 'E2E brackets', library_project_id: expect.any(String) });
 		const [file] = nodeOutput(outcome, 'Upload file');
-		expect(file).toMatchObject({ status: 'uploaded', file_size: CUBE_BYTES });
+		expect(file).toMatchObject({
+			status: 'uploaded',
+			file_name: 'bracket.stl',
+			file_size: readFileSync(STL).length,
+			content_type: 'model/stl',
+			library_project_id: project.library_project_id,
+		});
 		expect(file.file_id).toEqual(expect.any(String));
-		expect(file.file_name).toContain('calibration-cube');
+		const projects = nodeOutput(outcome, 'Get many projects');
+		expect(projects.map((candidate) => candidate.library_project_id)).toContain(project.library_project_id);
 	});
 
 	it('lists clusters, and only the online ones when asked', async () => {

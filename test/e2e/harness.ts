@@ -5,7 +5,7 @@
  *
  * `N8N_VERSION` (default 2.8.4) picks the n8n under test; scripts/install-n8n.sh installs it on first use.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -58,11 +58,13 @@ export class N8nSandbox {
 
 	/** Locates (installing on first use) the n8n under test and makes a fresh user folder. */
 	static create(options: { fileAccessDirs?: string[] } = {}): N8nSandbox {
-		if (!existsSync(join(DIST_DIR, 'nodes', 'UltimakerDigitalFactory'))) {
+		if (!existsSync(join(DIST_DIR, 'nodes', 'UltimakerDigitalFactory', 'UltimakerDigitalFactory.node.js'))) {
 			throw new Error('dist/ is missing: run `npm run build` before the e2e tests (npm test does).');
 		}
 		const bin = locateN8n({ version: N8N_VERSION });
 		const workDir = mkdtempSync(join(tmpdir(), 'udf-e2e-'));
+		// n8n loads a snapshot of dist/, so a rebuild during the run cannot pull files from under it.
+		cpSync(DIST_DIR, join(workDir, 'package-dist'), { recursive: true });
 		return new N8nSandbox(bin, workDir, [FIXTURES_DIR, workDir, ...(options.fileAccessDirs ?? [])]);
 	}
 
@@ -72,6 +74,7 @@ export class N8nSandbox {
 			brokerPort: await freePort(),
 			port,
 			fileAccessDirs: this.fileAccessDirs,
+			packageDir: join(this.workDir, 'package-dist'),
 		});
 	}
 

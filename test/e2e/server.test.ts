@@ -239,7 +239,8 @@ describe('n8n server: trigger and example workflows', () => {
 		for (const order of [first.body, second.body]) {
 			const { data } = await api(shopEmu, 'GET', `/connect/v1/clusters/${encodeURIComponent(order.clusterId)}/status`);
 			expect(data.print_jobs).toEqual([
-				expect.objectContaining({ uuid: order.printJobId, cloud_job_id: order.jobId, status: 'queued' }),
+				// The printer was idle, so the job left the queue at once; the frozen clock keeps it in pre_print.
+				expect.objectContaining({ uuid: order.printJobId, cloud_job_id: order.jobId, status: 'pre_print' }),
 			]);
 			expect(data.print_jobs[0].name).toContain(order.orderId);
 		}
