@@ -128,7 +128,19 @@ function diffCluster(
 		return job ? jobFromApi(job, referenceMs()) : null;
 	};
 
-	diffPrinters(before, observation, printers, next, events, make, currentJobOf, mode, context);
+	// A status without a printer or job list says nothing about them (not "all gone"): keep what we knew.
+	if (Array.isArray(status.printers)) {
+		diffPrinters(before, observation, printers, next, events, make, currentJobOf, mode, context);
+	} else if (before) {
+		next.p = { ...before.p };
+	}
+	if (!Array.isArray(status.print_jobs)) {
+		if (before) {
+			next.j = { ...before.j };
+			next.d = [...before.d];
+		}
+		return { state: next, events };
+	}
 
 	const knownTerminal = before?.d ?? [];
 	for (let index = 0; index < jobs.length; index++) {

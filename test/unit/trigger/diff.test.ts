@@ -540,6 +540,16 @@ describe('state', () => {
 		expect(a).toEqual(b);
 	});
 
+	it('keeps printers and jobs when a status answer lacks their lists (no removal storm)', () => {
+		const { perPoll, state } = runPolls([
+			[seen(snapshot([P1], [printing('J1'), job('J2'), job('H1', { status: 'finished' })]))],
+			[seen({ generated_time: T1 } as never)],
+			[seen(snapshot([P1], [printing('J1'), job('J2'), job('H1', { status: 'finished' })]))],
+		]);
+		expect(perPoll).toEqual([[], [], []]);
+		expect(Object.keys(state!.c['cluster-A'].j)).toEqual(['J1', 'J2']);
+	});
+
 	it('ignores malformed entries instead of failing', () => {
 		const status = {
 			generated_time: 'not a time',
