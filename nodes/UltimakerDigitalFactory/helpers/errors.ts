@@ -152,6 +152,29 @@ export function describeApiError(status: number, body: unknown, authKind: AuthKi
 	};
 }
 
+/**
+ * A network error code in words. (Raw codes such as ECONNRESET in a message make n8n replace the whole
+ * message with a generic one, so messages carry these words instead.)
+ */
+export function describeNetworkCode(code: string | undefined): string {
+	switch (code) {
+		case 'ECONNRESET':
+			return 'the connection was reset';
+		case 'EPIPE':
+			return 'the other side closed the connection';
+		case 'ECONNREFUSED':
+			return 'the connection was refused';
+		case 'ETIMEDOUT':
+		case 'ECONNABORTED':
+			return 'the request timed out';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'the host name could not be resolved';
+		default:
+			return 'the connection was lost';
+	}
+}
+
 /** Parses a Retry-After header (seconds or an HTTP date) into milliseconds; undefined when absent or invalid. */
 export function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
 	const value = Array.isArray(header) ? header[0] : header;

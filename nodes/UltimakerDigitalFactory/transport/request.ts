@@ -18,7 +18,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { AuthKind } from '../helpers/errors';
-import { describeApiError, isTokenExpired, redactSecrets, retryAfterMs } from '../helpers/errors';
+import { describeApiError, describeNetworkCode, isTokenExpired, redactSecrets, retryAfterMs } from '../helpers/errors';
 import { MAX_PAGES, nextPage, pageItems, pageSize } from '../helpers/pagination';
 import { checkBaseUrl, checkOrigin } from '../helpers/validation';
 
@@ -113,7 +113,13 @@ function networkErrorCode(error: unknown): string {
 	];
 	const code = candidates.find((candidate) => typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate));
 	if (typeof code === 'string') return code;
-	const message = String((error as { message?: unknown })?.message ?? '');
+	const message = [
+		(error as { message?: unknown })?.message,
+		(error as { description?: unknown })?.description,
+		(error as { cause?: { message?: unknown } })?.cause?.message,
+	].join(' ');
+	if (/closed unexpectedly|ECONNRESET/i.test(message)) return 'ECONNRESET';
+	if (/refused|ECONNREFUSED/i.test(message)) return 'ECONNREFUSED';
 	if (/socket hang up/i.test(message)) return 'ECONNRESET';
 	if (/timeout/i.test(message)) return 'ETIMEDOUT';
 	return 'ENETWORK';
@@ -161,11 +167,11 @@ export async function apiRequest<T = IDataObject>(
 				await sleep(backoffMs(networkErrors));
 				continue;
 			}
-			throw new NodeApiError(
+			const networkError = new NodeApiError(
 				this.getNode(),
-				{ message: `Connection to Digital Factory failed (${code})`, code } as JsonObject,
+				{ message: `Connection to Digital Factory failed: ${describeNetworkCode(code)}` } as JsonObject,
 				{
-					message: `The connection to Digital Factory failed (${code}) while requesting ${options.what}`,
+					message: `The connection to Digital Factory failed while requesting ${options.what}: ${describeNetworkCode(code)}`,
 					description:
 						options.retry === 'idempotent'
 							? `Tried ${networkErrors + 1} times. Check the network connection and the credential's Base URL (${connection.baseUrl}).`
@@ -173,7 +179,9 @@ export async function apiRequest<T = IDataObject>(
 					itemIndex: options.itemIndex,
 				},
 			);
-			// unreachable
+			networkError.context.transport = 'network';
+			networkError.context.networkCode = code;
+			throw networkError;
 		}
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {

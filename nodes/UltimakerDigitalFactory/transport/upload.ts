@@ -6,7 +6,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { redactSecrets } from '../helpers/errors';
+import { describeNetworkCode, redactSecrets } from '../helpers/errors';
 import type { UploadPlan } from '../helpers/uploadPlan';
 import {
 	BINARY_STREAM_CHUNK_BYTES,
@@ -151,7 +151,7 @@ export async function uploadBinary(
 			lastProblem = `storage answered ${result.status} (${redactSecrets(storageMessage(result.text))})`;
 			if (outcome === 'rejected') break;
 		} else {
-			lastProblem = `the connection to storage broke (${result.code})`;
+			lastProblem = `the connection to storage broke (${describeNetworkCode(result.code)})`;
 			// Did the bytes arrive anyway, or did storage mark the upload failed? Ask the API before retrying.
 			const current = await apiData.call(this, connection, {
 				method: 'GET',
