@@ -49,7 +49,7 @@ export class DigitalFactoryReader {
 		} catch (error) {
 			// Bad configuration is not an outage: fail the poll with it.
 			if (error instanceof NodeOperationError) {
-				throw new NodeOperationError(this.context.getNode(), error.message, { description: error.description });
+				throw new NodeOperationError(this.context.getNode(), error.message, { description: error.description ?? undefined });
 			}
 			return { ok: false, failure: classifyRequestError(error), error };
 		}
