@@ -2,7 +2,7 @@
  * The trigger's poll() in n8n-core's real PollContext (test/helpers/n8nContext.ts) against the emulator over
  * real sockets, while the emulator runs jobs: exact event sequences, requests per poll, error behaviour.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 import { startEmulator, type Emulator } from '../../../emulator';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
 import type { TriggerEvent } from '../../../nodes/UltimakerDigitalFactory/events';
@@ -293,7 +293,7 @@ describe('trigger poll() against the emulator', () => {
 				accountUrl: emulator.url,
 				baseUrl: emulator.url,
 				oauthTokenData: tokens,
-			} as IDataObject,
+			} as ICredentialDataDecryptedObject,
 		};
 		const poll = async () => {
 			const { context } = createPollContext({
