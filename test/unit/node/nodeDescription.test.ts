@@ -1,0 +1,93 @@
+/** The public contract of DESIGN.md §2–3: names that workflows depend on. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { UltimakerDigitalFactoryApi } from '../../../credentials/UltimakerDigitalFactoryApi.credentials';
+import { UltimakerDigitalFactoryOAuth2Api } from '../../../credentials/UltimakerDigitalFactoryOAuth2Api.credentials';
+import { findOperation, operations } from '../../../nodes/UltimakerDigitalFactory/actions/router';
+import { PRINT_ACTIONS } from '../../../nodes/UltimakerDigitalFactory/actions/print/action.operation';
+import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
+
+const description = new UltimakerDigitalFactory().description;
+const property = (name: string, resource?: string): INodeProperties | undefined =>
+	description.properties.find(
+		(p) => p.name === name && (resource === undefined || (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource)),
+	);
+
+test('node identity and tool use', () => {
+	expect(description.name).toBe('ultimakerDigitalFactory');
+	expect(description.displayName).toBe('Ultimaker Digital Factory');
+	expect(description.usableAsTool).toBe(true);
+	expect(description.credentials?.map((c) => c.name)).toEqual(['ultimakerDigitalFactoryApi', 'ultimakerDigitalFactoryOAuth2Api']);
+	expect((property('authentication')?.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['apiToken', 'oAuth2']);
+});
+
+test.each([
+	['job', [['upload', 'Upload job'], ['get', 'Get job'], ['getMany', 'Get many jobs']]],
+	['file', [['upload', 'Upload file']]],
+	['project', [['getMany', 'Get many projects'], ['create', 'Create project']]],
+	['cluster', [['getMany', 'List clusters'], ['get', 'Get cluster'], ['getStatus', 'Get cluster status']]],
+	['print', [['send', 'Send print'], ['uploadAndSend', 'Upload and print'], ['action', 'Pause / resume / abort / move to top / remove / force']]],
+])('resource %s: operations and action labels', (resource, expected) => {
+	const operation = description.properties.find(
+		(p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[]).includes(resource),
+	)!;
+	const options = operation.options as Array<{ value: string; action: string; description: string }>;
+	for (const [value, action] of expected) {
+		expect(options.find((o) => o.value === value)?.action).toBe(action);
+		expect(findOperation(resource, value)).toBeDefined();
+	}
+	expect(options).toHaveLength(expected.length);
+	for (const option of options) expect(option.description.length).toBeGreaterThan(20);
+});
+
+test('contract parameter names and defaults', () => {
+	expect(property('binaryPropertyName', 'job')?.default).toBe('data');
+	expect(property('waitForUpload', 'job')?.default).toBe(true);
+	for (const name of ['jobName', 'contentType', 'origin']) expect(property(name, 'job')).toBeDefined();
+	expect(property('jobId', 'job')).toBeDefined();
+	expect(property('printJobUuid', 'print')).toBeDefined();
+	expect(property('projectId', 'file')).toBeDefined();
+	const cluster = property('clusterId', 'print')!;
+	expect(cluster.type).toBe('resourceLocator');
+	expect(cluster.modes?.map((m) => m.name)).toEqual(['list', 'id']);
+	expect((property('printAction', 'print')?.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
+		['abort', 'force', 'moveToTop', 'pause', 'remove', 'resume'],
+	);
+	for (const resource of ['job', 'project', 'cluster']) {
+		expect(property('returnAll', resource)?.default).toBe(false);
+		expect(property('limit', resource)?.default).toBe(50);
+	}
+	expect(PRINT_ACTIONS.moveToTop).toEqual({ apiAction: 'move', body: { data: { list: 'queued', to_position: 0 } }, idempotent: true });
+});
+
+test('unknown resource/operation pairs are not found (no prototype lookups)', () => {
+	expect(findOperation('job', 'toString')).toBeUndefined();
+	expect(findOperation('__proto__', 'get')).toBeUndefined();
+	expect(Object.keys(operations).sort()).toEqual(['cluster', 'file', 'job', 'print', 'project']);
+});
+
+test('credentials: names, fields, Bearer auth, test request, OAuth2 endpoints and scopes', () => {
+	const token = new UltimakerDigitalFactoryApi();
+	expect(token.name).toBe('ultimakerDigitalFactoryApi');
+	expect(token.displayName).toBe('Ultimaker Digital Factory API Token');
+	expect(token.properties.map((p) => p.name)).toEqual(['apiToken', 'baseUrl', 'origin']);
+	expect(token.properties[0].typeOptions?.password).toBe(true);
+	expect(token.properties[1].default).toBe('https://api.ultimaker.com');
+	expect(token.authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.apiToken}}' } } });
+	expect(token.test.request).toMatchObject({ url: '/connect/v1/clusters', method: 'GET' });
+
+	const oauth = new UltimakerDigitalFactoryOAuth2Api();
+	expect(oauth.name).toBe('ultimakerDigitalFactoryOAuth2Api');
+	expect(oauth.displayName).toBe('Ultimaker Digital Factory OAuth2 API');
+	expect(oauth.extends).toEqual(['oAuth2Api']);
+	const field = (name: string) => oauth.properties.find((p) => p.name === name)!;
+	expect(field('grantType').default).toBe('authorizationCode');
+	expect(field('accountUrl').default).toBe('https://account.ultimaker.com');
+	expect(field('authUrl').default).toBe('={{$self["accountUrl"].replace(/\\/+$/, "")}}/authorize');
+	expect(field('accessTokenUrl').default).toBe('={{$self["accountUrl"].replace(/\\/+$/, "")}}/token');
+	expect(field('scope').default).toBe(
+		'openid connect.cluster.read connect.cluster.write cura.printjob.read cura.printjob.write cura.mesh.read cura.mesh.write library.project.read library.project.write',
+	);
+	expect(field('authQueryParameters').default).toContain('organization_id=');
+	expect(field('baseUrl').default).toBe('https://api.ultimaker.com');
+});
