@@ -80,14 +80,20 @@ async function main(): Promise<void> {
 		// The trigger's parameter panel.
 		await openWorkflow(page, `${base}/workflow/udfExampleNotify`);
 		await openNode(page, 'Print finished, failed or aborted');
+		// In the editor the trigger answers "Fetch Test Event" with a sample built from the live farm.
+		await page.getByRole('button', { name: /fetch test event/i }).first().dispatchEvent('click');
+		await page.waitForTimeout(5_000);
+		await showOutputAsJson(page);
 		await shot(page, '07-trigger-parameters.png');
 		await page.keyboard.press('Escape');
 
 		// The farm report run in the editor, with the report node's output.
 		await openWorkflow(page, `${base}/workflow/udfExampleFarmReport`);
-		await page.getByRole('button', { name: /execute workflow|test workflow/i }).first().click();
+		// The canvas pane sits over the button in headless mode: dispatch the click to the button itself.
+		await page.locator('[data-test-id^="execute-workflow-button"]').first().dispatchEvent('click');
 		await page.waitForTimeout(6_000);
 		await openNode(page, 'Build report');
+		await showOutputAsJson(page);
 		await shot(page, '08-farm-report-output.png');
 		await page.keyboard.press('Escape');
 
@@ -121,6 +127,17 @@ async function openNode(page: Page, name: string): Promise<void> {
 	await page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`).first().dblclick();
 	await page.locator('[data-test-id="ndv"]').first().waitFor({ timeout: 15_000 });
 	await page.waitForTimeout(1_000);
+}
+
+/** Switches the node panel's output to its JSON view and moves the mouse off any tooltip. */
+async function showOutputAsJson(page: Page): Promise<void> {
+	await page
+		.getByText('JSON', { exact: true })
+		.last()
+		.click({ timeout: 3_000 })
+		.catch(() => undefined);
+	await page.mouse.move(5, 890);
+	await page.waitForTimeout(800);
 }
 
 async function dismissPopups(page: Page): Promise<void> {
