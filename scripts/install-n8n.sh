@@ -52,25 +52,42 @@ if [ "$major" != "system" ]; then
   echo "Using Node $("$node_dir/bin/node" --version) from $node_dir" >&2
 fi
 
-echo "Installing n8n $version into $dir (first run only: about 4-5 minutes, 2.3 GB)..." >&2
-rm -rf "$dir"
-mkdir -p "$dir"
-cd "$dir"
-cat > package.json <<JSON
+if [ -f "$dir/.npm-installed" ] && [ -d "$dir/node_modules/n8n" ]; then
+  echo "Resuming the n8n $version install in $dir (packages already downloaded)..." >&2
+  cd "$dir"
+else
+  echo "Installing n8n $version into $dir (first run only: about 4-5 minutes, 2.3 GB)..." >&2
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cd "$dir"
+  cat > package.json <<JSON
 { "name": "n8n-harness", "private": true, "version": "0.0.0", "overrides": { "xlsx": "0.18.5" } }
 JSON
-if [ "$major" = "system" ]; then
-  npm install "n8n@$version" --ignore-scripts=false --no-audit --no-fund --loglevel=error >&2
-else
-  # Install scripts would build native modules for the system Node (and one downloads zlib from the
-  # internet); skip them, then build what n8n needs against the chosen Node's headers.
-  PATH="$node_dir/bin:$PATH" npm install "n8n@$version" --ignore-scripts --no-audit --no-fund --loglevel=error >&2
-  for native in sqlite3 isolated-vm; do
-    for pkg in $(find node_modules -type d -name "$native" -path "*node_modules/$native" 2>/dev/null); do
-      [ -f "$pkg/binding.gyp" ] || continue
-      echo "Building $pkg for Node $major..." >&2
-      (cd "$pkg" && PATH="$node_dir/bin:$PATH" npx --yes node-gyp rebuild --nodedir="$node_dir" >&2)
-    done
+  if [ "$major" = "system" ]; then
+    npm install "n8n@$version" --ignore-scripts=false --no-audit --no-fund --loglevel=error >&2
+  else
+    # Install scripts would build native modules for the system Node (and one downloads zlib from the
+    # internet): skip them, then build what n8n needs against the chosen Node's headers.
+    PATH="$node_dir/bin:$PATH" npm install "n8n@$version" --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+  fi
+  touch .npm-installed
+fi
+if [ "$major" != "system" ]; then
+  # node-gyp run by the chosen Node itself (through npx, npm would swallow --nodedir as its own setting).
+  gyp="$dir/node_modules/node-gyp/bin/node-gyp.js"
+  build_native() {
+    (cd "$1" && PATH="$node_dir/bin:$PATH" "$node_dir/bin/node" "$gyp" rebuild --nodedir="$node_dir" >&2)
+  }
+  for pkg in $(find node_modules -type d -path "*node_modules/sqlite3" 2>/dev/null); do
+    [ -f "$pkg/binding.gyp" ] || continue
+    echo "Building $pkg for Node $major..." >&2
+    build_native "$pkg"
+  done
+  # n8n runs without isolated-vm (an optional sandbox); build it when it compiles, warn when it does not.
+  for pkg in $(find node_modules -type d -path "*node_modules/isolated-vm" 2>/dev/null); do
+    [ -f "$pkg/binding.gyp" ] || continue
+    echo "Building $pkg for Node $major..." >&2
+    build_native "$pkg" || echo "warning: $pkg did not build for Node $major; continuing without it" >&2
   done
   cat > n8n <<SH
 #!/usr/bin/env bash

@@ -13,7 +13,7 @@ import {
 	distIsStale,
 	ensureOwner,
 	freePort,
-	locateN8n,
+	locateN8nWithProgress,
 	n8nEnv,
 	REPO_ROOT,
 	runN8nCli,
@@ -116,7 +116,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 			buildPackage();
 		}
 		log(`• Locating n8n ${options.n8nVersion ?? ''}(the first run installs it into ~/.cache: about 4-5 minutes, progress below)...`);
-		const bin = locateN8n({ version: options.n8nVersion, showProgress: true });
+		const bin = await locateN8nWithProgress(options.n8nVersion);
 
 		const userFolder = join(options.demoDir, 'n8n-user');
 		const dropDir = join(options.demoDir, 'drop');

@@ -42,6 +42,32 @@ export function locateN8n(options: LocateOptions = {}): string {
 	return bin;
 }
 
+/**
+ * Like locateN8n, for interactive use: the installer's messages go to stderr and, while a first-run install
+ * is busy, a line every 20 s says it is still going (npm itself stays quiet for minutes).
+ */
+export async function locateN8nWithProgress(version?: string): Promise<string> {
+	const wanted = version ?? process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION;
+	const child = spawn('bash', [join(REPO_ROOT, 'scripts', 'install-n8n.sh')], {
+		env: { ...process.env, N8N_VERSION: wanted },
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	track(child);
+	let stdout = '';
+	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+	const started = Date.now();
+	const ticker = setInterval(() => {
+		const seconds = Math.round((Date.now() - started) / 1000);
+		process.stderr.write(`  … still installing n8n ${wanted} (${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s)\n`);
+	}, 20_000);
+	const code = await new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
+	clearInterval(ticker);
+	const lines = stdout.trim().split('\n');
+	const bin = lines[lines.length - 1]?.trim();
+	if (code !== 0 || !bin || !existsSync(bin)) throw new Error(`Installing n8n ${wanted} failed (exit ${code}); see the messages above.`);
+	return bin;
+}
+
 /** True when dist/ is missing or older than any source file of the package. */
 export function distIsStale(): boolean {
 	const marker = join(DIST_DIR, 'nodes', 'UltimakerDigitalFactory', 'UltimakerDigitalFactory.node.js');
@@ -150,6 +176,7 @@ export async function runN8nCli(
 ): Promise<CliResult> {
 	const started = Date.now();
 	const child = spawn(bin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	track(child);
 	let stdout = '';
 	let stderr = '';
 	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -188,6 +215,23 @@ export function parseExecutionJson(stdout: string): Record<string, any> | undefi
 	return undefined;
 }
 
+/**
+ * Children run detached (own process group) so a stop reaches n8n's task runners too; the flip side is that
+ * they would outlive this process if it died without cleaning up. Kill what is left when it exits.
+ */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+	liveChildren.add(child);
+	child.once('close', () => liveChildren.delete(child));
+	if (exitHookInstalled) return;
+	exitHookInstalled = true;
+	process.once('exit', () => {
+		for (const live of liveChildren) killGroup(live, 'SIGKILL');
+	});
+}
+
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	if (child.pid === undefined) return;
 	try {
@@ -218,6 +262,7 @@ export interface StartServerOptions {
 export async function startN8nServer(options: StartServerOptions): Promise<N8nServer> {
 	const url = `http://127.0.0.1:${options.port}`;
 	const child = spawn(options.bin, ['start'], { env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	track(child);
 	let output = '';
 	const onData = (stream: NodeJS.WriteStream) => (chunk: string) => {
 		output += chunk;
