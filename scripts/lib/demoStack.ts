@@ -7,6 +7,7 @@ import { copyFileSync, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator';
 import {
+	activateWorkflow,
 	assertPortFree,
 	buildPackage,
 	DEMO_OWNER,
@@ -155,7 +156,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 		rmSync(credentialsFile, { force: true });
 		for (const workflow of workflows) {
 			log(`  activating "${workflow.name}"`);
-			await cli(`Activating ${workflow.name}`, ['update:workflow', `--id=${workflow.id}`, '--active=true']);
+			await activateWorkflow(bin, env, workflow.id);
 		}
 
 		const logFile = join(options.demoDir, 'n8n.log');

@@ -199,6 +199,21 @@ export async function runN8nCli(
 	return { exitCode, stdout, stderr, durationMs: Date.now() - started, timedOut };
 }
 
+/**
+ * Activates (n8n 2.x: publishes) a workflow before `n8n start`. `update:workflow --active=true` works on
+ * 1.x and 2.8; newer releases may only keep `publish:workflow`, so fall back to it.
+ */
+export async function activateWorkflow(bin: string, env: NodeJS.ProcessEnv, workflowId: string): Promise<CliResult> {
+	const update = await runN8nCli(bin, ['update:workflow', `--id=${workflowId}`, '--active=true'], env);
+	const text = update.stdout + update.stderr;
+	if (update.exitCode === 0 && !/no longer supported|not found|unknown command|error/i.test(text)) return update;
+	const publish = await runN8nCli(bin, ['publish:workflow', `--id=${workflowId}`], env);
+	if (publish.exitCode === 0) return publish;
+	throw new Error(
+		`Could not activate workflow ${workflowId}: update:workflow said\n${tail(text, 15)}\npublish:workflow said\n${tail(publish.stdout + publish.stderr, 15)}`,
+	);
+}
+
 /** The execution JSON n8n prints: from the first line that starts with `{` to the last line that is `}`. */
 export function parseExecutionJson(stdout: string): Record<string, any> | undefined {
 	const lines = stdout.split('\n');

@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+	activateWorkflow,
 	CUSTOM_PREFIX,
 	DEFAULT_N8N_VERSION,
 	DIST_DIR,
@@ -111,7 +112,7 @@ export class N8nSandbox {
 	}
 
 	async activate(workflowId: string): Promise<void> {
-		await this.cliOrThrow(['update:workflow', `--id=${workflowId}`, '--active=true']);
+		await activateWorkflow(this.bin, await this.env(), workflowId);
 	}
 
 	/** `n8n execute --id`: the run's JSON, each node's output and the error, whatever the exit code. */
