@@ -105,11 +105,17 @@ async function nodeUpload(apiUrl: string, binaryId: Awaited<ReturnType<typeof st
 }
 
 /** The storage PUT alone through n8n's httpRequest with getBinaryStream(id, chunk): isolates the chunk size. */
-async function helperPut(apiUrl: string, binary: Awaited<ReturnType<typeof storeBinary>>, size: number, chunk?: number): Promise<number> {
+async function helperPut(
+	apiUrl: string,
+	binary: Awaited<ReturnType<typeof storeBinary>>,
+	size: number,
+	chunk?: number,
+): Promise<{ seconds: number; cpuSeconds: number }> {
 	const { context } = createExecuteContext({ nodeType: new UltimakerDigitalFactory(), parameters: {}, credentials: {} });
 	const slot = await register(apiUrl, 'chunk-test.gcode', size);
 	const body = await context.helpers.getBinaryStream(binary.id!, chunk);
 	const started = process.hrtime.bigint();
+	const cpuBefore = process.cpuUsage();
 	await context.helpers.httpRequest({
 		method: 'PUT',
 		url: slot.upload_url,
@@ -120,7 +126,8 @@ async function helperPut(apiUrl: string, binary: Awaited<ReturnType<typeof store
 		returnFullResponse: true,
 		disableFollowRedirect: true,
 	});
-	return Number(process.hrtime.bigint() - started) / 1e9;
+	const cpu = process.cpuUsage(cpuBefore);
+	return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 const mib = (bytes: number) => bytes / MiB;
@@ -170,19 +177,27 @@ async function main(): Promise<void> {
 				)} → ${fmt(mib(Math.max(...runs.map((run) => run.node.rssPeak))))} | **${fmt(mib(growth))} MiB** | ${allUploaded ? 'yes' : 'NO'} |`,
 			);
 			if (sizeMiB >= 1024) {
-				const chunkRows: Array<{ chunkKiB: number; seconds: number[] }> = [];
-				for (const chunk of [undefined, uploadPlan.BINARY_STREAM_CHUNK_BYTES]) {
-					const seconds: number[] = [];
-					for (let round = 0; round < ROUNDS; round++) seconds.push(await helperPut(apiUrl, binary, file.size, chunk));
-					chunkRows.push({ chunkKiB: (chunk ?? 64 * 1024) / 1024, seconds });
+				const chunkRows: Array<{ chunkKiB: number; seconds: number[]; cpuSeconds: number[] }> = [];
+				const chunks = [undefined, uploadPlan.BINARY_STREAM_CHUNK_BYTES];
+				const measured = chunks.map(() => [] as Array<{ seconds: number; cpuSeconds: number }>);
+				// Interleaved rounds, so machine noise hits both chunk sizes alike.
+				for (let round = 0; round < ROUNDS; round++) {
+					for (let i = 0; i < chunks.length; i++) measured[i]!.push(await helperPut(apiUrl, binary, file.size, chunks[i]));
 				}
+				chunks.forEach((chunk, i) =>
+					chunkRows.push({
+						chunkKiB: (chunk ?? 64 * 1024) / 1024,
+						seconds: measured[i]!.map((m) => m.seconds),
+						cpuSeconds: measured[i]!.map((m) => m.cpuSeconds),
+					}),
+				);
 				results.push({ chunkSizeComparison: chunkRows, bytes: file.size });
 				chunkTable.push(
 					...chunkRows.map(
 						(row) =>
 							`| ${row.chunkKiB === 64 ? '64 KiB (n8n default)' : `${row.chunkKiB} KiB (the node)`} | ${row.seconds
 								.map((value) => fmt(mib(file.size) / value, 0))
-								.join(' / ')} |`,
+								.join(' / ')} | ${row.cpuSeconds.map((value) => fmt(value, 2)).join(' / ')} |`,
 					),
 				);
 			}
@@ -198,8 +213,8 @@ async function main(): Promise<void> {
 	console.log('\nnode time = whole operation (register + streamed PUT + status poll); curl time = the storage PUT alone.');
 	if (chunkTable.length > 0) {
 		console.log('\nStorage PUT of the 1 GiB file alone, n8n `httpRequest` + `getBinaryStream(id, chunk)`, MiB/s per round:\n');
-		console.log('| read chunk | MiB/s |');
-		console.log('|---|---|');
+		console.log('| read chunk | MiB/s | CPU seconds of the node process |');
+		console.log('|---|---|---|');
 		for (const row of chunkTable) console.log(row);
 	}
 	mkdirSync(join(ROOT, '.bench'), { recursive: true });
