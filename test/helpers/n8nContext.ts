@@ -26,7 +26,7 @@
  *     opts.staticData    object behind `getWorkflowStaticData('node')` (mutated in place by the trigger)
  *     opts.mode          `'trigger'` (default, a scheduled poll) or `'manual'` (the editor's "Fetch test event")
  * - `storeBinary(data, { fileName, mimeType })` → an `IBinaryData` with an `id`, stored by n8n's BinaryDataService
- *     (data: Buffer, Readable, or `{ path }` of a file to copy in).
+ *     (data: Buffer, Readable, or `{ path }` of a file, streamed in without reading it into memory).
  * - `inMemoryBinary(buffer, { fileName, mimeType })` → an `IBinaryData` held base64 in the item (n8n's `default` mode).
  * - `binaryDataStoragePath()` → the folder the filesystem binary data lives in (temporary, per process).
  */

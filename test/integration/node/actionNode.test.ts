@@ -566,6 +566,16 @@ describe('printing', () => {
 		expect((await apiRequests('/connect/v1/clusters/')).filter((entry) => entry.method === 'POST')).toHaveLength(2);
 	});
 
+	test('a 5xx on the print POST is ambiguous: the queue is checked, nothing is re-sent', async () => {
+		const [clusterId] = await clusterIds();
+		const jobId = await uploadJob();
+		await fault({ method: 'POST', path: '/connect/v1/clusters/*/print/*', kind: 'status', status: 502, count: 1 });
+		const error = await runError({ resource: 'print', operation: 'send', clusterId: rl(clusterId), jobId });
+		expect(error.message).toBe('Sending the print was interrupted and the job does not appear in the queue');
+		const calls = (await apiRequests('/connect/v1/clusters/')).map((entry) => `${entry.method} ${entry.path.replace(/.*\//, '')} ${entry.status}`);
+		expect(calls).toEqual(['GET status 200', `POST ${encodeURIComponent(jobId)} 502`, 'GET status 200']);
+	});
+
 	test('a 429 on the print POST is retried (the server refused before acting)', async () => {
 		const [clusterId] = await clusterIds();
 		const jobId = await uploadJob();
