@@ -1,7 +1,7 @@
 /** The test harness itself: real n8n-core contexts, real HTTP, real filesystem binary data. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IExecuteFunctions, INodeType, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeType, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { binaryDataStoragePath, createPollContext, inMemoryBinary, runNode, storeBinary } from '../../helpers/n8nContext';
@@ -81,7 +81,7 @@ test('execute: per-item expressions, the credential authenticate block, stored a
 });
 
 test('poll: static data is the given object, mode is reported', async () => {
-	const staticData: Record<string, unknown> = { polls: 2 };
+	const staticData: IDataObject = { polls: 2 };
 	const { context } = createPollContext({ nodeType: probe, parameters: { path: '/p' }, staticData, mode: 'manual' });
 	expect(await probe.poll!.call(context)).toEqual([[{ json: { mode: 'manual', path: '/p' } }]]);
 	expect(staticData.polls).toBe(3);
