@@ -70,6 +70,8 @@ async function putToStorage(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
+			// Stopping the workflow stops a long upload too.
+			abortSignal: this.getExecutionCancelSignal(),
 		})) as IN8nHttpFullResponse;
 		return { kind: 'answered', status: response.statusCode, text: String(response.body ?? '') };
 	} catch (error) {
@@ -140,6 +142,10 @@ export async function uploadBinary(
 	let lastProblem = '';
 	let stored = false;
 	for (let attempt = 1; attempt <= STORAGE_MAX_ATTEMPTS && !stored; attempt++) {
+		if (this.getExecutionCancelSignal()?.aborted) {
+			lastProblem = 'the workflow was stopped';
+			break;
+		}
 		const body = await openBody.call(this, source);
 		const result = await putToStorage.call(this, uploadUrl, headers, body);
 		if (result.kind === 'answered') {
