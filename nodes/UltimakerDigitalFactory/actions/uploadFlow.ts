@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { UploadTarget } from '../helpers/contentTypes';
-import { decideContentType } from '../helpers/contentTypes';
+import { decideContentType, ruleForFileName } from '../helpers/contentTypes';
 import type { UploadPlan } from '../helpers/uploadPlan';
 import { resolveUploadName } from '../helpers/uploadPlan';
 import type { Connection } from '../transport/request';
@@ -27,8 +27,8 @@ export async function uploadFromItem(
 			itemIndex,
 		});
 	}
-	// The extension decides the content type; the file's own name is checked when the name parameter has none.
-	const nameForType = /\.[a-z0-9]+$/i.test(name) ? name : (binary.fileName ?? name);
+	// The binary's own file name decides the content type; the given name only when the file name tells nothing.
+	const nameForType = [binary.fileName, name].find((candidate) => candidate && ruleForFileName(candidate)) ?? binary.fileName ?? name;
 	const decision = decideContentType(nameForType, target, this.getNodeParameter('contentType', itemIndex, '') as string);
 	if (!decision.ok) {
 		throw new NodeOperationError(this.getNode(), decision.message, { description: decision.hint, itemIndex });

@@ -351,6 +351,13 @@ describe('uploads', () => {
 		expect(item.json.content_type).toBe(contentType);
 	});
 
+	test('the binary file name decides the type even when Job Name has a dot in it; a name alone works too', async () => {
+		const [item] = await run({ resource: 'job', operation: 'upload', jobName: 'Bracket v1.2' }, { items: [await storedItem(gcode(), 'bracket.ufp')] });
+		expect(item.json).toMatchObject({ job_name: 'Bracket v1.2', content_type: 'application/x-ufp' });
+		const [named] = await run({ resource: 'job', operation: 'upload', jobName: 'bracket.gcode' }, { items: [await storedItem(gcode(), 'blob')] });
+		expect(named.json).toMatchObject({ job_name: 'bracket.gcode', content_type: 'text/plain' });
+	});
+
 	test('Content Type can be overridden', async () => {
 		const [item] = await run(
 			{ resource: 'job', operation: 'upload', contentType: 'application/octet-stream' },
