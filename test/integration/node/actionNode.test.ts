@@ -603,6 +603,16 @@ describe('printing', () => {
 		expect((await storageRequests())[0].headers.authorization).toBeUndefined();
 	});
 
+	test('Upload and print on an offline cluster: the error names the uploaded job so it can be sent later', async () => {
+		const [clusterId] = await clusterIds();
+		await control(emu.url, 'POST', `/clusters/${encodeURIComponent(clusterId)}/connectivity`, { is_online: false });
+		const error = await runError({ resource: 'print', operation: 'uploadAndSend', clusterId: rl(clusterId) }, { items: [await storedItem(gcode(), 'later.gcode')] });
+		expect(error.message).toBe('The printer cannot take jobs right now: it is offline or inactive');
+		const [job] = (await emulatorState(emu.url)).jobs as Array<{ job_id: string; status: string }>;
+		expect(job.status).toBe('uploaded');
+		expect(error.description).toContain(`uploaded as job ${job.job_id}: use Send Print`);
+	});
+
 	test('print job actions: pause, resume, abort, move to top, remove, force', async () => {
 		const [clusterId] = await clusterIds();
 		const jobId = await uploadJob('long.gcode', gcode(7200));

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Connection } from '../../transport/request';
+import { asNodeError } from '../../transport/request';
 import type { OperationResult } from '../common';
 import { binaryUploadProperties, clusterIdProperty, pathId, readClusterId, showFor } from '../common';
 import { uploadFromItem } from '../uploadFlow';
@@ -31,6 +32,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		nameParameter: 'jobName',
 		waitForUpload: true,
 	});
-	const printed = await sendPrint.call(this, itemIndex, connection, clusterId, upload.id, onlyIfIdle);
-	return [{ ...printed, upload: upload.data }];
+	try {
+		const printed = await sendPrint.call(this, itemIndex, connection, clusterId, upload.id, onlyIfIdle);
+		return [{ ...printed, upload: upload.data }];
+	} catch (error) {
+		// The upload is done: say so, so the print can be sent again without uploading the file again.
+		const failure = asNodeError.call(this, error, itemIndex);
+		failure.description = `${failure.description ?? ''} The file itself was uploaded as job ${upload.id}: use Send Print with this job ID to try again without uploading it again.`.trim();
+		failure.context.job_id = upload.id;
+		throw failure;
+	}
 }
