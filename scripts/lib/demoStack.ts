@@ -22,6 +22,7 @@ import {
 	tail,
 	type N8nServer,
 	type Owner,
+	waitForWebhook,
 } from './n8n';
 import {
 	apiCredential,
@@ -169,6 +170,8 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 		n8n.child.stderr?.on('data', (chunk) => logStream.write(chunk));
 		cleanups.push(async () => void logStream.end());
 
+		// Newer n8n activates workflows in the background after start-up: wait until the ERP webhook listens.
+		await waitForWebhook(n8n, 'erp-order', 120_000).catch((error: Error) => log(`  warning: ${error.message.split('\n')[0]}`));
 		const owner = options.owner ?? DEMO_OWNER;
 		const cookie = await ensureOwner(n8n.url, owner);
 		const stack: DemoStack = {

@@ -319,6 +319,24 @@ export async function startN8nServer(options: StartServerOptions): Promise<N8nSe
 	throw new Error(`n8n start was not ready within ${options.startTimeoutMs ?? 90_000} ms.\n${tail(output, 60)}`);
 }
 
+/**
+ * Resolves once n8n has registered a production webhook. Newer n8n (2.x with the publication service)
+ * activates workflows in the background after the editor is up, so "started" does not mean "listening".
+ * A GET to a POST-only webhook answers "…not registered for GET requests. Did you mean to make a POST
+ * request?" once it is registered, and "…is not registered" before.
+ */
+export async function waitForWebhook(server: N8nServer, path: string, timeoutMs = 90_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let last = '';
+	while (Date.now() < deadline) {
+		const response = await fetch(`${server.url}/webhook/${path}`).catch(() => undefined);
+		last = response ? `${response.status} ${await response.text()}` : 'no answer';
+		if (response && (response.status !== 404 || /did you mean/i.test(last))) return;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`Webhook /webhook/${path} was not registered within ${timeoutMs} ms (last answer: ${last}).\n${tail(server.log(), 40)}`);
+}
+
 async function healthy(url: string): Promise<boolean> {
 	try {
 		const response = await fetch(`${url}/healthz`);

@@ -23,6 +23,7 @@ import {
 	type CliResult,
 	type N8nServer,
 } from '../../scripts/lib/n8n';
+export { waitForWebhook } from '../../scripts/lib/n8n';
 import {
 	API_CREDENTIAL_TYPE,
 	type CredentialRef,

@@ -33,7 +33,7 @@ import {
 	waitFor,
 	type EmulatorHandle,
 } from './emulatorClient';
-import { FIXTURES_DIR, N8nSandbox, TRIGGER_NODE } from './harness';
+import { FIXTURES_DIR, N8nSandbox, TRIGGER_NODE, waitForWebhook } from './harness';
 
 jest.setTimeout(420_000);
 
@@ -188,11 +188,16 @@ describe('n8n server: trigger and example workflows', () => {
 		findNode(notify, 'Send to chat').parameters.url = `${notifyEmu.url}/_emulator/recorder/notifications`;
 		const erp = withCredential(forCustomLoading(loadExample('1-erp-order-to-print.json')), SHOP);
 		const fileDrop = withCredential(forCustomLoading(loadExample('2-file-drop-to-print.json')), SHOP);
-		findNode(fileDrop, 'New file in drop folder').parameters.path = dropDir;
-		const workflows = [recorderWorkflow(`${eventsEmu.url}/_emulator/recorder/events`), notify, erp, fileDrop];
+		const watcher = findNode(fileDrop, 'New file in drop folder').parameters as { path: string; options: Record<string, unknown> };
+		watcher.path = dropDir;
+		// Newer n8n activates workflows in the background after start-up: with the example's default (ignore
+		// files already there) a file written before the watcher is up would be missed. Also handle those.
+		watcher.options.ignoreInitial = false;
+		const workflows = [recorderWorkflow(`${eventsEmu.url}/_emulator/recorder/events`), notify, fileDrop, erp];
 		await n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await n8n.activate(workflow.id);
 		server = await n8n.startServer();
+		await waitForWebhook(server, 'erp-order');
 	});
 
 	afterAll(async () => {
