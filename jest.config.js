@@ -1,6 +1,12 @@
 /** Three projects: unit (pure logic), integration (real sockets against the emulator), e2e (real n8n). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true, diagnostics: false }];
-const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
+// secretScan.setup: fails a test file whose logs, node outputs or node errors contain a test token (test/helpers/secrets.ts).
+const common = {
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': tsJest },
+	moduleFileExtensions: ['ts', 'js', 'json'],
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/secretScan.setup.ts'],
+};
 
 module.exports = {
 	projects: [

@@ -1,0 +1,95 @@
+/**
+ * Jest setup (setupFilesAfterEnv, every project): for the whole run, scans for test tokens (see ./secrets.ts)
+ * - everything written to process.stdout / process.stderr and through console.* (masked before it is written,
+ *   so the log itself never carries a token),
+ * - every output and every thrown error of the two nodes: `UltimakerDigitalFactory.prototype.execute` and
+ *   `UltimakerDigitalFactoryTrigger.prototype.poll` are wrapped, which covers runNode, createExecuteContext and
+ *   createPollContext alike,
+ * and fails the test file in afterAll if anything was found.
+ */
+import { format } from 'node:util';
+
+import { findSecretsInText, leaks, mask, recordLeak, scanForSecrets } from './secrets';
+
+function maskText(text: string, secrets: string[]): string {
+	return secrets.reduce((acc, secret) => acc.split(secret).join(mask(secret)), text);
+}
+
+function guardStream(stream: NodeJS.WriteStream, name: string): void {
+	const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+	stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+		const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
+		const hits = text ? findSecretsInText(text) : [];
+		if (hits.length > 0) {
+			recordLeak(name, hits, text);
+			return original(maskText(text, hits), ...rest);
+		}
+		return original(chunk, ...rest);
+	}) as typeof stream.write;
+}
+
+function guardConsole(): void {
+	for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+		const original = console[method].bind(console) as (...args: unknown[]) => void;
+		console[method] = (...args: unknown[]) => {
+			const text = format(...args);
+			const hits = findSecretsInText(text);
+			if (hits.length > 0) {
+				recordLeak(`console.${method}`, hits, text);
+				original(maskText(text, hits));
+				return;
+			}
+			original(...args);
+		};
+	}
+}
+
+type AnyMethod = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+
+function guardMethod(owner: { prototype: object } | undefined, method: string, label: string): void {
+	const prototype = owner?.prototype as Record<string, AnyMethod> | undefined;
+	const original = prototype?.[method];
+	if (!prototype || typeof original !== 'function' || (original as { secretGuard?: true }).secretGuard) return;
+	const guarded: AnyMethod = async function (this: unknown, ...args: unknown[]) {
+		try {
+			const result = await original.apply(this, args);
+			scanForSecrets(`${label} output`, result);
+			return result;
+		} catch (error) {
+			scanForSecrets(`${label} error`, error);
+			throw error;
+		}
+	};
+	(guarded as { secretGuard?: true }).secretGuard = true;
+	prototype[method] = guarded;
+}
+
+function guardNodes(): void {
+	// Loaded lazily and defensively: a test file that does not use the nodes still works if they fail to load.
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const action = require('../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node');
+		guardMethod(action.UltimakerDigitalFactory, 'execute', 'UltimakerDigitalFactory.execute');
+	} catch {
+		// not loadable here; nothing to guard
+	}
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const trigger = require('../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node');
+		guardMethod(trigger.UltimakerDigitalFactoryTrigger, 'poll', 'UltimakerDigitalFactoryTrigger.poll');
+	} catch {
+		// not loadable here; nothing to guard
+	}
+}
+
+guardStream(process.stdout, 'stdout');
+guardStream(process.stderr, 'stderr');
+guardConsole();
+guardNodes();
+
+afterAll(() => {
+	const found = leaks();
+	if (found.length === 0) return;
+	const lines = found.slice(0, 10).map((leak) => `- ${leak.where}: ${leak.secrets.join(', ')} in "${leak.excerpt}"`);
+	throw new Error(`Secret scan: ${found.length} leak(s) of test tokens in this file:\n${lines.join('\n')}`);
+});
