@@ -59,7 +59,8 @@ export class UltimakerDigitalFactoryApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Bearer {{$credentials.apiToken}}',
+				// Trimmed: a token pasted with a trailing newline would otherwise make an invalid header.
+				Authorization: '=Bearer {{$credentials.apiToken.trim()}}',
 			},
 		},
 	};

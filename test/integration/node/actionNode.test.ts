@@ -140,6 +140,11 @@ describe('credentials and transport', () => {
 		expect(JSON.stringify(error)).not.toContain('not-a-real-token');
 	});
 
+	test('a token pasted with surrounding whitespace or a newline still works', async () => {
+		const items = await run({ resource: 'cluster', operation: 'getMany' }, { credentials: tokenCredentials({ apiToken: ` ${emu.apiToken}\n` }) });
+		expect(items).toHaveLength(4);
+	});
+
 	test.each([
 		['http://example.com', /must use https/],
 		['ftp://127.0.0.1', /must start with https/],

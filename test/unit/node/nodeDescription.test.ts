@@ -73,7 +73,7 @@ test('credentials: names, fields, Bearer auth, test request, OAuth2 endpoints an
 	expect(token.properties.map((p) => p.name)).toEqual(['apiToken', 'baseUrl', 'origin']);
 	expect(token.properties[0].typeOptions?.password).toBe(true);
 	expect(token.properties[1].default).toBe('https://api.ultimaker.com');
-	expect(token.authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.apiToken}}' } } });
+	expect(token.authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.apiToken.trim()}}' } } });
 	expect(token.test.request).toMatchObject({ url: '/connect/v1/clusters', method: 'GET' });
 
 	const oauth = new UltimakerDigitalFactoryOAuth2Api();
