@@ -331,6 +331,18 @@ function buildWorkflow(opts: CommonOptions, staticData: IDataObject | undefined)
 	return { node, workflow, additionalData, credentials };
 }
 
+/**
+ * n8n-core's SSH client manager (created with every ExecuteContext for the SSH-tunnel helpers) starts a 60 s
+ * cleanup interval that is not unref'd, which would keep a test process alive after its tests end.
+ */
+function releaseCoreTimers(): void {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager') as {
+		SSHClientsManager: new (...args: never[]) => { cleanupTimer?: NodeJS.Timeout };
+	};
+	Container.get(SSHClientsManager).cleanupTimer?.unref();
+}
+
 export function createExecuteContext(opts: ExecuteContextOptions): CreatedContext<IExecuteFunctions> {
 	const { node, workflow, additionalData, credentials } = buildWorkflow(opts, undefined);
 	if (opts.continueOnFail) node.onError = 'continueRegularOutput';
@@ -352,6 +364,7 @@ export function createExecuteContext(opts: ExecuteContextOptions): CreatedContex
 		[],
 		opts.abortSignal,
 	);
+	releaseCoreTimers();
 	return { context, credentials, node, workflow };
 }
 
@@ -368,6 +381,7 @@ export function createPollContext(opts: PollContextOptions): CreatedContext<IPol
 	const { node, workflow, additionalData, credentials } = buildWorkflow(opts, staticData);
 	const mode: WorkflowExecuteMode = opts.mode ?? 'trigger';
 	const context = new core.PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+	releaseCoreTimers();
 	return { context, credentials, node, workflow };
 }
 
