@@ -31,6 +31,7 @@
  * - `binaryDataStoragePath()` → the folder the filesystem binary data lives in (temporary, per process).
  */
 import { Container } from '@n8n/di';
+import type { Constructable } from '@n8n/di';
 import { createReadStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -338,7 +339,7 @@ function buildWorkflow(opts: CommonOptions, staticData: IDataObject | undefined)
 function releaseCoreTimers(): void {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager') as {
-		SSHClientsManager: new (...args: never[]) => { cleanupTimer?: NodeJS.Timeout };
+		SSHClientsManager: Constructable<{ cleanupTimer?: NodeJS.Timeout }>;
 	};
 	Container.get(SSHClientsManager).cleanupTimer?.unref();
 }
