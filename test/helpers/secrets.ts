@@ -27,7 +27,7 @@ if (DEFAULT_OAUTH_CLIENT.clientSecret) registered.add(DEFAULT_OAUTH_CLIENT.clien
  */
 const TOKEN_SHAPES: RegExp[] = [
 	/umapi-(?!\[redacted\])[A-Za-z0-9_-]{4,}(?:\|[a-z]+)?/g,
-	/uma[tr]-[A-Za-z0-9_-]{16,}/g,
+	/um(?:at|rt)-[A-Za-z0-9_-]{16,}/g,
 ];
 
 export function registerSecret(value: string | undefined | null): void {
