@@ -56,7 +56,6 @@ const STATUS_ROUTE = new RegExp(`^/connect/v1/clusters/${ID}/status$`);
 const PRINT_ROUTE = new RegExp(`^/connect/v1/clusters/${ID}/print/${ID}$`);
 const ACTION_ROUTE = new RegExp(`^/connect/v1/clusters/${ID}/print_jobs/${ID}/action/(pause|resume|abort|move|remove|force)$`);
 const REGISTER_ROUTE = /^\/cura\/v1\/jobs\/upload$/;
-const FILE_REGISTER_ROUTE = /^\/cura\/v1\/files\/upload$/;
 const LIST_ROUTE = /^\/connect\/v1\/clusters$/;
 
 const getJob = (jobId: string) => () => ({ resource: 'job', operation: 'get', jobId });
