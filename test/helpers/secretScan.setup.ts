@@ -1,14 +1,12 @@
 /**
  * Jest setup (setupFilesAfterEnv, every project): for the whole run, scans for test tokens (see ./secrets.ts)
- * - everything written to process.stdout / process.stderr and through console.* (masked before it is written,
- *   so the log itself never carries a token),
+ * - everything written to process.stdout / process.stderr and through console.* (masked, so the log itself
+ *   never carries a token),
  * - every output and every thrown error of the two nodes: `UltimakerDigitalFactory.prototype.execute` and
  *   `UltimakerDigitalFactoryTrigger.prototype.poll` are wrapped, which covers runNode, createExecuteContext and
  *   createPollContext alike,
  * and fails the test file in afterAll if anything was found.
  */
-import { format } from 'node:util';
-
 import { findSecretsInText, leaks, mask, recordLeak, scanForSecrets } from './secrets';
 
 function maskText(text: string, secrets: string[]): string {
@@ -28,19 +26,19 @@ function guardStream(stream: NodeJS.WriteStream, name: string): void {
 	}) as typeof stream.write;
 }
 
-function guardConsole(): void {
-	for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-		const original = console[method].bind(console) as (...args: unknown[]) => void;
-		console[method] = (...args: unknown[]) => {
-			const text = format(...args);
-			const hits = findSecretsInText(text);
-			if (hits.length > 0) {
-				recordLeak(`console.${method}`, hits, text);
-				original(maskText(text, hits));
-				return;
-			}
-			original(...args);
-		};
+/**
+ * console.* is not wrapped (that would make jest report every log line as coming from this file). Jest's
+ * console either writes straight to process.stdout/stderr (CustomConsole, single-file/verbose runs: caught by
+ * guardStream) or buffers entries until the file ends (BufferedConsole): those are scanned and masked in place
+ * in afterAll, before jest prints them.
+ */
+function scanBufferedConsole(): void {
+	const buffer = (console as unknown as { getBuffer?: () => Array<{ message: string; type: string }> | undefined }).getBuffer?.();
+	for (const entry of buffer ?? []) {
+		const hits = findSecretsInText(entry.message);
+		if (hits.length === 0) continue;
+		recordLeak(`console.${entry.type}`, hits, entry.message);
+		entry.message = maskText(entry.message, hits);
 	}
 }
 
@@ -84,10 +82,10 @@ function guardNodes(): void {
 
 guardStream(process.stdout, 'stdout');
 guardStream(process.stderr, 'stderr');
-guardConsole();
 guardNodes();
 
 afterAll(() => {
+	scanBufferedConsole();
 	const found = leaks();
 	if (found.length === 0) return;
 	const lines = found.slice(0, 10).map((leak) => `- ${leak.where}: ${leak.secrets.join(', ')} in "${leak.excerpt}"`);
