@@ -125,7 +125,7 @@ const expireStaticToken = async (ctx: Ctx) => {
 const expireAccessToken = async (ctx: Ctx) => {
 	await advanceClock(ctx.emu, 601);
 };
-const holdSecondCluster = (ctx: Ctx): FaultSpec[] => [{ method: 'GET', path: `/connect/v1/clusters/${ctx.clusters[1]}`, kind: 'slow', delayMs: 700 }];
+const holdSecondCluster = (ctx: Ctx): FaultSpec[] => [{ method: 'GET', path: `/connect/v1/clusters/${ctx.clusters[1]}`, kind: 'slow', delayMs: 1500 }];
 
 const uploaded = (items: IDataObject[]) => {
 	expect(items).toHaveLength(1);
