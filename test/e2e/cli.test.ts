@@ -22,6 +22,7 @@ import {
 	FIXTURES_DIR,
 	httpPost,
 	linearWorkflow,
+	N8N_VERSION,
 	N8nSandbox,
 	nodeOutput,
 	readFile,
@@ -223,6 +224,10 @@ describe('action node in real n8n (n8n execute --id)', () => {
 	function failureText(outcome: ExecutionOutcome): string {
 		return `${outcome.error?.message ?? ''} ${outcome.error?.description ?? ''}`;
 	}
+
+	it(`runs on the n8n under test (${N8N_VERSION})`, async () => {
+		expect(await n8n.n8nVersion()).toContain(N8N_VERSION);
+	});
 
 	it('uploads a real G-code file, sends it to a cluster, and the cluster status shows the print', async () => {
 		const outcome = await n8n.execute('e2eUploadSendStat');

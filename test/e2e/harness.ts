@@ -96,6 +96,12 @@ export class N8nSandbox {
 		return result;
 	}
 
+	/** What `n8n --version` says (proof of which n8n ran the tests). */
+	async n8nVersion(): Promise<string> {
+		const result = await this.cliOrThrow(['--version']);
+		return result.stdout.trim().split('\n').pop() ?? '';
+	}
+
 	async importCredentials(credentials: Array<{ id: string; name: string; type: string; data: object }>): Promise<void> {
 		const file = join(this.workDir, `credentials-${Date.now()}.json`);
 		writeFileSync(file, JSON.stringify(credentials, null, 2));
