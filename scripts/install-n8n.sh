@@ -83,7 +83,7 @@ if [ "$major" != "system" ]; then
     echo "Building $pkg for Node $major..." >&2
     build_native "$pkg"
   done
-  # n8n runs without isolated-vm (an optional sandbox); build it when it compiles, warn when it does not.
+  # isolated-vm (a sandbox some n8n versions use) is built too; a failure is reported, not fatal.
   for pkg in $(find node_modules -type d -path "*node_modules/isolated-vm" 2>/dev/null); do
     [ -f "$pkg/binding.gyp" ] || continue
     echo "Building $pkg for Node $major..." >&2
