@@ -96,6 +96,8 @@ export interface ApiResponse<T> {
 
 /** Bounds: a longer Retry-After than this fails fast instead of stalling the workflow. */
 export const MAX_RETRY_AFTER_MS = 60_000;
+/** JSON API calls are small; Cura gives each 10 s. Uploads to storage have no such limit. */
+export const API_TIMEOUT_MS = 30_000;
 const MAX_RATE_LIMIT_RETRIES = 3;
 const MAX_SERVER_RETRIES = 2;
 const MAX_NETWORK_RETRIES = 2;
@@ -150,6 +152,8 @@ export async function apiRequest<T = IDataObject>(
 			ignoreHttpStatusErrors: true,
 			// A redirect must not carry the token to another host; the API does not redirect.
 			disableFollowRedirect: true,
+			// A hung connection must not hold a workflow or a poll for axios's default of minutes.
+			timeout: API_TIMEOUT_MS,
 		};
 		if (options.body === undefined) delete request.body;
 		if (options.qs === undefined) delete request.qs;
@@ -265,8 +269,37 @@ export async function apiData(
 	options: ApiRequestOptions,
 ): Promise<IDataObject> {
 	const response = await apiRequest.call(this, connection, options);
-	const body = response.body as { data?: IDataObject } | undefined;
-	return (body && typeof body === 'object' && 'data' in body ? body.data : body) as IDataObject;
+	const body = response.body as { data?: unknown } | undefined;
+	if (!body || typeof body !== 'object' || !body.data || typeof body.data !== 'object') {
+		throw unreadableAnswer.call(this, options, response);
+	}
+	return body.data as IDataObject;
+}
+
+/**
+ * A 2xx answer without the JSON:API `{"data": …}` envelope: broken JSON, an HTML sign-in page of a proxy or
+ * captive portal, or another service at the Base URL. Treating it as "no data" would silently mislead a
+ * workflow (an empty cluster list), so it is an error.
+ */
+function unreadableAnswer(
+	this: UltimakerContext,
+	options: ApiRequestOptions,
+	response: ApiResponse<unknown>,
+): NodeApiError {
+	const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? null);
+	const message = `Digital Factory sent an answer that could not be read for ${options.what}`;
+	return new NodeApiError(
+		this.getNode(),
+		{ message, httpCode: String(response.statusCode) } as JsonObject,
+		{
+			message,
+			description: redactSecrets(
+				`Expected JSON with a "data" field but got: ${text.slice(0, 200)}. A proxy or sign-in page may be answering instead of the API: check the credential's Base URL.`,
+			),
+			httpCode: String(response.statusCode),
+			itemIndex: options.itemIndex,
+		},
+	);
 }
 
 /**
@@ -292,6 +325,7 @@ export async function apiList(
 					: undefined;
 		const response = await apiRequest.call(this, connection, { ...options, url, path: url ? undefined : options.path, qs });
 		const body = response.body as { data?: T[]; links?: { next?: string | null } };
+		if (!body || typeof body !== 'object' || !Array.isArray(body.data)) throw unreadableAnswer.call(this, options, response);
 		rows.push(...pageItems<T>(body));
 		if (!options.returnAll && rows.length >= options.limit) return rows.slice(0, options.limit);
 		if (url) visited.add(url);
