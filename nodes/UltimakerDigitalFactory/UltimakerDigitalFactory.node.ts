@@ -8,6 +8,7 @@ import * as print from './actions/print';
 import * as project from './actions/project';
 import { route } from './actions/router';
 import { searchClusters } from './methods/listSearch';
+import { authenticationProperty, credentials } from './authentication';
 
 export class UltimakerDigitalFactory implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,29 +24,9 @@ export class UltimakerDigitalFactory implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'ultimakerDigitalFactoryApi',
-				required: true,
-				displayOptions: { show: { authentication: ['apiToken'] } },
-			},
-			{
-				name: 'ultimakerDigitalFactoryOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-		],
+		credentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'API Token', value: 'apiToken' },
-					{ name: 'OAuth2', value: 'oAuth2' },
-				],
-				default: 'apiToken',
-			},
+			authenticationProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',

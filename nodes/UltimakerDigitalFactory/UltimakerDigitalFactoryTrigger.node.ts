@@ -12,6 +12,7 @@ import { diffSnapshots, filterEvents, isTriggerState, sampleEvents } from './eve
 import type { TriggerEvent } from './events';
 import { DigitalFactoryReader, observeClusters, type AuthenticationMethod } from './trigger/observe';
 import { ParameterProblem, readSettings, type TriggerSettings } from './trigger/parameters';
+import { authenticationProperty, credentials } from './authentication';
 
 /** Key of the compact diff state inside the node's static data. */
 const STATE_KEY = 'state';
@@ -47,29 +48,9 @@ export class UltimakerDigitalFactoryTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'ultimakerDigitalFactoryApi',
-				required: true,
-				displayOptions: { show: { authentication: ['apiToken'] } },
-			},
-			{
-				name: 'ultimakerDigitalFactoryOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-		],
+		credentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'API Token', value: 'apiToken' },
-					{ name: 'OAuth2', value: 'oAuth2' },
-				],
-				default: 'apiToken',
-			},
+			authenticationProperty,
 			{
 				displayName: 'Watch',
 				name: 'clusterScope',
