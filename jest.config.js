@@ -1,5 +1,5 @@
 /** Three projects: unit (pure logic), integration (real sockets against the emulator), e2e (real n8n). */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true, diagnostics: false }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }];
 // secretScan.setup: fails a test file whose logs, node outputs or node errors contain a test token (test/helpers/secrets.ts).
 const common = {
 	testEnvironment: 'node',
