@@ -8,12 +8,12 @@
  *    32 concurrent keep-alive clients, 5 s each, on loopback.
  * Prints a Markdown table and writes .bench/emulator.json.
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { startEmulatorChild } from './lib/emulatorChild';
 
 const ROOT = join(__dirname, '..');
 const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_GIB ?? 1) * 1024 ** 3;
@@ -27,25 +27,6 @@ function rssBytes(pid: number): number {
 	return kb ? Number(kb[1]) * 1024 : 0;
 }
 
-async function startChild(): Promise<{ child: ChildProcess; apiUrl: string; storageUrl: string }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--speed', '0', '--seed', 'bench'], {
-		cwd: ROOT,
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	let out = '';
-	return new Promise((resolve, reject) => {
-		child.once('exit', (code) => reject(new Error(`emulator exited early (${code}): ${out}`)));
-		child.stdout!.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			const api = /API base URL:\s+(\S+)/.exec(out);
-			const storage = /Storage URL:\s+(\S+)/.exec(out);
-			if (api && storage && out.includes('Press Ctrl-C')) {
-				child.removeAllListeners('exit');
-				resolve({ child, apiUrl: api[1]!, storageUrl: storage[1]! });
-			}
-		});
-	});
-}
 
 function call(method: string, url: string, body?: unknown, agent?: Agent): Promise<{ status: number; json: any }> {
 	return new Promise((resolve, reject) => {
@@ -175,7 +156,7 @@ async function loadBench(apiUrl: string, clusterId: string, clients: number) {
 }
 
 async function main(): Promise<void> {
-	const { child, apiUrl } = await startChild();
+	const { child, apiUrl } = await startEmulatorChild('bench');
 	try {
 		const upload = await uploadBench(child, apiUrl);
 		const clusters = await call('GET', `${apiUrl}/connect/v1/clusters`);

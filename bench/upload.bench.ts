@@ -12,8 +12,7 @@
  * Sizes: 10 MiB and 1 GiB (BENCH_UPLOAD_SIZES_MIB=10,1024 overrides). Rounds per size: BENCH_UPLOAD_ROUNDS (3).
  * Also measured for the record: the 64 KiB default chunk size of getBinaryStream (why the node asks for 1 MiB).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,6 +20,7 @@ import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/Ultima
 import * as uploadPlan from '../nodes/UltimakerDigitalFactory/helpers/uploadPlan';
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { createExecuteContext, runNode, storeBinary } from '../test/helpers/n8nContext';
+import { startEmulatorChild } from './lib/emulatorChild';
 
 const ROOT = join(__dirname, '..');
 const MiB = 1024 * 1024;
@@ -28,24 +28,6 @@ const SIZES_MIB = (process.env.BENCH_UPLOAD_SIZES_MIB ?? '10,1024').split(',').m
 const ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 3);
 const TOKEN = 'umapi-emulator-token-0001|main';
 
-async function startEmulatorChild(): Promise<{ child: ChildProcess; apiUrl: string }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--speed', '0', '--seed', 'upload-bench'], {
-		cwd: ROOT,
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	let out = '';
-	return await new Promise((resolve, reject) => {
-		child.once('exit', (code) => reject(new Error(`emulator exited early (${code}): ${out}`)));
-		child.stdout!.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			const api = /API base URL:\s+(\S+)/.exec(out);
-			if (api && out.includes('Press Ctrl-C')) {
-				child.removeAllListeners('exit');
-				resolve({ child, apiUrl: api[1]! });
-			}
-		});
-	});
-}
 
 async function register(apiUrl: string, name: string, size: number): Promise<{ job_id: string; upload_url: string }> {
 	const response = await fetch(`${apiUrl}/cura/v1/jobs/upload`, {
@@ -135,7 +117,7 @@ const fmt = (value: number, digits = 1) => value.toFixed(digits);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
-	const { child, apiUrl } = await startEmulatorChild();
+	const { child, apiUrl } = await startEmulatorChild('upload-bench');
 	const dir = join(ROOT, '.bench', 'upload-files');
 	mkdirSync(dir, { recursive: true });
 	const results: Array<Record<string, unknown>> = [];

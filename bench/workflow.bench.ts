@@ -14,8 +14,6 @@
  * during the node phase. BENCH_ITEMS=n changes the item count. Prints a Markdown table, writes
  * .bench/workflow.json.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -24,6 +22,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 import { runNode } from '../test/helpers/n8nContext';
+import { startEmulatorChild } from './lib/emulatorChild';
 
 const ROOT = join(__dirname, '..');
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
@@ -63,24 +62,6 @@ function call(method: string, url: string, body?: unknown, headers: Record<strin
 	});
 }
 
-async function startChild(): Promise<{ child: ChildProcess; apiUrl: string }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--speed', '0', '--seed', 'workflow-bench'], {
-		cwd: ROOT,
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	let out = '';
-	return await new Promise((resolve, reject) => {
-		child.once('exit', (code) => reject(new Error(`emulator exited early (${code}): ${out}`)));
-		child.stdout!.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			const api = /API base URL:\s+(\S+)/.exec(out);
-			if (api && out.includes('Press Ctrl-C')) {
-				child.removeAllListeners('exit');
-				resolve({ child, apiUrl: api[1]! });
-			}
-		});
-	});
-}
 
 /** Fresh farm, queues that take every print, one uploaded job. */
 async function prepare(apiUrl: string): Promise<{ jobId: string; clusterIds: string[] }> {
@@ -182,7 +163,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 async function main(): Promise<void> {
-	const { child, apiUrl } = await startChild();
+	const { child, apiUrl } = await startEmulatorChild('workflow-bench');
 	try {
 		// Warm-up (JIT, module loading, n8n-core's first-use setup) — not measured.
 		await nodePhase(apiUrl);
