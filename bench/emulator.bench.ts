@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { EmulatorClient } from '../emulator/client';
 import { startEmulatorChild } from './lib/emulatorChild';
 
 const ROOT = join(__dirname, '..');
@@ -28,6 +29,7 @@ function rssBytes(pid: number): number {
 }
 
 
+/** The load generator's request (keep-alive agent, measured): not the emulator client, which opens a connection per request. */
 function call(method: string, url: string, body?: unknown, agent?: Agent): Promise<{ status: number; json: any }> {
 	return new Promise((resolve, reject) => {
 		const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -67,43 +69,28 @@ function gcodeBody(total: number): Readable {
 
 async function uploadBench(child: ChildProcess, apiUrl: string) {
 	const pid = child.pid!;
+	const emulator = new EmulatorClient(apiUrl, TOKEN);
 	// Warm up: a few API calls so lazy initialisation is not counted as upload cost.
-	for (let i = 0; i < 20; i++) await call('GET', `${apiUrl}/connect/v1/clusters`);
-	const small = await call('PUT', `${apiUrl}/cura/v1/jobs/upload`, { data: { job_name: 'warm', file_size: 1024, content_type: 'text/plain' } });
-	await new Promise<void>((resolve, reject) => {
-		const req = request(small.json.data.upload_url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', 'Content-Length': 1024 } }, (res) => {
-			res.resume();
-			res.on('end', resolve);
-		});
-		req.on('error', reject);
-		req.end(Buffer.alloc(1024, 'G'));
-	});
+	for (let i = 0; i < 20; i++) await emulator.clusters();
+	await emulator.uploadJob('warm', Buffer.alloc(1024, 'G'));
 	await new Promise((r) => setTimeout(r, 500));
 	const baseline = rssBytes(pid);
-	const registered = await call('PUT', `${apiUrl}/cura/v1/jobs/upload`, {
-		data: { job_name: 'bench-1GiB', file_size: UPLOAD_BYTES, content_type: 'text/plain', origin: 'http://127.0.0.1' },
-	});
+	const registered = await emulator.registerJob({ job_name: 'bench-1GiB', file_size: UPLOAD_BYTES, content_type: 'text/plain', origin: 'http://127.0.0.1' });
 	let peak = baseline;
 	const sampler = setInterval(() => {
 		peak = Math.max(peak, rssBytes(pid));
 	}, 20);
 	const started = process.hrtime.bigint();
-	const status = await new Promise<number>((resolve, reject) => {
-		const req = request(registered.json.data.upload_url, {
-			method: 'PUT',
-			headers: { 'Content-Type': 'text/plain', 'Content-Length': UPLOAD_BYTES, Origin: 'http://127.0.0.1' },
-		}, (res) => {
-			res.resume();
-			res.on('end', () => resolve(res.statusCode ?? 0));
-		});
-		req.on('error', reject);
-		gcodeBody(UPLOAD_BYTES).pipe(req);
+	const { status } = await emulator.putToStorage(registered.upload_url, gcodeBody(UPLOAD_BYTES), {
+		'Content-Type': 'text/plain',
+		'Content-Length': UPLOAD_BYTES,
+		Origin: 'http://127.0.0.1',
 	});
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	clearInterval(sampler);
 	peak = Math.max(peak, rssBytes(pid));
-	const job = await call('GET', `${apiUrl}/cura/v1/jobs/${encodeURIComponent(registered.json.data.job_id)}`);
-	if (status !== 200 || job.json.data.status !== 'uploaded') throw new Error(`upload did not complete: ${status} ${job.json.data.status}`);
+	const job = await emulator.data('GET', `/cura/v1/jobs/${encodeURIComponent(registered.job_id)}`);
+	if (status !== 200 || job.status !== 'uploaded') throw new Error(`upload did not complete: ${status} ${job.status}`);
 	return {
 		bytes: UPLOAD_BYTES,
 		seconds,
@@ -111,7 +98,7 @@ async function uploadBench(child: ChildProcess, apiUrl: string) {
 		baselineRssMiB: baseline / 2 ** 20,
 		peakRssMiB: peak / 2 ** 20,
 		rssGrowthMiB: (peak - baseline) / 2 ** 20,
-		jobStatus: job.json.data.status as string,
+		jobStatus: job.status as string,
 	};
 }
 

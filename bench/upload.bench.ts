@@ -20,6 +20,7 @@ import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/Ultima
 import * as uploadPlan from '../nodes/UltimakerDigitalFactory/helpers/uploadPlan';
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { createExecuteContext, runNode, storeBinary } from '../test/helpers/n8nContext';
+import { EmulatorClient } from '../emulator/client';
 import { startEmulatorChild } from './lib/emulatorChild';
 
 const ROOT = join(__dirname, '..');
@@ -30,17 +31,12 @@ const TOKEN = 'umapi-emulator-token-0001|main';
 
 
 async function register(apiUrl: string, name: string, size: number): Promise<{ job_id: string; upload_url: string }> {
-	const response = await fetch(`${apiUrl}/cura/v1/jobs/upload`, {
-		method: 'PUT',
-		headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify({ data: { job_name: name, file_size: size, content_type: 'text/plain' } }),
-	});
-	return ((await response.json()) as { data: { job_id: string; upload_url: string } }).data;
+	const job = await new EmulatorClient(apiUrl, TOKEN).registerJob({ job_name: name, file_size: size, content_type: 'text/plain' });
+	return { job_id: job.job_id as string, upload_url: job.upload_url as string };
 }
 
 async function jobStatus(apiUrl: string, jobId: string): Promise<string> {
-	const response = await fetch(`${apiUrl}/cura/v1/jobs/${encodeURIComponent(jobId)}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
-	return ((await response.json()) as { data: { status: string } }).data.status;
+	return ((await new EmulatorClient(apiUrl, TOKEN).data('GET', `/cura/v1/jobs/${encodeURIComponent(jobId)}`)) as { status: string }).status;
 }
 
 function curlUpload(path: string, uploadUrl: string): { seconds: number; httpCode: string } {

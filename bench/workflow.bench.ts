@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
+import { EmulatorClient } from '../emulator/client';
 import { runNode } from '../test/helpers/n8nContext';
 import { startEmulatorChild } from './lib/emulatorChild';
 
@@ -34,6 +35,7 @@ interface Reply {
 	json: any;
 }
 
+/** The measured raw baseline: plain Node `http` on the keep-alive global agent (not the emulator client, which opens a connection per request). */
 function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
 	return new Promise((resolve, reject) => {
 		const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
@@ -65,36 +67,22 @@ function call(method: string, url: string, body?: unknown, headers: Record<strin
 
 /** Fresh farm, queues that take every print, one uploaded job. */
 async function prepare(apiUrl: string): Promise<{ jobId: string; clusterIds: string[] }> {
-	await call('POST', `${apiUrl}/_emulator/reset`, {});
-	const clusters = (await call('GET', `${apiUrl}/connect/v1/clusters`)).json.data as Array<{ cluster_id: string }>;
-	for (const cluster of clusters) {
-		const reply = await call('POST', `${apiUrl}/_emulator/clusters/${encodeURIComponent(cluster.cluster_id)}`, { queue_limit: 1_000_000 });
-		if (reply.status !== 200) throw new Error(`queue_limit: ${reply.status}`);
-	}
-	const gcode = ';FLAVOR:Griffin\n;PRINT.TIME:600\nG28\n';
-	const job = (await call('PUT', `${apiUrl}/cura/v1/jobs/upload`, { data: { job_name: 'fanout.gcode', file_size: gcode.length, content_type: 'text/plain' } })).json.data;
-	const put = await new Promise<number>((resolve, reject) => {
-		const req = request(job.upload_url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', 'Content-Length': gcode.length } }, (res) => {
-			res.resume();
-			res.on('end', () => resolve(res.statusCode ?? 0));
-		});
-		req.on('error', reject);
-		req.end(gcode);
-	});
-	if (put !== 200) throw new Error(`storage PUT ${put}`);
-	await call('DELETE', `${apiUrl}/_emulator/requests`);
-	return { jobId: job.job_id, clusterIds: clusters.map((cluster) => cluster.cluster_id) };
+	const emulator = new EmulatorClient(apiUrl, TOKEN);
+	await emulator.reset();
+	const clusters = await emulator.clusters();
+	for (const cluster of clusters) await emulator.updateCluster(cluster.cluster_id, { queue_limit: 1_000_000 });
+	const jobId = await emulator.uploadJob('fanout.gcode', ';FLAVOR:Griffin\n;PRINT.TIME:600\nG28\n');
+	await emulator.clearRequests();
+	return { jobId, clusterIds: clusters.map((cluster) => cluster.cluster_id as string) };
 }
 
 async function countPrints(apiUrl: string, jobId: string): Promise<number> {
-	const state = (await call('GET', `${apiUrl}/_emulator/state`)).json.data;
-	let prints = 0;
-	for (const cluster of state.clusters) prints += (cluster.print_jobs as Array<{ cloud_job_id: string }>).filter((job) => job.cloud_job_id === jobId).length;
-	return prints;
+	const state = await new EmulatorClient(apiUrl, TOKEN).state();
+	return state.clusters.reduce((prints, cluster) => prints + cluster.print_jobs.filter((job) => job.cloud_job_id === jobId).length, 0);
 }
 
 async function requestCount(apiUrl: string): Promise<number> {
-	return ((await call('GET', `${apiUrl}/_emulator/requests`)).json.data as unknown[]).length;
+	return (await new EmulatorClient(apiUrl, TOKEN).requests()).length;
 }
 
 function fanOut(clusterIds: string[], jobId: string): INodeExecutionData[] {

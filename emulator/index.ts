@@ -21,6 +21,7 @@ import { registerAccountRoutes } from './account';
 import { registerApiRoutes } from './api';
 import { registerControlRoutes } from './control';
 import { handleStorage } from './storage';
+import { EmulatorClient } from './client';
 
 export { VirtualClock, fixedClock } from './clock';
 export type { Clock } from './clock';
@@ -39,6 +40,8 @@ export { EmulatorState, DEFAULT_FARM, validateFarm } from './state';
 export type { ClusterSpec, PrinterSpec } from './state';
 export { s256Challenge, s512Challenge } from './account';
 export { JOB_CONTENT_TYPES } from './api';
+export { EmulatorClient, httpRequest } from './client';
+export type { EmulatorSnapshot, FaultRequest, Rendered, Reply, RequestBody, ToolpathRegistration } from './client';
 
 export const DEFAULT_API_TOKEN = 'umapi-emulator-token-0001|main';
 export const DEFAULT_EXPIRED_TOKEN = 'umapi-expired-token-0001|main';
@@ -89,6 +92,8 @@ export interface Emulator {
 	state: EmulatorState;
 	faults: FaultRegistry;
 	log: RequestLog;
+	/** An HTTP client of this emulator (what another process would use). */
+	client: EmulatorClient;
 	/** Fresh state (same as `POST /_emulator/reset`). */
 	reset(seed?: string, farm?: ClusterSpec[]): void;
 	close(): Promise<void>;
@@ -295,7 +300,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	}
 
 	let closed = false;
+	const client = new EmulatorClient(rt.apiUrl(), resolved.apiToken);
 	return {
+		client,
 		get url() {
 			return rt.apiUrl();
 		},

@@ -193,21 +193,11 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 }
 
 async function markForMaintenance(emulator: Emulator, clusterName: string): Promise<void> {
-	const headers = { authorization: `Bearer ${emulator.apiToken}` };
-	const clusters = (await (await fetch(`${emulator.url}/connect/v1/clusters`, { headers })).json()) as {
-		data: Array<{ cluster_id: string; friendly_name: string }>;
-	};
-	const cluster = clusters.data.find((candidate) => candidate.friendly_name === clusterName);
+	const cluster = (await emulator.client.clustersByName())[clusterName];
 	if (!cluster) return;
-	const status = (await (
-		await fetch(`${emulator.url}/connect/v1/clusters/${encodeURIComponent(cluster.cluster_id)}/status`, { headers })
-	).json()) as { data: { printers: Array<{ uuid: string }> } };
-	for (const printer of status.data.printers) {
-		await fetch(`${emulator.url}/_emulator/printers/${encodeURIComponent(printer.uuid)}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ maintenance_required: true }),
-		});
+	const status = await emulator.client.clusterStatus(cluster.cluster_id);
+	for (const printer of status.printers as Array<{ uuid: string }>) {
+		await emulator.client.updatePrinter(printer.uuid, { maintenance_required: true });
 	}
 }
 

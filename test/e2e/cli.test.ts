@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator';
+import type { Rendered } from '../../emulator';
 import {
 	apiCredential,
 	findNode,
@@ -15,7 +16,6 @@ import {
 	type CredentialRef,
 	type Workflow,
 } from '../../scripts/lib/workflows';
-import { clusterStatus, clustersByName, control, requestLog, type ClusterSummary } from './emulatorClient';
 import {
 	assertSucceeded,
 	clusterRef,
@@ -63,16 +63,16 @@ describe('action node in real n8n (n8n execute --id)', () => {
 	let emu: Emulator;
 	let examplesEmu: Emulator;
 	let n8n: N8nSandbox;
-	let clusters: Record<string, ClusterSummary>;
-	let exampleClusters: Record<string, ClusterSummary>;
+	let clusters: Record<string, Rendered & { cluster_id: string }>;
+	let exampleClusters: Record<string, Rendered & { cluster_id: string }>;
 
 	const control$ = (path: string) => `${emu.url}/_emulator${path}`;
 
 	beforeAll(async () => {
 		emu = await startEmulator({ port: 0, storagePort: 0, seed: 'e2e-cli', speed: 0, farm: ACTIONS_FARM });
 		examplesEmu = await startEmulator({ port: 0, storagePort: 0, seed: 'e2e-examples', speed: 0, farm: EXAMPLES_FARM });
-		clusters = await clustersByName(emu);
-		exampleClusters = await clustersByName(examplesEmu);
+		clusters = await emu.client.clustersByName();
+		exampleClusters = await examplesEmu.client.clustersByName();
 		n8n = N8nSandbox.create();
 		await n8n.importCredentials([
 			apiCredential(MAIN, emu.url, emu.apiToken),
@@ -254,7 +254,7 @@ describe('action node in real n8n (n8n execute --id)', () => {
 		expect(job).toMatchObject({ cloud_job_id: uploaded.job_id, status: 'pre_print', printer_uuid: status.printers[0].uuid });
 
 		// The bytes went to the signed storage URL in one PUT, without the API token.
-		const storagePuts = (await requestLog(emu)).filter((entry) => entry.server === 'storage' && entry.method === 'PUT');
+		const storagePuts = (await emu.client.requests()).filter((entry) => entry.server === 'storage' && entry.method === 'PUT');
 		expect(storagePuts).toHaveLength(1);
 		expect(storagePuts[0]).toMatchObject({ status: 200, bodyBytes: CUBE_BYTES });
 		expect(Object.keys(storagePuts[0].headers).map((name) => name.toLowerCase())).not.toContain('authorization');
@@ -332,7 +332,7 @@ describe('action node in real n8n (n8n execute --id)', () => {
 		for (const node of ['Pause first', 'Resume first', 'Move third to top', 'Remove second', 'Abort first', 'Force the ABS job']) {
 			expect(nodeOutput(outcome, node)).toHaveLength(1);
 		}
-		const actionCalls = (await requestLog(emu))
+		const actionCalls = (await emu.client.requests())
 			.filter((entry) => entry.method === 'POST' && /\/print_jobs\/[^/]+\/action\//.test(entry.path))
 			.map((entry) => ({ action: entry.path.split('/action/')[1], ok: entry.status >= 200 && entry.status < 300 }));
 		expect(actionCalls).toEqual(
@@ -364,10 +364,10 @@ describe('action node in real n8n (n8n execute --id)', () => {
 	});
 
 	it('example "morning farm report" reports idle, offline and maintenance printers', async () => {
-		const lineB = await clusterStatus(examplesEmu, exampleClusters['Line B'].cluster_id);
+		const lineB = await examplesEmu.client.clusterStatus(exampleClusters['Line B'].cluster_id);
 		const bravo = lineB.printers[0].uuid as string;
-		await control(examplesEmu, 'POST', `/printers/${encodeURIComponent(bravo)}`, { maintenance_required: true });
-		await control(examplesEmu, 'POST', `/clusters/${encodeURIComponent(exampleClusters['Line D'].cluster_id)}/connectivity`, { is_online: false });
+		await examplesEmu.client.updatePrinter(bravo, { maintenance_required: true });
+		await examplesEmu.client.setConnectivity(exampleClusters['Line D'].cluster_id, false);
 
 		const outcome = await n8n.execute('udfExampleFarmReport');
 		assertSucceeded(outcome);
@@ -376,7 +376,7 @@ describe('action node in real n8n (n8n execute --id)', () => {
 		expect(report.idle.join(' ')).toMatch(/S5 Alpha.*S7 Charlie|S7 Charlie.*S5 Alpha/);
 		expect(report.offline[0]).toContain('Method Delta');
 		expect(report.maintenance[0]).toContain('S5 Bravo');
-		const [posted] = await control<any[]>(examplesEmu, 'GET', '/recorder/farm-report');
+		const [posted] = await examplesEmu.client.recorded<any>('farm-report');
 		expect(posted.text).toBe(report.text);
 	});
 
@@ -390,7 +390,7 @@ describe('action node in real n8n (n8n execute --id)', () => {
 		expect(choice.cluster_name).not.toBe('Line D');
 		const [sent] = nodeOutput(outcome, 'Send print');
 		expect(sent).toMatchObject({ job_id: uploaded.job_id, status: 'queued' });
-		const state = await control<any>(examplesEmu, 'GET', '/state');
+		const state = await examplesEmu.client.state();
 		expect(JSON.stringify(state)).toContain(sent.job_instance_uuid);
 	});
 });

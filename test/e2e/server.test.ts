@@ -21,18 +21,7 @@ import {
 	type CredentialRef,
 	type Workflow,
 } from '../../scripts/lib/workflows';
-import {
-	advanceClock,
-	api,
-	clustersByName,
-	printJobAction,
-	recorded,
-	requestLog,
-	sendPrint,
-	uploadJob,
-	waitFor,
-	type EmulatorHandle,
-} from './emulatorClient';
+import { waitFor } from '../helpers/wait';
 import { FIXTURES_DIR, N8nSandbox, TRIGGER_NODE, waitForWebhook } from './harness';
 
 jest.setTimeout(420_000);
@@ -102,8 +91,8 @@ const LIST_PATH = /^\/connect\/v1\/clusters\/?$/;
  * How many polls the trigger has completed, and whether it is between polls (the last poll request was
  * the final status request of a poll). Only n8n reads these routes on the trigger emulators.
  */
-async function pollProgress(emu: EmulatorHandle, clusterCount: number): Promise<{ completed: number; idle: boolean }> {
-	const pollRequests = (await requestLog(emu)).filter(
+async function pollProgress(emu: Emulator, clusterCount: number): Promise<{ completed: number; idle: boolean }> {
+	const pollRequests = (await emu.client.requests()).filter(
 		(entry) => entry.method === 'GET' && (STATUS_PATH.test(entry.path) || LIST_PATH.test(entry.path)),
 	);
 	const statusCount = pollRequests.filter((entry) => STATUS_PATH.test(entry.path)).length;
@@ -114,7 +103,7 @@ async function pollProgress(emu: EmulatorHandle, clusterCount: number): Promise<
 	};
 }
 
-async function betweenPolls(emu: EmulatorHandle, atLeast: number, clusterCount: number): Promise<number> {
+async function betweenPolls(emu: Emulator, atLeast: number, clusterCount: number): Promise<number> {
 	const progress = await waitFor(
 		`poll ${atLeast} of the trigger to complete`,
 		async () => {
@@ -139,17 +128,17 @@ interface Scenario {
  * its end (wait_cleanup, finished) and abort the second after 20 min of printing.
  */
 async function driveFinishAndAbort(emu: Emulator, cubeJob: string, standJob: string): Promise<Scenario> {
-	const clusters = await clustersByName(emu);
+	const clusters = await emu.client.clustersByName();
 	const clusterOne = clusters['Cell 1'].cluster_id;
 	const clusterTwo = clusters['Cell 2'].cluster_id;
 	const baseline = await betweenPolls(emu, 1, TRIGGER_FARM.length);
-	const finishedJob = await sendPrint(emu, clusterOne, cubeJob);
-	const abortedJob = await sendPrint(emu, clusterTwo, standJob);
-	await advanceClock(emu, 31);
+	const finishedJob = (await emu.client.sendPrint(clusterOne, cubeJob)).job_instance_uuid as string;
+	const abortedJob = (await emu.client.sendPrint(clusterTwo, standJob)).job_instance_uuid as string;
+	await emu.client.advanceClock(31);
 	await betweenPolls(emu, baseline + 1, TRIGGER_FARM.length);
-	await advanceClock(emu, 1215);
-	await printJobAction(emu, clusterTwo, abortedJob, 'abort');
-	await advanceClock(emu, 5);
+	await emu.client.advanceClock(1215);
+	await emu.client.printJobAction(clusterTwo, abortedJob, 'abort');
+	await emu.client.advanceClock(5);
 	await betweenPolls(emu, baseline + 2, TRIGGER_FARM.length);
 	return { finishedJob, abortedJob, clusterOne, clusterTwo };
 }
@@ -170,8 +159,8 @@ describe('n8n server: trigger and example workflows', () => {
 		shopEmu = await startEmulator({ ...options, seed: 'e2e-shop', farm: SHOP_FARM });
 		for (const [name, emu] of [['events', eventsEmu], ['notify', notifyEmu]] as const) {
 			uploaded[name] = {
-				cube: await uploadJob(emu, 'calibration-cube.gcode', readFileSync(CUBE)),
-				stand: await uploadJob(emu, 'phone-stand.gcode', readFileSync(STAND)),
+				cube: await emu.client.uploadJob('calibration-cube.gcode', readFileSync(CUBE)),
+				stand: await emu.client.uploadJob('phone-stand.gcode', readFileSync(STAND)),
 			};
 		}
 
@@ -223,7 +212,7 @@ describe('n8n server: trigger and example workflows', () => {
 	}
 
 	it('example "ERP order → print": queues each order on a free printer with its material and answers with the print id', async () => {
-		const clusters = await clustersByName(shopEmu);
+		const clusters = await shopEmu.client.clustersByName();
 		const first = await postOrder({ orderId: 'SO-1001', material: 'PLA' }, CUBE);
 		expect(first.status).toBe(201);
 		expect(first.body).toMatchObject({ orderId: 'SO-1001', status: 'queued', printJobId: expect.any(String), jobId: expect.any(String) });
@@ -242,7 +231,7 @@ describe('n8n server: trigger and example workflows', () => {
 		expect(third.body.message).toContain('NYLON');
 
 		for (const order of [first.body, second.body]) {
-			const { data } = await api(shopEmu, 'GET', `/connect/v1/clusters/${encodeURIComponent(order.clusterId)}/status`);
+			const data = await shopEmu.client.clusterStatus(order.clusterId);
 			expect(data.print_jobs).toEqual([
 				// The printer was idle, so the job left the queue at once; the frozen clock keeps it in pre_print.
 				expect.objectContaining({ uuid: order.printJobId, cloud_job_id: order.jobId, status: 'pre_print' }),
@@ -257,8 +246,8 @@ describe('n8n server: trigger and example workflows', () => {
 		const queued = await waitFor(
 			'the dropped file to be queued on a cluster',
 			async () => {
-				for (const cluster of Object.values(await clustersByName(shopEmu))) {
-					const { data } = await api(shopEmu, 'GET', `/connect/v1/clusters/${encodeURIComponent(cluster.cluster_id)}/status`);
+				for (const cluster of Object.values(await shopEmu.client.clustersByName())) {
+					const data = await shopEmu.client.clusterStatus(cluster.cluster_id);
 					const job = data.print_jobs.find((candidate: any) => String(candidate.name).includes('phone-stand-drop'));
 					if (job) return { cluster, job };
 				}
@@ -272,7 +261,7 @@ describe('n8n server: trigger and example workflows', () => {
 		expect(queued.job.status).toBe('queued');
 		// The two ERP orders occupy Shop A and B: the shortest queue is Shop C.
 		expect(queued.cluster.friendly_name).toBe('Shop C');
-		const { data: jobs } = await api(shopEmu, 'GET', '/cura/v1/jobs');
+		const jobs = await shopEmu.client.data<any[]>('GET', '/cura/v1/jobs');
 		const names = jobs.map((job: any) => String(job.job_name));
 		expect(names.filter((name: string) => name.includes('phone-stand-drop'))).toHaveLength(1);
 		expect(names.some((name: string) => name.includes('notes'))).toBe(false);
@@ -290,17 +279,17 @@ describe('n8n server: trigger and example workflows', () => {
 		const delivered = await waitFor(
 			`${expected.length} recorded events`,
 			async () => {
-				const got = await recorded<any>(eventsEmu, 'events');
+				const got = await eventsEmu.client.recorded<any>('events');
 				return got.length >= expected.length ? got : undefined;
 			},
 			30_000,
 		).catch(async (error: Error) => {
-			const got = await recorded<any>(eventsEmu, 'events');
+			const got = await eventsEmu.client.recorded<any>('events');
 			throw new Error(`${error.message}; got ${JSON.stringify(got.map(summarise))}\n${serverLog()}`);
 		});
 		// Nothing more arrives late.
 		await new Promise((resolve) => setTimeout(resolve, 2_000));
-		expect((await recorded<any>(eventsEmu, 'events')).map(summarise)).toEqual(expected);
+		expect((await eventsEmu.client.recorded<any>('events')).map(summarise)).toEqual(expected);
 
 		const finished = delivered.find((event) => event.event === 'job.finished');
 		expect(finished).toMatchObject({
@@ -315,7 +304,7 @@ describe('n8n server: trigger and example workflows', () => {
 		const messages = await waitFor(
 			'two notifications from example 4',
 			async () => {
-				const got = await recorded<any>(notifyEmu, 'notifications');
+				const got = await notifyEmu.client.recorded<any>('notifications');
 				return got.length >= 2 ? got : undefined;
 			},
 			30_000,

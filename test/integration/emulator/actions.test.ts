@@ -1,7 +1,6 @@
 import { startEmulator } from '../../../emulator';
 import type { Emulator } from '../../../emulator';
 import { gcodeHeader } from '../../fixtures/gcode';
-import { advance, api, clusterStatus, uploadGcodeText } from './helpers';
 
 describe('print job actions change the queue like the real service', () => {
 	let emu: Emulator;
@@ -11,45 +10,45 @@ describe('print job actions change the queue like the real service', () => {
 	beforeEach(async () => {
 		emu = await startEmulator({ port: 0, seed: 'actions', speed: 0 });
 		clusterId = [...emu.state.clusters.keys()][0]!;
-		jobId = await uploadGcodeText(emu, `${gcodeHeader({ printTimeSeconds: 1000 })}G1 X1\n`);
+		jobId = await emu.client.uploadJob('Part', `${gcodeHeader({ printTimeSeconds: 1000 })}G1 X1\n`);
 	});
 	afterEach(() => emu.close());
 
-	const send = async () => (await api(emu, 'POST', `/connect/v1/clusters/${clusterId}/print/${jobId}`)).json.data.job_instance_uuid as string;
+	const send = async () => (await emu.client.api('POST', `/connect/v1/clusters/${clusterId}/print/${jobId}`)).json.data.job_instance_uuid as string;
 	const act = (uuid: string, action: string, body?: unknown) =>
-		api(emu, 'POST', `/connect/v1/clusters/${clusterId}/print_jobs/${uuid}/action/${action}`, body);
-	const statusOf = async (uuid: string) => (await clusterStatus(emu, clusterId)).print_jobs.find((j: any) => j.uuid === uuid);
+		emu.client.api('POST', `/connect/v1/clusters/${clusterId}/print_jobs/${uuid}/action/${action}`, body);
+	const statusOf = async (uuid: string) => (await emu.client.clusterStatus(clusterId)).print_jobs.find((j: any) => j.uuid === uuid);
 	const queueOrder = async () =>
-		(await clusterStatus(emu, clusterId)).print_jobs.filter((j: any) => j.status === 'queued').map((j: any) => j.uuid);
+		(await emu.client.clusterStatus(clusterId)).print_jobs.filter((j: any) => j.status === 'queued').map((j: any) => j.uuid);
 
 	test('pause → pausing → paused (elapsed frozen) → resume → resuming → printing', async () => {
 		const uuid = await send();
-		await advance(emu, 30 + 100);
+		await emu.client.advanceClock(30 + 100);
 		expect((await act(uuid, 'pause')).status).toBe(204);
 		expect((await statusOf(uuid)).status).toBe('pausing');
-		await advance(emu, 5);
+		await emu.client.advanceClock(5);
 		expect(await statusOf(uuid)).toEqual(expect.objectContaining({ status: 'paused', time_elapsed: 100 }));
-		await advance(emu, 500);
+		await emu.client.advanceClock(500);
 		expect((await statusOf(uuid)).time_elapsed).toBe(100);
-		expect((await clusterStatus(emu, clusterId)).printers[0].status).toBe('printing');
+		expect((await emu.client.clusterStatus(clusterId)).printers[0].status).toBe('printing');
 		expect((await act(uuid, 'resume')).status).toBe(204);
 		expect((await statusOf(uuid)).status).toBe('resuming');
-		await advance(emu, 5 + 50);
+		await emu.client.advanceClock(5 + 50);
 		expect(await statusOf(uuid)).toEqual(expect.objectContaining({ status: 'printing', time_elapsed: 150 }));
 	});
 
 	test('abort → aborting → wait_cleanup with elapsed < total → aborted after cleanup', async () => {
 		const uuid = await send();
-		await advance(emu, 30 + 200);
+		await emu.client.advanceClock(30 + 200);
 		expect((await act(uuid, 'abort')).status).toBe(204);
 		expect((await statusOf(uuid)).status).toBe('aborting');
-		await advance(emu, 5);
+		await emu.client.advanceClock(5);
 		const waiting = await statusOf(uuid);
 		expect(waiting.status).toBe('wait_cleanup');
 		expect(waiting.time_elapsed).toBeLessThan(waiting.time_total);
-		await advance(emu, 120);
+		await emu.client.advanceClock(120);
 		expect((await statusOf(uuid)).status).toBe('aborted');
-		expect((await clusterStatus(emu, clusterId)).printers[0].status).toBe('idle');
+		expect((await emu.client.clusterStatus(clusterId)).printers[0].status).toBe('idle');
 	});
 
 	test('move puts a queued job at the requested position', async () => {
@@ -69,7 +68,7 @@ describe('print job actions change the queue like the real service', () => {
 
 	async function control(active: string) {
 		expect((await act(active, 'abort')).status).toBe(204);
-		await advance(emu, 5 + 120);
+		await emu.client.advanceClock(5 + 120);
 	}
 
 	test('move validates its body (422) and refuses a started job (409)', async () => {
@@ -103,7 +102,7 @@ describe('print job actions change the queue like the real service', () => {
 		const active = await send();
 		const queued = await send();
 		expect((await act(queued, 'pause')).status).toBe(409);
-		await advance(emu, 31);
+		await emu.client.advanceClock(31);
 		expect((await act(active, 'resume')).status).toBe(409);
 		expect((await act(queued, 'abort')).status).toBe(409);
 		expect((await act(active, 'force')).status).toBe(409);
@@ -112,14 +111,14 @@ describe('print job actions change the queue like the real service', () => {
 
 	test('actions on finished jobs are 409; unknown uuid 404; unknown action 422; unknown cluster 404', async () => {
 		const uuid = await send();
-		await advance(emu, 30 + 1000 + 10 + 120);
+		await emu.client.advanceClock(30 + 1000 + 10 + 120);
 		expect((await statusOf(uuid)).status).toBe('finished');
 		expect((await act(uuid, 'abort')).status).toBe(409);
 		expect((await act('00000000-0000-4000-8000-000000000000', 'pause')).status).toBe(404);
 		const unknown = await act(uuid, 'explode');
 		expect(unknown.status).toBe(422);
 		expect(unknown.json.errors[0].detail).toContain('action');
-		const noCluster = await api(emu, 'POST', `/connect/v1/clusters/nope=/print_jobs/${uuid}/action/pause`);
+		const noCluster = await emu.client.api('POST', `/connect/v1/clusters/nope=/print_jobs/${uuid}/action/pause`);
 		expect(noCluster.status).toBe(404);
 	});
 });

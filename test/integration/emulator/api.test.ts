@@ -1,6 +1,5 @@
-import { startEmulator } from '../../../emulator';
+import { httpRequest, startEmulator } from '../../../emulator';
 import type { Emulator } from '../../../emulator';
-import { api, control, http, registerJob } from './helpers';
 
 describe('API surface: envelopes, pagination, filters, errors', () => {
 	let emu: Emulator;
@@ -11,7 +10,7 @@ describe('API surface: envelopes, pagination, filters, errors', () => {
 	afterAll(() => emu.close());
 
 	test('heartbeat has no envelope and needs no token', async () => {
-		const reply = await api(emu, 'GET', '/cura/v1', undefined, null);
+		const reply = await emu.client.api('GET', '/cura/v1', undefined, { token: null });
 		expect(reply.status).toBe(200);
 		expect(Object.keys(reply.json).sort()).toEqual(['time', 'uptime', 'version']);
 		expect(reply.json.time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
@@ -19,12 +18,12 @@ describe('API surface: envelopes, pagination, filters, errors', () => {
 
 	test('GET /cura/v1/jobs pages with absolute links.next built from the Host header, followed to the end', async () => {
 		const created: string[] = [];
-		for (let i = 0; i < 23; i++) created.push((await registerJob(emu, { job_name: `job-${i}`, file_size: 100 + i })).job_id);
+		for (let i = 0; i < 23; i++) created.push((await emu.client.registerJob({ job_name: `job-${i}`, file_size: 100 + i })).job_id);
 		const seen: string[] = [];
 		let next: string | null = `${emu.url}/cura/v1/jobs?limit=5`;
 		let pages = 0;
 		while (next) {
-			const reply = await http('GET', next, { headers: { Authorization: `Bearer ${emu.apiToken}` } });
+			const reply = await httpRequest('GET', next, { headers: { Authorization: `Bearer ${emu.apiToken}` } });
 			expect(reply.status).toBe(200);
 			seen.push(...reply.json.data.map((j: any) => j.job_id));
 			expect(reply.json.meta.page).toEqual({ total_count: 23, total_pages: 5 });
@@ -37,41 +36,41 @@ describe('API surface: envelopes, pagination, filters, errors', () => {
 
 		// Links use the Host the client used (e.g. localhost instead of 127.0.0.1).
 		const port = new URL(emu.url).port;
-		const viaLocalhost = await http('GET', `http://localhost:${port}/cura/v1/jobs?limit=5`, { headers: { Authorization: `Bearer ${emu.apiToken}` } }).catch(() => null);
+		const viaLocalhost = await httpRequest('GET', `http://localhost:${port}/cura/v1/jobs?limit=5`, { headers: { Authorization: `Bearer ${emu.apiToken}` } }).catch(() => null);
 		if (viaLocalhost) expect(viaLocalhost.json.links.next).toBe(`http://localhost:${port}/cura/v1/jobs?limit=5&page=2`);
 		else {
-			const withHost = await http('GET', `${emu.url}/cura/v1/jobs?limit=5`, { headers: { Authorization: `Bearer ${emu.apiToken}`, Host: `emu.test:${port}` } });
+			const withHost = await httpRequest('GET', `${emu.url}/cura/v1/jobs?limit=5`, { headers: { Authorization: `Bearer ${emu.apiToken}`, Host: `emu.test:${port}` } });
 			expect(withHost.json.links.next).toBe(`http://emu.test:${port}/cura/v1/jobs?limit=5&page=2`);
 		}
-		expect((await api(emu, 'GET', '/cura/v1/jobs?limit=0')).status).toBe(422);
-		expect((await api(emu, 'GET', '/cura/v1/jobs?limit=abc')).json.errors[0].detail).toContain('limit');
+		expect((await emu.client.api('GET', '/cura/v1/jobs?limit=0')).status).toBe(422);
+		expect((await emu.client.api('GET', '/cura/v1/jobs?limit=abc')).json.errors[0].detail).toContain('limit');
 	});
 
 	test('projects: create with PUT, get, list with search and paging, files', async () => {
-		const made = await api(emu, 'PUT', '/cura/v1/projects', { data: { display_name: 'Bracket v2' } });
+		const made = await emu.client.api('PUT', '/cura/v1/projects', { data: { display_name: 'Bracket v2' } });
 		expect(made.status).toBe(200);
 		const id = made.json.data.library_project_id;
 		expect(made.json.data.created_at).toMatch(/\.\d{6}Z$/);
-		await api(emu, 'PUT', '/cura/v1/projects', { data: { display_name: 'Other' } });
-		expect((await api(emu, 'GET', `/cura/v1/projects/${id}`)).json.data.display_name).toBe('Bracket v2');
-		const search = await api(emu, 'GET', '/cura/v1/projects?search=bracket');
+		await emu.client.api('PUT', '/cura/v1/projects', { data: { display_name: 'Other' } });
+		expect((await emu.client.api('GET', `/cura/v1/projects/${id}`)).json.data.display_name).toBe('Bracket v2');
+		const search = await emu.client.api('GET', '/cura/v1/projects?search=bracket');
 		expect(search.json.data.map((p: any) => p.library_project_id)).toEqual([id]);
-		const paged = await api(emu, 'GET', '/cura/v1/projects?limit=1');
+		const paged = await emu.client.api('GET', '/cura/v1/projects?limit=1');
 		expect(paged.json.data).toHaveLength(1);
 		expect(paged.json.links.next).toContain('page=2');
-		const file = await api(emu, 'PUT', '/cura/v1/files/upload', {
+		const file = await emu.client.api('PUT', '/cura/v1/files/upload', {
 			data: { file_name: 'bracket.3mf', file_size: 2048, content_type: 'application/x-cura-project+3mf', library_project_id: id },
 		});
 		expect(file.status).toBe(200);
 		expect(file.json.data).toEqual(expect.objectContaining({ status: 'uploading', file_name: 'bracket.3mf', library_project_id: id }));
-		const put = await http('PUT', file.json.data.upload_url, { headers: { 'Content-Type': 'application/x-cura-project+3mf', 'Content-Length': 2048 }, body: Buffer.alloc(2048) });
+		const put = await httpRequest('PUT', file.json.data.upload_url, { headers: { 'Content-Type': 'application/x-cura-project+3mf', 'Content-Length': 2048 }, body: Buffer.alloc(2048) });
 		expect(put.status).toBe(200);
-		const got = await api(emu, 'GET', `/cura/v1/files/${file.json.data.file_id}`);
+		const got = await emu.client.api('GET', `/cura/v1/files/${file.json.data.file_id}`);
 		expect(got.json.data.status).toBe('uploaded');
-		const files = await api(emu, 'GET', `/cura/v1/projects/${id}/files`);
+		const files = await emu.client.api('GET', `/cura/v1/projects/${id}/files`);
 		expect(files.json.data.map((f: any) => f.file_id)).toEqual([file.json.data.file_id]);
-		expect((await api(emu, 'PUT', '/cura/v1/projects', { data: {} })).status).toBe(422);
-		expect((await api(emu, 'GET', '/cura/v1/projects/ffffffffffffffffffffffff/files')).status).toBe(404);
+		expect((await emu.client.api('PUT', '/cura/v1/projects', { data: {} })).status).toBe(422);
+		expect((await emu.client.api('GET', '/cura/v1/projects/ffffffffffffffffffffffff/files')).status).toBe(404);
 	});
 
 	test('the same seed gives the same ids; reset with a seed and farm rebuilds state', async () => {
@@ -84,35 +83,35 @@ describe('API surface: envelopes, pagination, filters, errors', () => {
 		const again = await startEmulator({ port: 0, seed: 'different', speed: 0 });
 		try {
 			expect([...again.state.clusters.keys()]).not.toEqual([...emu.state.clusters.keys()]);
-			const reset = await control(again, 'POST', '/reset', { seed: 'api', farm: [{ printers: [{ type: 'ultimaker_s5' }] }] });
+			const reset = await again.client.controlReply('POST', '/reset', { seed: 'api', farm: [{ printers: [{ type: 'ultimaker_s5' }] }] });
 			expect(reset.json.data.clusters).toHaveLength(1);
-			expect((await control(again, 'POST', '/reset', { farm: [{ printers: [{ type: 'nope' }] }] })).status).toBe(422);
+			expect((await again.client.controlReply('POST', '/reset', { farm: [{ printers: [{ type: 'nope' }] }] })).status).toBe(422);
 		} finally {
 			await again.close();
 		}
 	});
 
 	test('feature_budgets', async () => {
-		const reply = await api(emu, 'GET', '/cura/v1/feature_budgets');
+		const reply = await emu.client.api('GET', '/cura/v1/feature_budgets');
 		expect(reply.json.data.library_max_private_projects).toBe(-1);
 	});
 
 	test('clusters: list, status and machine_variant filters (display names), get one', async () => {
-		const all = await api(emu, 'GET', '/connect/v1/clusters');
+		const all = await emu.client.api('GET', '/connect/v1/clusters');
 		expect(all.json.data).toHaveLength(4);
 		expect(all.json.links).toBeUndefined();
-		const s5 = await api(emu, 'GET', '/connect/v1/clusters?machine_variant=Ultimaker%20S5');
+		const s5 = await emu.client.api('GET', '/connect/v1/clusters?machine_variant=Ultimaker%20S5');
 		expect(s5.json.data).toHaveLength(2);
 		expect(s5.json.data.every((c: any) => c.printer_type === 'ultimaker_s5' && c.host_printer.machine_variant === 'Ultimaker S5')).toBe(true);
-		expect((await api(emu, 'GET', '/connect/v1/clusters?machine_variant=MakerBot%20Method%20XL')).json.data).toHaveLength(1);
-		expect((await api(emu, 'GET', '/connect/v1/clusters?status=active')).json.data).toHaveLength(4);
-		expect((await api(emu, 'GET', '/connect/v1/clusters?status=inactive')).json.data).toHaveLength(0);
-		expect((await api(emu, 'GET', '/connect/v1/clusters?status=bogus')).status).toBe(422);
+		expect((await emu.client.api('GET', '/connect/v1/clusters?machine_variant=MakerBot%20Method%20XL')).json.data).toHaveLength(1);
+		expect((await emu.client.api('GET', '/connect/v1/clusters?status=active')).json.data).toHaveLength(4);
+		expect((await emu.client.api('GET', '/connect/v1/clusters?status=inactive')).json.data).toHaveLength(0);
+		expect((await emu.client.api('GET', '/connect/v1/clusters?status=bogus')).status).toBe(422);
 		const id: string = all.json.data[0].cluster_id;
 		expect(id).toMatch(/=$/);
-		const one = await api(emu, 'GET', `/connect/v1/clusters/${encodeURIComponent(id)}`);
+		const one = await emu.client.api('GET', `/connect/v1/clusters/${encodeURIComponent(id)}`);
 		expect(one.json.data.cluster_id).toBe(id);
-		const raw = await api(emu, 'GET', `/connect/v1/clusters/${id}/status`);
+		const raw = await emu.client.api('GET', `/connect/v1/clusters/${id}/status`);
 		expect(raw.status).toBe(200);
 		expect(Object.keys(raw.json.data).sort()).toEqual(['generated_time', 'print_jobs', 'printers']);
 		expect(raw.json.data.printers[0].configuration[0]).toEqual(
@@ -121,18 +120,18 @@ describe('API surface: envelopes, pagination, filters, errors', () => {
 	});
 
 	test('401 without or with an unknown token, 403 tokenExpired for an expired one', async () => {
-		const none = await api(emu, 'GET', '/connect/v1/clusters', undefined, null);
+		const none = await emu.client.api('GET', '/connect/v1/clusters', undefined, { token: null });
 		expect(none.status).toBe(401);
 		expect(none.json.errors[0]).toEqual(expect.objectContaining({ code: 'unauthorized', http_status: '401' }));
-		expect((await api(emu, 'GET', '/connect/v1/clusters', undefined, 'umapi-nope|main')).status).toBe(401);
-		const expired = await api(emu, 'GET', '/connect/v1/clusters', undefined, emu.expiredToken);
+		expect((await emu.client.api('GET', '/connect/v1/clusters', undefined, { token: 'umapi-nope|main' })).status).toBe(401);
+		const expired = await emu.client.api('GET', '/connect/v1/clusters', undefined, { token: emu.expiredToken });
 		expect(expired.status).toBe(403);
 		expect(expired.json.errors[0]).toEqual(expect.objectContaining({ code: 'tokenExpired', http_status: '403' }));
 		// Tokens can be added and expired through the control API.
-		await control(emu, 'POST', '/tokens', { token: 'umapi-added|main' });
-		expect((await api(emu, 'GET', '/connect/v1/clusters', undefined, 'umapi-added|main')).status).toBe(200);
-		await control(emu, 'POST', '/tokens', { token: 'umapi-added|main', expired: true });
-		expect((await api(emu, 'GET', '/connect/v1/clusters', undefined, 'umapi-added|main')).status).toBe(403);
+		await emu.client.controlReply('POST', '/tokens', { token: 'umapi-added|main' });
+		expect((await emu.client.api('GET', '/connect/v1/clusters', undefined, { token: 'umapi-added|main' })).status).toBe(200);
+		await emu.client.controlReply('POST', '/tokens', { token: 'umapi-added|main', expired: true });
+		expect((await emu.client.api('GET', '/connect/v1/clusters', undefined, { token: 'umapi-added|main' })).status).toBe(403);
 	});
 
 	test.each([
@@ -150,7 +149,7 @@ describe('API surface: envelopes, pagination, filters, errors', () => {
 		['unknown route', 'GET', '/connect/v1/nothing', undefined, 404, 'notFound', '/connect/v1/nothing'],
 		['wrong method', 'DELETE', '/connect/v1/clusters', undefined, 405, 'methodNotAllowed', 'DELETE'],
 	])('%s (%s %s)', async (_name, method, path, body, status, code, detailPart) => {
-		const reply = await api(emu, method, path, body);
+		const reply = await emu.client.api(method, path, body);
 		expect(reply.status).toBe(status);
 		expect(reply.json.errors[0]).toEqual(expect.objectContaining({ code, http_status: String(status), id: expect.any(String), title: expect.any(String) }));
 		expect(reply.json.errors[0].detail).toContain(detailPart);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { http } from './helpers';
+import { httpRequest } from '../../../emulator';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -36,7 +36,7 @@ describe('emulator CLI', () => {
 		expect(out).toContain('umapi-emulator-token-0001|main');
 		expect(out).toContain('n8n-emulator-client / n8n-emulator-secret');
 		expect(out).toContain('Clock speed:    60×');
-		const clusters = await http('GET', `${apiUrl}/connect/v1/clusters`, { headers: { Authorization: 'Bearer umapi-extra|main' } });
+		const clusters = await httpRequest('GET', `${apiUrl}/connect/v1/clusters`, { headers: { Authorization: 'Bearer umapi-extra|main' } });
 		expect(clusters.status).toBe(200);
 		expect(clusters.json.data.map((c: any) => c.printer_count)).toEqual([2, 2]);
 		expect(clusters.json.data.map((c: any) => c.printer_type)).toEqual(['ultimaker_s5', 'ultimaker_s5']);

@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { startEmulator } from '../../../emulator';
+import { httpRequest, startEmulator } from '../../../emulator';
 import type { Emulator } from '../../../emulator';
 import { writeGcodeFile } from '../../fixtures/gcode';
 import type { GcodeFile } from '../../fixtures/gcode';
-import { api, control, http, putFile, registerJob } from './helpers';
 
 describe('fault injection: each kind, and the emulator keeps serving afterwards', () => {
 	let emu: Emulator;
@@ -20,14 +19,14 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 	});
 	afterEach(async () => {
 		// After every fault the same emulator still answers normally.
-		const after = await api(emu, 'GET', `/connect/v1/clusters/${clusterId}/status`);
+		const after = await emu.client.api('GET', `/connect/v1/clusters/${clusterId}/status`);
 		expect(after.status).toBe(200);
 		await emu.close();
 	});
 
 	const statusPath = () => `/connect/v1/clusters/${clusterId}/status`;
 	const inject = async (spec: Record<string, unknown>) => {
-		const reply = await control(emu, 'POST', '/faults', spec);
+		const reply = await emu.client.controlReply('POST', '/faults', spec);
 		expect(reply.status).toBe(200);
 		return reply.json.data;
 	};
@@ -36,52 +35,52 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 		const fault = await inject({ path: '/connect/v1/clusters/*/status', kind: 'rateLimit', retryAfter: 7, count: 2 });
 		expect(fault.id).toEqual(expect.any(String));
 		for (let i = 0; i < 2; i++) {
-			const reply = await api(emu, 'GET', statusPath());
+			const reply = await emu.client.api('GET', statusPath());
 			expect(reply.status).toBe(429);
 			expect(reply.headers['retry-after']).toBe('7');
 			expect(reply.json.errors[0]).toEqual(expect.objectContaining({ code: 'tooManyRequests', http_status: '429' }));
 		}
-		expect((await api(emu, 'GET', statusPath())).status).toBe(200);
-		const log = await control(emu, 'GET', '/requests');
+		expect((await emu.client.api('GET', statusPath())).status).toBe(200);
+		const log = await emu.client.controlReply('GET', '/requests');
 		expect(log.json.data.filter((r: any) => r.fault === 'rateLimit')).toHaveLength(2);
 	});
 
 	test.each([500, 502, 503, 504])('status %i with an errors envelope, method-specific', async (status) => {
 		await inject({ method: 'PUT', path: '/cura/v1/jobs/upload', kind: 'status', status });
-		expect((await api(emu, 'GET', statusPath())).status).toBe(200); // other routes untouched
-		const reply = await api(emu, 'PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 1, content_type: 'text/plain' } });
+		expect((await emu.client.api('GET', statusPath())).status).toBe(200); // other routes untouched
+		const reply = await emu.client.api('PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 1, content_type: 'text/plain' } });
 		expect(reply.status).toBe(status);
 		expect(reply.json.errors[0].http_status).toBe(String(status));
-		expect((await api(emu, 'PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 1, content_type: 'text/plain' } })).status).toBe(200);
+		expect((await emu.client.api('PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 1, content_type: 'text/plain' } })).status).toBe(200);
 	});
 
 	test('drop: the socket is destroyed without an answer', async () => {
 		await inject({ path: statusPath(), kind: 'drop' });
-		await expect(api(emu, 'GET', statusPath())).rejects.toThrow(/socket hang up|ECONNRESET/);
-		const log = await control(emu, 'GET', '/requests');
+		await expect(emu.client.api('GET', statusPath())).rejects.toThrow(/socket hang up|ECONNRESET/);
+		const log = await emu.client.controlReply('GET', '/requests');
 		expect(log.json.data.find((r: any) => r.fault === 'drop').status).toBe(0);
 	});
 
 	test('dropMidBody on a GET: headers and part of the body, then the connection dies', async () => {
 		await inject({ path: statusPath(), kind: 'dropMidBody' });
-		await expect(api(emu, 'GET', statusPath())).rejects.toThrow(/aborted|ECONNRESET|socket hang up/);
+		await expect(emu.client.api('GET', statusPath())).rejects.toThrow(/aborted|ECONNRESET|socket hang up/);
 	});
 
 	test('dropMidBody on the storage upload: the job ends failed with a status_description', async () => {
-		const job = await registerJob(emu, { file_size: gcode.size });
+		const job = await emu.client.registerJob({ file_size: gcode.size });
 		await inject({ path: '/upload/*', kind: 'dropMidBody' });
-		await expect(putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size })).rejects.toThrow();
+		await expect(emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size })).rejects.toThrow();
 		await new Promise((r) => setTimeout(r, 50));
-		const polled = await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`);
+		const polled = await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`);
 		expect(polled.json.data.status).toBe('failed');
 		expect(polled.json.data.status_description).toMatch(/connection broke after \d+ of \d+ bytes/);
 		expect(polled.json.data.download_url).toBeNull();
 		// Printing a failed job is refused.
-		expect((await api(emu, 'POST', `/connect/v1/clusters/${clusterId}/print/${job.job_id}`)).status).toBe(409);
+		expect((await emu.client.api('POST', `/connect/v1/clusters/${clusterId}/print/${job.job_id}`)).status).toBe(409);
 	});
 
 	test('a client that breaks the connection mid-upload also leaves the job failed', async () => {
-		const job = await registerJob(emu, { file_size: gcode.size });
+		const job = await emu.client.registerJob({ file_size: gcode.size });
 		const { request } = await import('node:http');
 		await new Promise<void>((resolve) => {
 			const req = request(job.upload_url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', 'Content-Length': gcode.size } });
@@ -91,25 +90,25 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 			stream.pipe(req, { end: false });
 		});
 		await new Promise((r) => setTimeout(r, 50));
-		const polled = await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`);
+		const polled = await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`);
 		expect(polled.json.data.status).toBe('failed');
 	});
 
 	test('status 503 on storage: nothing consumed, a retry to the same URL succeeds', async () => {
-		const job = await registerJob(emu, { file_size: gcode.size });
+		const job = await emu.client.registerJob({ file_size: gcode.size });
 		await inject({ path: '/upload/*', kind: 'status', status: 503 });
-		const first = await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		const first = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
 		expect(first.status).toBe(503);
 		expect(first.text).toContain('ServiceUnavailable');
-		const second = await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		const second = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
 		expect(second.status).toBe(200);
-		expect((await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploaded');
+		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploaded');
 	});
 
 	test('slow: the answer is delayed by delayMs', async () => {
 		await inject({ path: statusPath(), kind: 'slow', delayMs: 400 });
 		const started = Date.now();
-		const reply = await api(emu, 'GET', statusPath());
+		const reply = await emu.client.api('GET', statusPath());
 		expect(reply.status).toBe(200);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(380);
 	});
@@ -117,11 +116,11 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 	test('raw: an HTML error page or a broken 200 body, exactly as given', async () => {
 		await inject({ path: statusPath(), kind: 'raw', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' });
 		await inject({ path: '/connect/v1/clusters', kind: 'raw', body: '{"data": [', contentType: 'application/json' });
-		const html = await api(emu, 'GET', statusPath());
+		const html = await emu.client.api('GET', statusPath());
 		expect(html.status).toBe(502);
 		expect(html.headers['content-type']).toContain('text/html');
 		expect(html.text).toContain('502 Bad Gateway');
-		const broken = await api(emu, 'GET', '/connect/v1/clusters');
+		const broken = await emu.client.api('GET', '/connect/v1/clusters');
 		expect(broken.status).toBe(200);
 		expect(broken.text).toBe('{"data": [');
 		expect(broken.json).toBeUndefined();
@@ -129,22 +128,22 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 
 	test('slow on a request with a JSON body still reads the body', async () => {
 		await inject({ method: 'PUT', path: '/cura/v1/jobs/upload', kind: 'slow', delayMs: 200 });
-		const reply = await api(emu, 'PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 5, content_type: 'text/plain' } });
+		const reply = await emu.client.api('PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x', file_size: 5, content_type: 'text/plain' } });
 		expect(reply.status).toBe(200);
 	});
 
 	test('dropMidBody on a JSON request: half the body is read, then the connection dies; nothing is registered', async () => {
 		await inject({ method: 'PUT', path: '/cura/v1/jobs/upload', kind: 'dropMidBody' });
-		await expect(api(emu, 'PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x'.repeat(2000), file_size: 5, content_type: 'text/plain' } })).rejects.toThrow();
-		expect((await api(emu, 'GET', '/cura/v1/jobs')).json.data).toEqual([]);
+		await expect(emu.client.api('PUT', '/cura/v1/jobs/upload', { data: { job_name: 'x'.repeat(2000), file_size: 5, content_type: 'text/plain' } })).rejects.toThrow();
+		expect((await emu.client.api('GET', '/cura/v1/jobs')).json.data).toEqual([]);
 	});
 
 	test('bad fault specs are 422; DELETE /_emulator/faults clears them', async () => {
-		expect((await control(emu, 'POST', '/faults', { path: '/x', kind: 'meteor' })).status).toBe(422);
-		expect((await control(emu, 'POST', '/faults', { kind: 'drop' })).status).toBe(422);
+		expect((await emu.client.controlReply('POST', '/faults', { path: '/x', kind: 'meteor' })).status).toBe(422);
+		expect((await emu.client.controlReply('POST', '/faults', { kind: 'drop' })).status).toBe(422);
 		await inject({ path: statusPath(), kind: 'status', status: 500, count: 5 });
-		expect((await control(emu, 'DELETE', '/faults')).status).toBe(200);
-		expect((await api(emu, 'GET', statusPath())).status).toBe(200);
+		expect((await emu.client.controlReply('DELETE', '/faults')).status).toBe(200);
+		expect((await emu.client.api('GET', statusPath())).status).toBe(200);
 	});
 
 	test('garbage on the wire gets a 400, not a crash', async () => {
@@ -158,6 +157,6 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 			socket.on('error', () => resolve(text));
 		});
 		expect(answer).toContain('400');
-		expect((await http('GET', `${emu.url}/cura/v1`)).status).toBe(200);
+		expect((await httpRequest('GET', `${emu.url}/cura/v1`)).status).toBe(200);
 	});
 });

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { startEmulator } from '../../../emulator';
+import { httpRequest, startEmulator } from '../../../emulator';
 import type { Emulator } from '../../../emulator';
-import { api, control, http } from './helpers';
 
 const REDIRECT = 'http://localhost:5678/rest/oauth2-credential/callback';
 
@@ -15,7 +14,7 @@ describe('OAuth2: authorization code (+PKCE), refresh with rotation, expiry on t
 
 	async function authorize(params: Record<string, string>): Promise<URL> {
 		const query = new URLSearchParams({ response_type: 'code', client_id: emu.oauthClient.clientId, redirect_uri: REDIRECT, scope: 'openid connect.cluster.read', state: 'xyz', ...params });
-		const reply = await http('GET', `${emu.url}/authorize?${query}`);
+		const reply = await httpRequest('GET', `${emu.url}/authorize?${query}`);
 		expect(reply.status).toBe(302);
 		return new URL(reply.headers.location!);
 	}
@@ -24,7 +23,7 @@ describe('OAuth2: authorization code (+PKCE), refresh with rotation, expiry on t
 		const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
 		const body = new URLSearchParams(form);
 		if (basic) headers.Authorization = `Basic ${Buffer.from(`${emu.oauthClient.clientId}:${emu.oauthClient.clientSecret}`).toString('base64')}`;
-		return http('POST', `${emu.url}/token`, { headers, body: body.toString() });
+		return httpRequest('POST', `${emu.url}/token`, { headers, body: body.toString() });
 	}
 
 	test('code → token → API call → refresh → the old refresh token is rejected with invalid_grant', async () => {
@@ -35,8 +34,8 @@ describe('OAuth2: authorization code (+PKCE), refresh with rotation, expiry on t
 		const first = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT });
 		expect(first.status).toBe(200);
 		expect(first.json).toEqual(expect.objectContaining({ token_type: 'bearer', expires_in: 600, scope: 'openid connect.cluster.read', access_token: expect.any(String), refresh_token: expect.any(String), id_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) }));
-		expect((await api(emu, 'GET', '/connect/v1/clusters', undefined, first.json.access_token)).status).toBe(200);
-		const check = await api(emu, 'GET', '/check-token', undefined, first.json.access_token);
+		expect((await emu.client.api('GET', '/connect/v1/clusters', undefined, { token: first.json.access_token })).status).toBe(200);
+		const check = await emu.client.api('GET', '/check-token', undefined, { token: first.json.access_token });
 		expect(check.json.data).toEqual(expect.objectContaining({ user_id: expect.any(String), username: 'emulator-user' }));
 
 		// The code is single-use.
@@ -57,14 +56,14 @@ describe('OAuth2: authorization code (+PKCE), refresh with rotation, expiry on t
 	test('access tokens expire after 600 virtual seconds → 403 tokenExpired; refresh gives a working token', async () => {
 		const code = (await authorize({})).searchParams.get('code')!;
 		const tokens = (await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT })).json;
-		await control(emu, 'POST', '/clock/advance', { seconds: 599 });
-		expect((await api(emu, 'GET', '/connect/v1/clusters', undefined, tokens.access_token)).status).toBe(200);
-		await control(emu, 'POST', '/clock/advance', { seconds: 1 });
-		const expired = await api(emu, 'GET', '/connect/v1/clusters', undefined, tokens.access_token);
+		await emu.client.controlReply('POST', '/clock/advance', { seconds: 599 });
+		expect((await emu.client.api('GET', '/connect/v1/clusters', undefined, { token: tokens.access_token })).status).toBe(200);
+		await emu.client.controlReply('POST', '/clock/advance', { seconds: 1 });
+		const expired = await emu.client.api('GET', '/connect/v1/clusters', undefined, { token: tokens.access_token });
 		expect(expired.status).toBe(403);
 		expect(expired.json.errors[0]).toEqual(expect.objectContaining({ code: 'tokenExpired', http_status: '403' }));
 		const fresh = (await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).json;
-		expect((await api(emu, 'GET', '/connect/v1/clusters', undefined, fresh.access_token)).status).toBe(200);
+		expect((await emu.client.api('GET', '/connect/v1/clusters', undefined, { token: fresh.access_token })).status).toBe(200);
 	});
 
 	test('PKCE S256 and Ultimaker S512: right verifier works, wrong one is invalid_grant', async () => {
@@ -82,18 +81,18 @@ describe('OAuth2: authorization code (+PKCE), refresh with rotation, expiry on t
 		// Cura's public client: no secret, PKCE mandatory.
 		const cura = 'um----------------------------ultimaker_cura';
 		const query = new URLSearchParams({ response_type: 'code', client_id: cura, redirect_uri: 'http://localhost:32118/callback', scope: 'openid', code_challenge: s512, code_challenge_method: 'S512' });
-		const code = new URL((await http('GET', `${emu.url}/authorize?${query}`)).headers.location!).searchParams.get('code')!;
+		const code = new URL((await httpRequest('GET', `${emu.url}/authorize?${query}`)).headers.location!).searchParams.get('code')!;
 		const ok = await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://localhost:32118/callback', code_verifier: verifier, client_id: cura }, false);
 		expect(ok.status).toBe(200);
 	});
 
 	test('OAuth errors use {error, error_description}', async () => {
-		const badClient = await http('GET', `${emu.url}/authorize?client_id=nope&redirect_uri=${encodeURIComponent(REDIRECT)}&response_type=code`);
+		const badClient = await httpRequest('GET', `${emu.url}/authorize?client_id=nope&redirect_uri=${encodeURIComponent(REDIRECT)}&response_type=code`);
 		expect(badClient.status).toBe(400);
 		expect(badClient.json.error).toBe('invalid_client');
 		const badType = await authorize({ response_type: 'token' });
 		expect(badType.searchParams.get('error')).toBe('unsupported_response_type');
-		const wrongSecret = await http('POST', `${emu.url}/token`, {
+		const wrongSecret = await httpRequest('POST', `${emu.url}/token`, {
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from(`${emu.oauthClient.clientId}:wrong`).toString('base64')}` },
 			body: 'grant_type=refresh_token&refresh_token=x',
 		});
@@ -104,7 +103,7 @@ describe('OAuth2: authorization code (+PKCE), refresh with rotation, expiry on t
 		const code = (await authorize({})).searchParams.get('code')!;
 		expect((await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://elsewhere/cb' })).json.error).toBe('invalid_grant');
 		// The token endpoint's form values are not logged.
-		const log = await control(emu, 'GET', '/requests');
+		const log = await emu.client.controlReply('GET', '/requests');
 		const authorizeEntries = log.json.data.filter((r: any) => r.path === '/authorize');
 		expect(authorizeEntries.map((r: any) => r.query.client_id)).toContain(emu.oauthClient.clientId);
 		const tokenEntry = log.json.data.find((r: any) => r.path === '/token' && r.headers.authorization);

@@ -1,8 +1,8 @@
-import { startEmulator } from '../../../emulator';
+import { createReadStream } from 'node:fs';
+import { httpRequest, startEmulator } from '../../../emulator';
 import type { Emulator } from '../../../emulator';
 import { writeGcodeFile } from '../../fixtures/gcode';
 import type { GcodeFile } from '../../fixtures/gcode';
-import { api, control, http, putFile, registerJob } from './helpers';
 
 describe('two-stage upload to signed storage', () => {
 	let emu: Emulator;
@@ -17,38 +17,37 @@ describe('two-stage upload to signed storage', () => {
 	});
 	afterEach(() => emu.close());
 
-	const declare = (origin?: string) => registerJob(emu, { job_name: 'UltiBot', file_size: gcode.size, content_type: 'text/plain', origin });
+	const declare = (origin?: string) => emu.client.registerJob({ job_name: 'UltiBot', file_size: gcode.size, content_type: 'text/plain', origin });
 
 	test('a multi-MB G-code file with matching headers ends uploaded, with a download_url and its header parsed', async () => {
 		const job = await declare('https://farm.example.com');
 		expect(job.status).toBe('uploading');
 		expect(job.job_id).toMatch(/^[A-Za-z0-9_-]+=*$/);
 		expect(job.upload_url.startsWith(`${emu.storageUrl}/upload/`)).toBe(true);
-		const put = await putFile(job.upload_url, gcode.path, {
+		const put = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), {
 			'Content-Type': 'text/plain',
 			'Content-Length': gcode.size,
 			Origin: 'https://farm.example.com',
 		});
 		expect(put.status).toBe(200);
-		const polled = await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`);
+		const polled = await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`);
 		expect(polled.status).toBe(200);
 		expect(polled.json.data.status).toBe('uploaded');
 		expect(polled.json.data.download_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/download\//);
 		expect(polled.json.data.upload_url).toBeNull();
-		const state = await control(emu, 'GET', '/state');
+		const state = await emu.client.controlReply('GET', '/state');
 		const stored = state.json.data.jobs.find((j: any) => j.job_id === job.job_id);
 		expect(stored.header).toEqual(expect.objectContaining({ flavor: 'Griffin', printTimeSeconds: 5400, targetMachine: 'Ultimaker S5' }));
 		const upload = state.json.data.uploads.find((u: any) => u.object_id === job.job_id);
 		expect(upload.received_bytes).toBe(gcode.size);
 		// One-time: a second PUT to the same URL is refused.
-		const again = await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size, Origin: 'https://farm.example.com' });
+		const again = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size, Origin: 'https://farm.example.com' });
 		expect(again.status).toBe(403);
 		expect(again.text).toContain('<Code>AccessDenied</Code>');
 	});
 
 	test('axios streaming the file (as an n8n node would) also ends uploaded', async () => {
 		const axios = (await import('axios')).default;
-		const { createReadStream } = await import('node:fs');
 		const registered = await axios.put(
 			`${emu.url}/cura/v1/jobs/upload`,
 			{ data: { job_name: gcode.name, file_size: gcode.size, content_type: 'text/plain', origin: 'http://localhost:5678' } },
@@ -66,7 +65,7 @@ describe('two-stage upload to signed storage', () => {
 
 	test('percent-encoded job ids are accepted like raw ones', async () => {
 		const job = await declare();
-		const encoded = await api(emu, 'GET', `/cura/v1/jobs/${encodeURIComponent(job.job_id)}`);
+		const encoded = await emu.client.api('GET', `/cura/v1/jobs/${encodeURIComponent(job.job_id)}`);
 		expect(encoded.status).toBe(200);
 		expect(encoded.json.data.job_id).toBe(job.job_id);
 	});
@@ -79,28 +78,28 @@ describe('two-stage upload to signed storage', () => {
 		const job = await declare('https://farm.example.com');
 		const clean: Record<string, string | number> = { 'Content-Length': gcode.size };
 		for (const [k, v] of Object.entries(headers)) if (v !== undefined) clean[k] = v;
-		const put = await putFile(job.upload_url, gcode.path, clean);
+		const put = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), clean);
 		expect(put.status).toBe(status);
 		expect(put.headers['content-type']).toContain('application/xml');
 		expect(put.text).toContain(`<Code>${code}</Code>`);
-		expect((await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
-		const ok = await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size, Origin: 'https://farm.example.com' });
+		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
+		const ok = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size, Origin: 'https://farm.example.com' });
 		expect(ok.status).toBe(200);
 	});
 
 	test('a Content-Length that differs from file_size is rejected with 400', async () => {
 		const job = await declare();
 		const body = Buffer.alloc(1000, 'G');
-		const put = await http('PUT', job.upload_url, { headers: { 'Content-Type': 'text/plain', 'Content-Length': body.length }, body });
+		const put = await httpRequest('PUT', job.upload_url, { headers: { 'Content-Type': 'text/plain', 'Content-Length': body.length }, body });
 		expect(put.status).toBe(400);
 		expect(put.text).toContain('Content-Length');
-		expect((await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
+		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
 	});
 
 	test('an Authorization header on storage is rejected and visible (redacted) in the request log', async () => {
 		const job = await declare();
-		await control(emu, 'DELETE', '/requests');
-		const put = await putFile(job.upload_url, gcode.path, {
+		await emu.client.controlReply('DELETE', '/requests');
+		const put = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), {
 			'Content-Type': 'text/plain',
 			'Content-Length': gcode.size,
 			Authorization: `Bearer ${emu.apiToken}`,
@@ -108,22 +107,22 @@ describe('two-stage upload to signed storage', () => {
 		expect(put.status).toBe(400);
 		expect(put.text).toContain('<Code>InvalidArgument</Code>');
 		expect(put.text).toMatch(/multiple authentication mechanisms/);
-		const log = await control(emu, 'GET', '/requests');
+		const log = await emu.client.controlReply('GET', '/requests');
 		const storageRequests = log.json.data.filter((r: any) => r.server === 'storage');
 		expect(storageRequests).toHaveLength(1);
 		expect(storageRequests[0].headers.authorization).toBe('[redacted]');
 		expect(storageRequests[0].status).toBe(400);
 		expect(JSON.stringify(log.json)).not.toContain(emu.apiToken);
-		const state = await control(emu, 'GET', '/state');
+		const state = await emu.client.controlReply('GET', '/state');
 		const upload = state.json.data.uploads.find((u: any) => u.object_id === job.job_id);
 		expect(upload.rejections).toEqual([expect.objectContaining({ code: 'InvalidArgument', authorizationHeader: true })]);
-		expect((await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
+		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
 	});
 
 	test('a wrong signature is refused', async () => {
 		const job = await declare();
 		const url = job.upload_url.replace(/signature=[^&]+/, 'signature=forged');
-		const put = await putFile(url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		const put = await emu.client.putToStorage(url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
 		expect(put.status).toBe(403);
 	});
 
@@ -136,13 +135,13 @@ describe('two-stage upload to signed storage', () => {
 		try {
 			emu = await startEmulator({ port: 0, speed: 0, uploadDir: dir });
 			const job = await declare();
-			expect((await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size })).status).toBe(200);
-			const polled = await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`);
-			const download = await http('GET', polled.json.data.download_url);
+			expect((await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size })).status).toBe(200);
+			const polled = await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`);
+			const download = await httpRequest('GET', polled.json.data.download_url);
 			expect(download.status).toBe(200);
 			expect(Number(download.headers['content-length'])).toBe(gcode.size);
 			expect(download.text === readFileSync(gcode.path, 'utf8')).toBe(true);
-			const forged = await http('GET', polled.json.data.download_url.replace(/signature=[^&]+/, 'signature=x'));
+			const forged = await httpRequest('GET', polled.json.data.download_url.replace(/signature=[^&]+/, 'signature=x'));
 			expect(forged.status).toBe(403);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
@@ -154,7 +153,7 @@ describe('two-stage upload to signed storage', () => {
 		emu = await startEmulator({ port: 0, speed: 0, uploadUrlTtlSeconds: 0.05 });
 		const job = await declare();
 		await new Promise((r) => setTimeout(r, 100));
-		const put = await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		const put = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
 		expect(put.status).toBe(400);
 		expect(put.text).toContain('ExpiredToken');
 	});
@@ -163,10 +162,10 @@ describe('two-stage upload to signed storage', () => {
 		await emu.close();
 		emu = await startEmulator({ port: 0, speed: 0, uploadProcessingMs: 300 });
 		const job = await declare();
-		const put = await putFile(job.upload_url, gcode.path, { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		const put = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
 		expect(put.status).toBe(200);
-		expect((await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
+		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
 		await new Promise((r) => setTimeout(r, 450));
-		expect((await api(emu, 'GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploaded');
+		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploaded');
 	});
 });

@@ -4,19 +4,9 @@
  */
 import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import type { Emulator } from '../../../emulator';
+import type { Emulator, FaultRequest } from '../../../emulator';
 import { startEmulator } from '../../../emulator';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
-import type { FaultSpec } from '../../helpers/emulatorControl';
-import {
-	addFault,
-	clearFaults,
-	clearRequestLog,
-	control,
-	emulatorState,
-	requestLog,
-	resetEmulator,
-} from '../../helpers/emulatorControl';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { inMemoryBinary, runNode, storeBinary } from '../../helpers/n8nContext';
 
@@ -32,9 +22,9 @@ afterAll(async () => {
 	await emu.close();
 });
 beforeEach(async () => {
-	await resetEmulator(emu.url, { seed: 'node-tests' });
-	await clearFaults(emu.url);
-	await clearRequestLog(emu.url);
+	await emu.client.reset({ seed: 'node-tests' });
+	await emu.client.clearFaults();
+	await emu.client.clearRequests();
 });
 
 const tokenCredentials = (overrides: Record<string, string> = {}): CredentialStore => ({
@@ -103,10 +93,10 @@ async function status(clusterId: string): Promise<any> {
 	return (await api(`/connect/v1/clusters/${encodeURIComponent(clusterId)}/status`)).data;
 }
 
-const storageRequests = async () => (await requestLog(emu.url)).filter((entry) => entry.server === 'storage');
+const storageRequests = async () => (await emu.client.requests()).filter((entry) => entry.server === 'storage');
 const apiRequests = async (pathPrefix: string) =>
-	(await requestLog(emu.url)).filter((entry) => entry.server === 'api' && entry.path.startsWith(pathPrefix));
-const fault = (spec: FaultSpec) => addFault(emu.url, spec);
+	(await emu.client.requests()).filter((entry) => entry.server === 'api' && entry.path.startsWith(pathPrefix));
+const fault = (spec: FaultRequest) => emu.client.addFault(spec);
 
 describe('credentials and transport', () => {
 	test('API token: Bearer auth on API calls, one item per cluster with pairedItem', async () => {
@@ -156,7 +146,7 @@ describe('credentials and transport', () => {
 		const error = await runError({ resource: 'cluster', operation: 'getMany' }, { credentials: tokenCredentials({ baseUrl }) });
 		expect(error.constructor.name).toBe('NodeOperationError');
 		expect(error.message).toMatch(message);
-		expect(await requestLog(emu.url)).toHaveLength(0);
+		expect(await emu.client.requests()).toHaveLength(0);
 	});
 
 	test('429 with Retry-After is honoured (bounded) and the call succeeds', async () => {
@@ -218,10 +208,10 @@ describe('credentials and transport', () => {
 		};
 		const params = { authentication: 'oAuth2', resource: 'cluster', operation: 'getMany' };
 		expect(await run(params, { credentials })).toHaveLength(4);
-		await control(emu.url, 'POST', '/clock/advance', { seconds: 601 });
-		await clearRequestLog(emu.url);
+		await emu.client.control('POST', '/clock/advance', { seconds: 601 });
+		await emu.client.clearRequests();
 		expect(await run(params, { credentials })).toHaveLength(4);
-		const log = await requestLog(emu.url);
+		const log = await emu.client.requests();
 		expect(log.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
 			'GET /connect/v1/clusters 403',
 			'POST /token 200',
@@ -265,7 +255,7 @@ describe('credentials and transport', () => {
 describe('clusters', () => {
 	test('List clusters: filters (online only, printer type) and limit', async () => {
 		const ids = await clusterIds();
-		await control(emu.url, 'POST', `/clusters/${encodeURIComponent(ids[0])}/connectivity`, { is_online: false });
+		await emu.client.control('POST', `/clusters/${encodeURIComponent(ids[0])}/connectivity`, { is_online: false });
 		expect(await run({ resource: 'cluster', operation: 'getMany', filters: { onlineOnly: true } })).toHaveLength(3);
 		const s7 = await run({ resource: 'cluster', operation: 'getMany', filters: { printerType: 'ultimaker_s7' } });
 		expect(s7.map((item) => item.json.printer_type)).toEqual(['ultimaker_s7']);
@@ -400,7 +390,7 @@ describe('uploads', () => {
 		expect(threeMf.json.content_type).toBe('application/x-cura-project+3mf');
 
 		for (let i = 0; i < 104; i++) await api('/cura/v1/projects', { method: 'PUT', body: JSON.stringify({ data: { display_name: `P${i}` } }) });
-		await clearRequestLog(emu.url);
+		await emu.client.clearRequests();
 		const all = await run({ resource: 'project', operation: 'getMany', returnAll: true });
 		expect(all).toHaveLength(105);
 		const pages = await apiRequests('/cura/v1/projects');
@@ -425,7 +415,7 @@ describe('uploads', () => {
 		expect(error.message).toMatch(/^Uploading "broken.gcode" failed: storage answered 500/);
 		expect(error.description).toMatch(/Nothing was sent to a printer/);
 		expect(await storageRequests()).toHaveLength(5);
-		const state = await emulatorState(emu.url);
+		const state = await emu.client.state();
 		expect(state.jobs.map((job: { status: string }) => job.status)).toEqual(['uploading']);
 	}, 30_000);
 
@@ -434,7 +424,7 @@ describe('uploads', () => {
 		const error = await runError({ resource: 'job', operation: 'upload' }, { items: [await storedItem(gcode(600, 500_000), 'cut.gcode')] });
 		expect(error.message).toMatch(/^Uploading "cut.gcode" failed: the connection to storage broke/);
 		expect(error.message).toMatch(/marked the upload failed/);
-		const state = await emulatorState(emu.url);
+		const state = await emu.client.state();
 		expect(state.jobs.map((job: { status: string }) => job.status)).toEqual(['failed']);
 	});
 
@@ -482,14 +472,14 @@ describe('ids never reach another endpoint', () => {
 			const error = await runError({ resource: 'job', operation: 'get', jobId });
 			expect(error.constructor.name).toBe('NodeOperationError');
 			expect(error.message).toBe(message);
-			expect(await requestLog(emu.url)).toHaveLength(0);
+			expect(await emu.client.requests()).toHaveLength(0);
 		},
 	);
 
 	test.each(['../../connect/v1/clusters', 'abc?limit=1', 'a%2Fb', 'x#frag', 'a/b'])('job ID %j stays one encoded path segment', async (jobId) => {
 		const error = await runError({ resource: 'job', operation: 'get', jobId });
 		expect(error.httpCode).toBe('404');
-		const [logged] = await requestLog(emu.url);
+		const [logged] = await emu.client.requests();
 		expect(logged.path).toBe(`/cura/v1/jobs/${encodeURIComponent(jobId)}`);
 		expect(Object.keys(logged.query as object)).toHaveLength(0);
 	});
@@ -515,7 +505,7 @@ describe('printing', () => {
 	});
 
 	test('wait_approval is explained in operator words', async () => {
-		await resetEmulator(emu.url, { seed: 'approval', farm: [{ requires_approval: true, printers: [{ type: 'ultimaker_s5' }] }] });
+		await emu.client.reset({ seed: 'approval', farm: [{ requires_approval: true, printers: [{ type: 'ultimaker_s5' }] }] });
 		const [clusterId] = await clusterIds();
 		const jobId = await uploadJob();
 		const [item] = await run({ resource: 'print', operation: 'send', clusterId: rl(clusterId), jobId });
@@ -524,7 +514,7 @@ describe('printing', () => {
 	});
 
 	test('409 printerInactive and queueFull are explained', async () => {
-		await resetEmulator(emu.url, { seed: 'full', farm: [{ queue_limit: 1, printers: [{ type: 'ultimaker_s5' }] }, { printers: [{ type: 'ultimaker_s5' }] }] });
+		await emu.client.reset({ seed: 'full', farm: [{ queue_limit: 1, printers: [{ type: 'ultimaker_s5' }] }, { printers: [{ type: 'ultimaker_s5' }] }] });
 		const [small, other] = await clusterIds();
 		const jobId = await uploadJob();
 		// The first print goes straight to the idle printer; the second fills the one queue slot.
@@ -534,7 +524,7 @@ describe('printing', () => {
 		expect(full.message).toBe("The printer's print queue is full");
 		expect(full.description).toMatch(/Wait until queued jobs have printed/);
 		expect(full.context.apiError.code).toBe('queueFull');
-		await control(emu.url, 'POST', `/clusters/${encodeURIComponent(other)}/connectivity`, { is_online: false });
+		await emu.client.control('POST', `/clusters/${encodeURIComponent(other)}/connectivity`, { is_online: false });
 		const offline = await runError({ resource: 'print', operation: 'send', clusterId: rl(other), jobId });
 		expect(offline.message).toBe('The printer cannot take jobs right now: it is offline or inactive');
 		expect(offline.httpCode).toBe('409');
@@ -544,7 +534,7 @@ describe('printing', () => {
 		const [clusterId] = await clusterIds();
 		const jobId = await uploadJob();
 		await run({ resource: 'print', operation: 'send', clusterId: rl(clusterId), jobId, onlyIfIdle: true });
-		await control(emu.url, 'POST', '/clock/advance', { seconds: 40 });
+		await emu.client.control('POST', '/clock/advance', { seconds: 40 });
 		const error = await runError({ resource: 'print', operation: 'send', clusterId: rl(clusterId), jobId, onlyIfIdle: true });
 		expect(error.message).toBe('No printer in this cluster is idle, so the job was not sent');
 		expect(error.description).toMatch(/printing/);
@@ -610,10 +600,10 @@ describe('printing', () => {
 
 	test('Upload and print on an offline cluster: the error names the uploaded job so it can be sent later', async () => {
 		const [clusterId] = await clusterIds();
-		await control(emu.url, 'POST', `/clusters/${encodeURIComponent(clusterId)}/connectivity`, { is_online: false });
+		await emu.client.control('POST', `/clusters/${encodeURIComponent(clusterId)}/connectivity`, { is_online: false });
 		const error = await runError({ resource: 'print', operation: 'uploadAndSend', clusterId: rl(clusterId) }, { items: [await storedItem(gcode(), 'later.gcode')] });
 		expect(error.message).toBe('The printer cannot take jobs right now: it is offline or inactive');
-		const [job] = (await emulatorState(emu.url)).jobs as Array<{ job_id: string; status: string }>;
+		const [job] = (await emu.client.state()).jobs as Array<{ job_id: string; status: string }>;
 		expect(job.status).toBe('uploaded');
 		expect(error.description).toContain(`uploaded as job ${job.job_id}: use Send Print`);
 	});
@@ -626,7 +616,7 @@ describe('printing', () => {
 		const printing = await send();
 		const second = await send();
 		const third = await send();
-		await control(emu.url, 'POST', '/clock/advance', { seconds: 60 });
+		await emu.client.control('POST', '/clock/advance', { seconds: 60 });
 		const act = async (printJobUuid: string, printAction: string) =>
 			(await run({ resource: 'print', operation: 'action', clusterId: rl(clusterId), printJobUuid, printAction }))[0].json;
 		const jobStatus = async (uuid: string) =>
@@ -634,10 +624,10 @@ describe('printing', () => {
 
 		expect(await jobStatus(printing)).toBe('printing');
 		expect(await act(printing, 'pause')).toMatchObject({ action: 'pause', accepted: true, print_job_uuid: printing });
-		await control(emu.url, 'POST', '/clock/advance', { seconds: 30 });
+		await emu.client.control('POST', '/clock/advance', { seconds: 30 });
 		expect(await jobStatus(printing)).toBe('paused');
 		await act(printing, 'resume');
-		await control(emu.url, 'POST', '/clock/advance', { seconds: 30 });
+		await emu.client.control('POST', '/clock/advance', { seconds: 30 });
 		expect(await jobStatus(printing)).toBe('printing');
 
 		await act(third, 'moveToTop');
@@ -650,7 +640,7 @@ describe('printing', () => {
 		expect(await jobStatus(second)).toBeUndefined();
 		await act(third, 'force');
 		await act(printing, 'abort');
-		await control(emu.url, 'POST', '/clock/advance', { seconds: 30 });
+		await emu.client.control('POST', '/clock/advance', { seconds: 30 });
 		expect(['aborting', 'wait_cleanup', 'aborted']).toContain(await jobStatus(printing));
 
 		const unknown = await runError({ resource: 'print', operation: 'action', clusterId: rl(clusterId), printJobUuid: printing, printAction: 'explode' });

@@ -19,7 +19,7 @@ import type { ClusterSpec, Emulator, LoggedRequest } from '../../../emulator';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
 import type { Auth, FaultSpec } from './harness';
-import { byId, clearRequests, clusterIds, credentialsFor, gcodeItem, gcodeText, inject, jobsOf, printsOf, routeCounts, run, sent, start, summary, uploadedJob } from './harness';
+import { byId, clusterIds, credentialsFor, gcodeItem, gcodeText, jobsOf, printsOf, routeCounts, run, sent, start, summary, uploadedJob } from './harness';
 
 jest.setTimeout(30_000);
 
@@ -415,8 +415,8 @@ describe('bad input gets a specific, actionable error and sends nothing harmful'
 	test.each(ROWS.map((row) => [`${row.name} [${row.auth}]`, row] as const))('%s', async (_name, row) => {
 		ctx = await setUp(row);
 		const credentials: CredentialStore = await credentialsFor(ctx.emu, row.auth, row.credentials?.(ctx) ?? {});
-		for (const fault of row.faults?.(ctx) ?? []) await inject(ctx.emu, fault);
-		await clearRequests(ctx.emu);
+		for (const fault of row.faults?.(ctx) ?? []) await ctx.emu.client.addFault(fault);
+		await ctx.emu.client.clearRequests();
 		const printsBefore = (await printsOf(ctx.emu)).length;
 
 		const result = await run({ parameters: row.parameters(ctx), items: row.items ? await row.items(ctx) : undefined, credentials });

@@ -12,20 +12,16 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { httpRequest } from '../../../emulator';
 import type { ClusterSpec, Emulator } from '../../../emulator';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { registerSecret } from '../../helpers/secrets';
 import type { Auth, FaultSpec, RunResult } from './harness';
 import {
-	advanceClock,
 	byId,
-	clearRequests,
 	clusterIds,
-	control,
 	credentialsFor,
 	gcodeItem,
-	http,
-	inject,
 	jobsOf,
 	printsOf,
 	routeCounts,
@@ -119,11 +115,11 @@ async function waitForRequest(emu: Emulator, path: string): Promise<void> {
 }
 
 const expireStaticToken = async (ctx: Ctx) => {
-	await control(ctx.emu, 'POST', '/tokens', { token: ctx.emu.apiToken, expired: true });
+	await ctx.emu.client.control('POST', '/tokens', { token: ctx.emu.apiToken, expired: true });
 };
 /** Access tokens live 600 virtual seconds. */
 const expireAccessToken = async (ctx: Ctx) => {
-	await advanceClock(ctx.emu, 601);
+	await ctx.emu.client.advanceClock(601);
 };
 const holdSecondCluster = (ctx: Ctx): FaultSpec[] => [{ method: 'GET', path: `/connect/v1/clusters/${ctx.clusters[1]}`, kind: 'slow', delayMs: 1500 }];
 
@@ -338,7 +334,10 @@ const ROWS: Row[] = [
 			// Somebody else (another n8n instance with a copy of the credential) used the refresh token: it is dead now.
 			const basic = Buffer.from(`${ctx.emu.oauthClient.clientId}:${ctx.emu.oauthClient.clientSecret}`).toString('base64');
 			const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) }).toString();
-			const rotated = await http('POST', `${ctx.emu.url}/token`, form, { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${basic}` });
+			const rotated = await httpRequest('POST', `${ctx.emu.url}/token`, {
+				body: form,
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(form), Authorization: `Basic ${basic}` },
+			});
 			expect(rotated.status).toBe(200);
 			registerSecret(rotated.json.access_token);
 			registerSecret(rotated.json.refresh_token);
@@ -353,7 +352,7 @@ const ROWS: Row[] = [
 		operation: 'send',
 		farm: ONE_S5,
 		before: async (ctx) => {
-			await control(ctx.emu, 'POST', `/clusters/${encodeURIComponent(ctx.clusters[0])}/connectivity`, { is_online: false });
+			await ctx.emu.client.control('POST', `/clusters/${encodeURIComponent(ctx.clusters[0])}/connectivity`, { is_online: false });
 		},
 		expect: { error: /cannot take jobs right now: it is offline or inactive/, type: 'api', description: /switched on, connected/ },
 		requests: { [STATUS]: 1, [PRINT]: 1 },
@@ -428,8 +427,8 @@ async function setUp(row: Row): Promise<Ctx> {
 async function runRow(row: Row, ctx: Ctx): Promise<{ result: RunResult; ms: number; runs: number }> {
 	const credentials = await credentialsFor(ctx.emu, row.auth ?? 'apiToken');
 	if (row.before) await row.before(ctx, credentials);
-	for (const fault of row.faults?.(ctx) ?? []) await inject(ctx.emu, fault);
-	await clearRequests(ctx.emu);
+	for (const fault of row.faults?.(ctx) ?? []) await ctx.emu.client.addFault(fault);
+	await ctx.emu.client.clearRequests();
 	const started = Date.now();
 	const once = async () =>
 		run({ parameters: parametersFor(row.operation, ctx), items: await itemsFor(row.operation, ctx), credentials, continueOnFail: row.continueOnFail });

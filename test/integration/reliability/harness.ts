@@ -3,11 +3,10 @@
  * real ExecuteContext (test/helpers/n8nContext.ts) with either credential, the emulator's control API (state,
  * request log, faults, clock) read over HTTP, and every output and error scanned for test tokens.
  */
-import { request } from 'node:http';
 import type { IBinaryData, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { startEmulator } from '../../../emulator';
-import type { ClusterSpec, Emulator, EmulatorOptions, LoggedRequest } from '../../../emulator';
+import { httpRequest, startEmulator } from '../../../emulator';
+import type { ClusterSpec, Emulator, EmulatorOptions, FaultRequest, LoggedRequest } from '../../../emulator';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { inMemoryBinary, runNode, storeBinary } from '../../helpers/n8nContext';
@@ -15,81 +14,23 @@ import { expectNoSecrets, registerSecret } from '../../helpers/secrets';
 
 export type Auth = 'apiToken' | 'oAuth2';
 
-export interface Reply {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	text: string;
-	json: any;
-}
-
-/** One plain HTTP request (no keep-alive) — the control API and the raw baselines use it. */
-export function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-	return new Promise((resolve, reject) => {
-		const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-		const allHeaders: Record<string, string | number> = { ...headers };
-		if (payload !== undefined) {
-			allHeaders['Content-Type'] ??= 'application/json';
-			allHeaders['Content-Length'] = Buffer.byteLength(payload);
-		}
-		const req = request(url, { method, headers: allHeaders, agent: false }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('error', reject);
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json: any;
-				try {
-					json = text ? JSON.parse(text) : undefined;
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-			});
-		});
-		req.on('error', reject);
-		req.end(payload);
-	});
-}
-
-export async function control(emu: Emulator, method: string, path: string, body?: unknown): Promise<any> {
-	const reply = await http(method, `${emu.url}/_emulator${path}`, body);
-	if (reply.status !== 200) throw new Error(`control ${method} ${path} failed: ${reply.status} ${reply.text}`);
-	return reply.json.data;
-}
-
-export interface FaultSpec {
-	method?: string;
-	path: string;
-	kind: 'status' | 'rateLimit' | 'drop' | 'dropMidBody' | 'slow' | 'raw';
-	count?: number;
-	status?: number;
-	retryAfter?: number;
-	delayMs?: number;
-	body?: string;
-	contentType?: string;
-}
-
-export const inject = (emu: Emulator, fault: FaultSpec) => control(emu, 'POST', '/faults', fault);
-export const clearFaults = (emu: Emulator) => control(emu, 'DELETE', '/faults');
-export const clearRequests = (emu: Emulator) => control(emu, 'DELETE', '/requests');
-export const requestLog = async (emu: Emulator): Promise<LoggedRequest[]> => await control(emu, 'GET', '/requests');
-export const emulatorState = (emu: Emulator) => control(emu, 'GET', '/state');
-export const advanceClock = (emu: Emulator, seconds: number) => control(emu, 'POST', '/clock/advance', { seconds });
+/** The fault rules these suites inject (the emulator's control-API shape). */
+export type FaultSpec = FaultRequest;
 
 /** Every print-job instance on every cluster (queued, active, history and pending approval). */
 export async function printsOf(emu: Emulator, jobId?: string): Promise<Array<{ uuid: string; cluster_id: string; cloud_job_id: string; status: string }>> {
-	const state = await emulatorState(emu);
+	const state = await emu.client.state();
 	const rows: Array<{ uuid: string; cluster_id: string; cloud_job_id: string; status: string }> = [];
-	for (const cluster of state.clusters as any[]) {
-		for (const job of cluster.print_jobs as any[]) rows.push({ uuid: job.uuid, cluster_id: cluster.cluster_id, cloud_job_id: job.cloud_job_id, status: job.status });
-		for (const uuid of cluster.pending_approval as string[]) rows.push({ uuid, cluster_id: cluster.cluster_id, cloud_job_id: '?', status: 'wait_approval' });
+	for (const cluster of state.clusters) {
+		for (const job of cluster.print_jobs) rows.push({ uuid: job.uuid, cluster_id: cluster.cluster_id, cloud_job_id: job.cloud_job_id, status: job.status });
+		for (const uuid of cluster.pending_approval) rows.push({ uuid, cluster_id: cluster.cluster_id, cloud_job_id: '?', status: 'wait_approval' });
 	}
 	return jobId === undefined ? rows : rows.filter((row) => row.cloud_job_id === jobId);
 }
 
 /** The toolpath jobs (uploads) the emulator knows, with their real status. */
 export async function jobsOf(emu: Emulator): Promise<Array<{ job_id: string; status: string; job_name: string }>> {
-	return (await emulatorState(emu)).jobs;
+	return (await emu.client.state()).jobs;
 }
 
 export async function start(options: EmulatorOptions & { farm?: ClusterSpec[] } = {}): Promise<Emulator> {
@@ -97,7 +38,7 @@ export async function start(options: EmulatorOptions & { farm?: ClusterSpec[] } 
 }
 
 export async function clusterIds(emu: Emulator): Promise<string[]> {
-	return (await emulatorState(emu)).clusters.map((cluster: any) => cluster.cluster_id as string);
+	return (await emu.client.state()).clusters.map((cluster) => cluster.cluster_id);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -113,11 +54,14 @@ const REDIRECT_URI = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';
 export async function oauthCredentials(emu: Emulator, overrides: IDataObject = {}): Promise<CredentialStore> {
 	const scope = 'openid connect.cluster.read connect.cluster.write cura.printjob.read cura.printjob.write cura.mesh.read cura.mesh.write library.project.read library.project.write';
 	const query = new URLSearchParams({ response_type: 'code', client_id: emu.oauthClient.clientId, redirect_uri: REDIRECT_URI, scope, state: 's' });
-	const authorized = await http('GET', `${emu.url}/authorize?${query}`);
+	const authorized = await httpRequest('GET', `${emu.url}/authorize?${query}`);
 	const code = new URL(String(authorized.headers.location)).searchParams.get('code');
 	const basic = Buffer.from(`${emu.oauthClient.clientId}:${emu.oauthClient.clientSecret}`).toString('base64');
 	const form = new URLSearchParams({ grant_type: 'authorization_code', code: code ?? '', redirect_uri: REDIRECT_URI }).toString();
-	const token = await http('POST', `${emu.url}/token`, form, { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${basic}` });
+	const token = await httpRequest('POST', `${emu.url}/token`, {
+		body: form,
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(form), Authorization: `Basic ${basic}` },
+	});
 	if (token.status !== 200) throw new Error(`OAuth sign-in failed: ${token.status}`);
 	registerSecret(token.json.access_token);
 	registerSecret(token.json.refresh_token);
@@ -193,18 +137,12 @@ export async function gcodeItem(name = 'part.gcode', text = gcodeText(), mode: '
 
 /** Uploads a G-code job straight through the API (not through the node): its job_id, already `uploaded`. */
 export async function uploadedJob(emu: Emulator, name = 'ready.gcode', text = gcodeText()): Promise<string> {
-	const auth = { Authorization: `Bearer ${emu.apiToken}` };
-	const size = Buffer.byteLength(text);
-	const registered = await http('PUT', `${emu.url}/cura/v1/jobs/upload`, { data: { job_name: name, file_size: size, content_type: 'text/plain' } }, auth);
-	const job = registered.json.data;
-	const put = await http('PUT', job.upload_url, text, { 'Content-Type': 'text/plain' });
-	if (put.status !== 200) throw new Error(`storage PUT failed: ${put.status}`);
-	return job.job_id as string;
+	return await emu.client.uploadJob(name, text);
 }
 
 /** Requests the node sent (control API excluded by the emulator), optionally for one server. */
 export async function sent(emu: Emulator, server?: 'api' | 'storage'): Promise<LoggedRequest[]> {
-	const log = await requestLog(emu);
+	const log = await emu.client.requests();
 	return server ? log.filter((entry) => entry.server === server) : log;
 }
 

@@ -13,7 +13,7 @@ import { createPollContext, storeBinary } from '../../helpers/n8nContext';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { errorSurfaces, findSecrets, registeredSecrets, registerSecret } from '../../helpers/secrets';
 import type { Auth } from './harness';
-import { advanceClock, byId, clusterIds, control, credentialsFor, gcodeItem, inject, run, sent, start, uploadedJob } from './harness';
+import { byId, clusterIds, credentialsFor, gcodeItem, run, sent, start, uploadedJob } from './harness';
 
 jest.setTimeout(60_000);
 
@@ -53,13 +53,13 @@ describe.each<Auth>(['apiToken', 'oAuth2'])('no token in any output or error —
 		await ok(credentials, { resource: 'print', operation: 'action', clusterId: byId(clusterId), printJobUuid: printed.job_instance_uuid as string, printAction: 'abort' });
 
 		// Failure paths: 5xx everywhere, dropped connections, 404s with ids in the message.
-		await inject(emu, { path: '/connect/v1/clusters', kind: 'status', status: 500, count: 3 });
+		await emu.client.addFault({ path: '/connect/v1/clusters', kind: 'status', status: 500, count: 3 });
 		const serverError = await run({ parameters: { resource: 'cluster', operation: 'getMany' }, credentials });
 		expect(serverError.error?.message).toMatch(/server error \(500\)/);
-		await inject(emu, { path: '/connect/v1/clusters', kind: 'drop', count: 3 });
+		await emu.client.addFault({ path: '/connect/v1/clusters', kind: 'drop', count: 3 });
 		const dropped = await run({ parameters: { resource: 'cluster', operation: 'getMany' }, credentials });
 		expect(dropped.error?.message).toMatch(/connection to Digital Factory failed/);
-		await inject(emu, { method: 'PUT', path: '/upload/*', kind: 'dropMidBody' });
+		await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'dropMidBody' });
 		const broken = await run({ parameters: { resource: 'job', operation: 'upload' }, items: [await gcodeItem('c.gcode')], credentials });
 		expect(broken.error?.message).toMatch(/connection to storage broke/);
 		const missing = await run({ parameters: { resource: 'job', operation: 'get', jobId: 'no/such?job' }, credentials });
@@ -67,7 +67,7 @@ describe.each<Auth>(['apiToken', 'oAuth2'])('no token in any output or error —
 
 		// Expired credentials.
 		if (auth === 'apiToken') {
-			await control(emu, 'POST', '/tokens', { token: emu.apiToken, expired: true });
+			await emu.client.control('POST', '/tokens', { token: emu.apiToken, expired: true });
 			const expired = await run({ parameters: { resource: 'cluster', operation: 'getMany' }, credentials });
 			expect(expired.error?.message).toBe('The Digital Factory API token has expired');
 			const wrong = await run({ parameters: { resource: 'cluster', operation: 'getMany' }, credentials: { ultimakerDigitalFactoryApi: { apiToken: 'umapi-wrong-token-1234|main', baseUrl: emu.url } } });
@@ -76,7 +76,7 @@ describe.each<Auth>(['apiToken', 'oAuth2'])('no token in any output or error —
 			const oauth = credentials.ultimakerDigitalFactoryOAuth2Api;
 			oauth.oauthTokenData = { ...(oauth.oauthTokenData as IDataObject), refresh_token: 'umrt-revoked-refresh-token-000000000000' };
 			registerSecret('umrt-revoked-refresh-token-000000000000');
-			await advanceClock(emu, 601);
+			await emu.client.advanceClock(601);
 			const expired = await run({ parameters: { resource: 'cluster', operation: 'getMany' }, credentials });
 			expect(expired.error?.message).toBe('The Digital Factory login has expired and could not be renewed');
 		}
@@ -131,7 +131,7 @@ describe('the trigger poll: outputs and errors carry no token', () => {
 			const oauth = credentials.ultimakerDigitalFactoryOAuth2Api;
 			oauth.oauthTokenData = { ...(oauth.oauthTokenData as IDataObject), refresh_token: 'umrt-revoked-refresh-token-111111111111' };
 			registerSecret('umrt-revoked-refresh-token-111111111111');
-			await advanceClock(emu, 601);
+			await emu.client.advanceClock(601);
 			const expired = await poll(credentials);
 			expect(expired.error).toBeDefined();
 			expect(findSecrets(errorSurfaces(expired.error))).toEqual([]);

@@ -3,23 +3,23 @@
  * real sockets, while the emulator runs jobs: exact event sequences, requests per poll, error behaviour.
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
-import { startEmulator, type Emulator } from '../../../emulator';
+import { startEmulator, type Emulator, type EmulatorClient } from '../../../emulator';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
 import type { TriggerEvent } from '../../../nodes/UltimakerDigitalFactory/events';
 import { createPollContext } from '../../helpers/n8nContext';
-import { Farm } from './farm';
+import { uploadAndPrint } from './farm';
 
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
 const ONE_S5 = [{ friendly_name: 'Lab S5', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Alpha' }] }];
 
 let emulator: Emulator;
-let farm: Farm;
+let farm: EmulatorClient;
 let clusterId: string;
 let printerUuid: string;
 
 async function start(farmSpec?: typeof ONE_S5) {
 	emulator = await startEmulator({ port: 0, storagePort: 0, seed: 'trigger-it', speed: 0, startTime: START, farm: farmSpec });
-	farm = new Farm(emulator.url, emulator.apiToken);
+	farm = emulator.client;
 	const [cluster] = await farm.clusters();
 	clusterId = cluster.cluster_id;
 	printerUuid = cluster.host_printer!.uuid;
@@ -53,7 +53,7 @@ describe('trigger poll() against the emulator', () => {
 		await start(ONE_S5);
 		const t = trigger();
 		expect(await t.run()).toBeNull(); // baseline
-		const uuid = await farm.uploadAndPrint(clusterId, 'bracket.gcode', 600);
+		const uuid = await uploadAndPrint(farm, clusterId, 'bracket.gcode', 600);
 		const started = await t.run();
 		expect(started?.map((event) => event.event)).toEqual(['job.queued', 'job.started', 'printer.statusChanged']);
 		expect(started?.[1]).toMatchObject({
@@ -62,11 +62,11 @@ describe('trigger poll() against the emulator', () => {
 			job: { uuid, name: 'bracket.gcode', status: 'pre_print', time_total: 600, progress: 0, owner: 'emulator-user' },
 			previous: null,
 		});
-		await farm.advance(40);
+		await farm.advanceClock(40);
 		expect(await t.names()).toEqual(['printer.statusChanged']);
-		await farm.advance(300);
+		await farm.advanceClock(300);
 		expect(await t.names()).toBeNull();
-		await farm.advance(300);
+		await farm.advanceClock(300);
 		const finished = await t.run();
 		expect(finished?.map((event) => event.event)).toEqual(['job.finished', 'printer.statusChanged']);
 		expect(finished?.[0].job).toMatchObject({ uuid, status: 'wait_cleanup', progress: 100, time_elapsed: 600, time_remaining: 0 });
@@ -80,15 +80,15 @@ describe('trigger poll() against the emulator', () => {
 		await start(ONE_S5);
 		const t = trigger({ events: ['job.started', 'job.finished', 'job.aborted'] });
 		await t.run();
-		const uuid = await farm.uploadAndPrint(clusterId, 'cover.gcode', 600);
-		await farm.advance(130);
+		const uuid = await uploadAndPrint(farm, clusterId, 'cover.gcode', 600);
+		await farm.advanceClock(130);
 		expect(await t.names()).toEqual(['job.started']);
-		await farm.action(clusterId, uuid, 'abort');
-		await farm.advance(10);
+		await farm.printJobAction(clusterId, uuid, 'abort');
+		await farm.advanceClock(10);
 		const aborted = await t.run();
 		expect(aborted?.map((event) => event.event)).toEqual(['job.aborted']);
 		expect(aborted?.[0].job?.time_elapsed).toBe(100);
-		await farm.advance(200); // cleaned up automatically: aborted lands in history
+		await farm.advanceClock(200); // cleaned up automatically: aborted lands in history
 		expect(await t.names()).toBeNull();
 	});
 
@@ -96,19 +96,19 @@ describe('trigger poll() against the emulator', () => {
 		await start(ONE_S5);
 		const t = trigger({ events: ['job.paused', 'job.resumed', 'job.finished'] });
 		await t.run();
-		const uuid = await farm.uploadAndPrint(clusterId, 'long.gcode', 3600);
-		await farm.advance(100);
+		const uuid = await uploadAndPrint(farm, clusterId, 'long.gcode', 3600);
+		await farm.advanceClock(100);
 		expect(await t.names()).toBeNull();
-		await farm.action(clusterId, uuid, 'pause');
+		await farm.printJobAction(clusterId, uuid, 'pause');
 		expect(await t.names()).toEqual(['job.paused']); // pausing counts as paused
-		await farm.advance(10);
+		await farm.advanceClock(10);
 		expect(await t.names()).toBeNull(); // pausing → paused is the same pause
-		await farm.action(clusterId, uuid, 'resume');
-		await farm.advance(10);
+		await farm.printJobAction(clusterId, uuid, 'resume');
+		await farm.advanceClock(10);
 		const resumed = await t.run();
 		expect(resumed?.map((event) => event.event)).toEqual(['job.resumed']);
 		expect(resumed?.[0].previous).toEqual({ status: 'paused' });
-		await farm.advance(3600);
+		await farm.advanceClock(3600);
 		expect(await t.names()).toEqual(['job.finished']);
 	});
 
@@ -116,14 +116,14 @@ describe('trigger poll() against the emulator', () => {
 		await start(ONE_S5);
 		const t = trigger();
 		await t.run();
-		await farm.setOnline(clusterId, false);
+		await farm.setConnectivity(clusterId, false);
 		expect(await t.names()).toBeNull();
 		expect(await t.names()).toBeNull();
 		const offline = await t.run();
 		expect(offline?.map((event) => event.event)).toEqual(['printer.offline']);
 		expect(offline?.[0].printer).toMatchObject({ uuid: printerUuid, status: 'unreachable' });
 		expect(await t.names()).toBeNull();
-		await farm.setOnline(clusterId, true);
+		await farm.setConnectivity(clusterId, true);
 		expect(await t.names()).toEqual(['printer.online']);
 		expect(await t.names()).toBeNull();
 	});
@@ -132,15 +132,15 @@ describe('trigger poll() against the emulator', () => {
 		await start(ONE_S5);
 		const t = trigger({ options: { offlineAfterMissedPolls: 4 } });
 		await t.run();
-		const uuid = await farm.uploadAndPrint(clusterId, 'during-outage.gcode', 600);
-		await farm.fault({ path: '/connect/v1/clusters/*/status', kind: 'status', status: 503 });
+		const uuid = await uploadAndPrint(farm, clusterId, 'during-outage.gcode', 600);
+		await farm.addFault({ path: '/connect/v1/clusters/*/status', kind: 'status', status: 503 });
 		expect(await t.run()).toBeNull();
 		// Longer than the transport waits within a request (60 s): the poll gives up and counts a miss.
-		await farm.fault({ path: '/connect/v1/clusters', kind: 'rateLimit', retryAfter: 120 });
+		await farm.addFault({ path: '/connect/v1/clusters', kind: 'rateLimit', retryAfter: 120 });
 		expect(await t.run()).toBeNull();
-		await farm.fault({ path: '/connect/v1/clusters/*/status', kind: 'drop' });
+		await farm.addFault({ path: '/connect/v1/clusters/*/status', kind: 'drop' });
 		expect(await t.run()).toBeNull();
-		await farm.advance(700);
+		await farm.advanceClock(700);
 		// Back: the job queued, started and finished during the outage — all reported, in order.
 		const events = await t.run();
 		expect(events?.map((event) => event.event)).toEqual(['job.queued', 'job.started', 'job.finished', 'printer.statusChanged']);
@@ -153,7 +153,7 @@ describe('trigger poll() against the emulator', () => {
 		await start(ONE_S5);
 		const t = trigger();
 		await t.run();
-		await farm.patchPrinter(printerUuid, { configuration: [{ extruder_index: 1, material: 'PETG' }] });
+		await farm.updatePrinter(printerUuid, { configuration: [{ extruder_index: 1, material: 'PETG' }] });
 		const events = await t.run();
 		expect(events?.map((event) => event.event)).toEqual(['printer.materialChanged']);
 		expect(events?.[0].previous).toMatchObject({ extruder_index: 1, material: { material: 'PVA' } });
@@ -188,7 +188,7 @@ describe('trigger poll() against the emulator', () => {
 		const clusters = await farm.clusters();
 		const t = trigger({ clusterScope: 'selected', clusterIds: `${clusters[0].cluster_id}, ${clusters[2].cluster_id}` });
 		await t.run();
-		for (const cluster of clusters) await farm.uploadAndPrint(cluster.cluster_id, `${cluster.friendly_name}.gcode`, 600);
+		for (const cluster of clusters) await uploadAndPrint(farm, cluster.cluster_id, `${cluster.friendly_name}.gcode`, 600);
 		const events = (await t.run()) ?? [];
 		expect([...new Set(events.map((event) => event.cluster.cluster_id))]).toEqual([clusters[0].cluster_id, clusters[2].cluster_id]);
 		expect(Object.keys((t.staticData.state as { c: object }).c).sort()).toEqual([clusters[0].cluster_id, clusters[2].cluster_id].sort());
@@ -196,7 +196,7 @@ describe('trigger poll() against the emulator', () => {
 
 	it('emits the current state on the first poll with emitOnFirstPoll', async () => {
 		await start(ONE_S5);
-		await farm.uploadAndPrint(clusterId, 'already.gcode', 600);
+		await uploadAndPrint(farm, clusterId, 'already.gcode', 600);
 		const t = trigger({ options: { emitOnFirstPoll: true } });
 		expect(await t.names()).toEqual(['printer.online', 'job.queued', 'job.started']);
 		expect(await t.names()).toBeNull();
@@ -206,8 +206,8 @@ describe('trigger poll() against the emulator', () => {
 		await start(ONE_S5);
 		const t = trigger({ events: ['job.finished'] });
 		await t.run();
-		await farm.uploadAndPrint(clusterId, 'sample.gcode', 60);
-		await farm.advance(300); // finished and cleared: in history
+		await uploadAndPrint(farm, clusterId, 'sample.gcode', 60);
+		await farm.advanceClock(300); // finished and cleared: in history
 		const before = JSON.stringify(t.staticData);
 		const sample = await t.run('manual');
 		expect(JSON.stringify(t.staticData)).toBe(before);
@@ -219,7 +219,7 @@ describe('trigger poll() against the emulator', () => {
 
 	it('manual mode on a fresh node gives one real-shaped item per event kind it can show', async () => {
 		await start(ONE_S5);
-		await farm.uploadAndPrint(clusterId, 'x.gcode', 600);
+		await uploadAndPrint(farm, clusterId, 'x.gcode', 600);
 		const t = trigger({ options: { includeSnapshot: true } });
 		const sample = await t.run('manual');
 		expect(sample?.map((event) => event.event)).toEqual(['printer.online', 'job.queued', 'job.started']);
@@ -305,10 +305,10 @@ describe('trigger poll() against the emulator', () => {
 			return node.poll.call(context);
 		};
 		expect(await poll()).toBeNull();
-		await farm.uploadAndPrint(clusterId, 'oauth.gcode', 600);
+		await uploadAndPrint(farm, clusterId, 'oauth.gcode', 600);
 		expect((await poll())?.[0].map((item) => item.json.event)).toEqual(['job.started']);
 		// The access token lives 600 virtual seconds: the next poll gets 403 tokenExpired, n8n refreshes, the poll goes on.
-		await farm.advance(700);
+		await farm.advanceClock(700);
 		expect((await poll())?.[0].map((item) => item.json.event)).toEqual(['job.finished']);
 		const refreshed = credentials.ultimakerDigitalFactoryOAuth2Api.oauthTokenData as IDataObject;
 		expect(refreshed.access_token).not.toBe(tokens.access_token);
@@ -318,8 +318,8 @@ describe('trigger poll() against the emulator', () => {
 		await start(ONE_S5);
 		const t = trigger({ options: { offlineAfterMissedPolls: 1 } });
 		await t.run();
-		await farm.uploadAndPrint(clusterId, 'rate.gcode', 600);
-		await farm.fault({ path: '/connect/v1/clusters/*/status', kind: 'rateLimit', retryAfter: 1 });
+		await uploadAndPrint(farm, clusterId, 'rate.gcode', 600);
+		await farm.addFault({ path: '/connect/v1/clusters/*/status', kind: 'rateLimit', retryAfter: 1 });
 		expect(await t.names()).toEqual(['job.queued', 'job.started', 'printer.statusChanged']);
 	});
 
