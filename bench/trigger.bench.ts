@@ -19,15 +19,15 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { IDataObject } from 'n8n-workflow';
 import { startEmulator } from '../emulator';
-import type { ApiPrinterStatus, ApiPrintJobStatus, ClusterObservation, TriggerState } from '../nodes/UltimakerDigitalFactory/events';
+import type { ApiPrinterStatus, ApiPrintJobStatus, ClusterObservation, TriggerState } from '../nodes/UltimakerDigitalFactory/trigger/diff';
 import { UltimakerDigitalFactoryTrigger } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
 import { createPollContext } from '../test/helpers/n8nContext';
 
 // The diff as n8n runs it: the tsc build in dist/ (`npm run bench` builds first); the TypeScript source otherwise.
-const DIST_EVENTS = join(__dirname, '..', 'dist', 'nodes', 'UltimakerDigitalFactory', 'events', 'index.js');
+const DIST_EVENTS = join(__dirname, '..', 'dist', 'nodes', 'UltimakerDigitalFactory', 'trigger', 'diff', 'index.js');
 const diffSource = existsSync(DIST_EVENTS) ? 'dist/ (tsc build)' : 'TypeScript source via tsx (run `npm run build` for dist)';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/events') as typeof import('../nodes/UltimakerDigitalFactory/events');
+const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/trigger/diff') as typeof import('../nodes/UltimakerDigitalFactory/trigger/diff');
 
 const SIZES = [1, 10, 100];
 const WARMUP_POLLS = 30;

@@ -17,7 +17,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
-import * as uploadPlan from '../nodes/UltimakerDigitalFactory/helpers/uploadPlan';
+import * as uploadPlan from '../nodes/UltimakerDigitalFactory/actions/upload/plan';
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { createExecuteContext, runNode, storeBinary } from '../test/helpers/n8nContext';
 import { EmulatorClient } from '../emulator/client';

@@ -8,7 +8,7 @@ import * as print from './actions/print';
 import * as project from './actions/project';
 import { route } from './actions/router';
 import { searchClusters } from './methods/listSearch';
-import { authenticationProperty, credentials } from './authentication';
+import { authenticationProperty, credentials } from './shared/authentication';
 
 export class UltimakerDigitalFactory implements INodeType {
 	description: INodeTypeDescription = {

@@ -8,11 +8,11 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { diffSnapshots, filterEvents, isTriggerState, sampleEvents } from './events';
-import type { TriggerEvent } from './events';
+import { diffSnapshots, filterEvents, isTriggerState, sampleEvents } from './trigger/diff';
+import type { TriggerEvent } from './trigger/diff';
 import { DigitalFactoryReader, observeClusters, type AuthenticationMethod } from './trigger/observe';
 import { ParameterProblem, readSettings, type TriggerSettings } from './trigger/parameters';
-import { authenticationProperty, credentials } from './authentication';
+import { authenticationProperty, credentials } from './shared/authentication';
 
 /** Key of the compact diff state inside the node's static data. */
 const STATE_KEY = 'state';

@@ -5,8 +5,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../transport/request';
-import { asNodeError, getConnection } from '../transport/request';
+import type { Connection } from '../shared/transport/request';
+import { asNodeError, getConnection } from '../shared/transport/request';
 import * as cluster from './cluster';
 import * as file from './file';
 import * as job from './job';

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { apiData, getConnection } from '../transport/request';
+import { apiData, getConnection } from '../shared/transport/request';
 
 /** Clusters for the `clusterId` resource locator, searchable by name, printer type or id. */
 export async function searchClusters(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {

@@ -7,9 +7,9 @@
  */
 import type { IDataObject, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { ApiClusterStatus, ClusterObservation } from '../events';
-import { apiRequest, getConnection, type Connection } from '../transport/request';
-import { classifyRequestError, type RequestFailure } from './errors';
+import type { ApiClusterStatus, ClusterObservation } from './diff';
+import { apiRequest, getConnection, type Connection } from '../shared/transport/request';
+import { classifyRequestError, type RequestFailure } from './failures';
 
 export type AuthenticationMethod = 'apiToken' | 'oAuth2';
 type Context = IPollFunctions | ILoadOptionsFunctions;

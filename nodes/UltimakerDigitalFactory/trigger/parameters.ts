@@ -1,5 +1,5 @@
 /** Reading and checking the trigger's parameters (pure: values in, settings or a message out). */
-import { TRIGGER_EVENT_NAMES, type TriggerEventName } from '../events';
+import { TRIGGER_EVENT_NAMES, type TriggerEventName } from './diff';
 
 export interface TriggerSettings {
 	scope: 'all' | 'selected';

@@ -4,7 +4,7 @@
  * `/status` the way the trigger does.
  */
 import type { EmulatorClient } from '../../../emulator';
-import type { ApiClusterStatus, ClusterObservation } from '../../../nodes/UltimakerDigitalFactory/events';
+import type { ApiClusterStatus, ClusterObservation } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
 
 /** A small G-code file whose header says it prints for `printSeconds`. */
 export function timedGcode(printSeconds: number): string {

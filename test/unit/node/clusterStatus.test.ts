@@ -4,7 +4,7 @@ import {
 	idlePrinters,
 	instancesOf,
 	splitStatus,
-} from '../../../nodes/UltimakerDigitalFactory/helpers/clusterStatus';
+} from '../../../nodes/UltimakerDigitalFactory/shared/api/clusterStatus';
 
 const status = {
 	generated_time: '2026-11-25T10:00:00.000Z',

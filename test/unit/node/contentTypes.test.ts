@@ -3,7 +3,7 @@ import {
 	decideContentType,
 	ruleForFileName,
 	supportedExtensions,
-} from '../../../nodes/UltimakerDigitalFactory/helpers/contentTypes';
+} from '../../../nodes/UltimakerDigitalFactory/actions/upload/contentTypes';
 
 describe('content types from file extensions', () => {
 	test.each([

@@ -6,7 +6,7 @@ import {
 	redactSecrets,
 	retryAfterMs,
 	TOKEN_PAGE,
-} from '../../../nodes/UltimakerDigitalFactory/helpers/errors';
+} from '../../../nodes/UltimakerDigitalFactory/shared/transport/describe';
 
 const envelope = (code: string, status: number, title = 'Title', detail = 'Detail') => ({
 	errors: [{ id: 'e1', code, title, detail, http_status: String(status) }],

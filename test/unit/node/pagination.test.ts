@@ -1,4 +1,4 @@
-import { nextPage, pageItems, pageSize } from '../../../nodes/UltimakerDigitalFactory/helpers/pagination';
+import { nextPage, pageItems, pageSize } from '../../../nodes/UltimakerDigitalFactory/shared/transport/pagination';
 
 const base = 'https://api.ultimaker.com';
 

@@ -7,7 +7,7 @@ import {
 	storageOutcome,
 	storageRetryDelayMs,
 	uploadPollDelaysMs,
-} from '../../../nodes/UltimakerDigitalFactory/helpers/uploadPlan';
+} from '../../../nodes/UltimakerDigitalFactory/actions/upload/plan';
 
 describe('upload planning', () => {
 	const job = { target: 'job' as const, name: 'a.gcode', fileSize: 123, contentType: 'text/plain', origin: 'https://x.example' };

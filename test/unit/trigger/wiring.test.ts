@@ -1,6 +1,6 @@
 /** The trigger's small pure helpers: error classification, parameter reading, manual-mode samples. */
-import { sampleEvents, filterEvents } from '../../../nodes/UltimakerDigitalFactory/events';
-import { classifyRequestError } from '../../../nodes/UltimakerDigitalFactory/trigger/errors';
+import { sampleEvents, filterEvents } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import { classifyRequestError } from '../../../nodes/UltimakerDigitalFactory/trigger/failures';
 import { parseClusterIds, readSettings } from '../../../nodes/UltimakerDigitalFactory/trigger/parameters';
 import { job, printer, seen, snapshot } from './builders';
 

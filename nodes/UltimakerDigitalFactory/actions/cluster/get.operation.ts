@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../transport/request';
-import { apiData } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { clusterIdProperty, pathId, readClusterId } from '../common';
+import type { Connection } from '../../shared/transport/request';
+import { apiData } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { clusterIdProperty, pathId, readClusterId } from '../descriptions';
 
 export const description: INodeProperties[] = [
 	clusterIdProperty('cluster', ['get'], 'The cluster (printer group) to get'),

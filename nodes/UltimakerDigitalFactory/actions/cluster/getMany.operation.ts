@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { filterClusters } from '../../helpers/clusterStatus';
-import type { Connection } from '../../transport/request';
-import { apiList } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { returnAllAndLimit, showFor } from '../common';
+import { filterClusters } from '../../shared/api/clusterStatus';
+import type { Connection } from '../../shared/transport/request';
+import { apiList } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { returnAllAndLimit, showFor } from '../descriptions';
 
 export const description: INodeProperties[] = [
 	...returnAllAndLimit('cluster', 'getMany'),

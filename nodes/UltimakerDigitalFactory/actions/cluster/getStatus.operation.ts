@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { StatusSplit } from '../../helpers/clusterStatus';
-import { splitStatus } from '../../helpers/clusterStatus';
-import type { Connection } from '../../transport/request';
-import { apiData } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { clusterIdProperty, pathId, readClusterId, showFor } from '../common';
+import type { StatusSplit } from '../../shared/api/clusterStatus';
+import { splitStatus } from '../../shared/api/clusterStatus';
+import type { Connection } from '../../shared/transport/request';
+import { apiData } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { clusterIdProperty, pathId, readClusterId, showFor } from '../descriptions';
 
 export const description: INodeProperties[] = [
 	clusterIdProperty('cluster', ['getStatus'], 'The cluster whose printers and print queue to get'),

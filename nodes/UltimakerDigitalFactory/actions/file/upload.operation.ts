@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { binaryUploadProperties, showFor } from '../common';
-import { uploadFromItem } from '../uploadFlow';
+import type { Connection } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { binaryUploadProperties, showFor } from '../descriptions';
+import { uploadFromItem } from '../upload/fromItem';
 
 const show = showFor('file', ['upload']);
 

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../transport/request';
-import { apiData } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { pathId, showFor } from '../common';
+import type { Connection } from '../../shared/transport/request';
+import { apiData } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { pathId, showFor } from '../descriptions';
 
 export const description: INodeProperties[] = [
 	{

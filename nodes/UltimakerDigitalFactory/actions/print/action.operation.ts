@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../transport/request';
-import { apiRequest } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { clusterIdProperty, pathId, rawId, readClusterId, showFor } from '../common';
+import type { Connection } from '../../shared/transport/request';
+import { apiRequest } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { clusterIdProperty, pathId, rawId, readClusterId, showFor } from '../descriptions';
 
 /** Node value → API action and body. Move to top is the API's `move` to position 0 of the queue. */
 export const PRINT_ACTIONS: Record<string, { apiAction: string; body?: IDataObject; idempotent: boolean }> = {

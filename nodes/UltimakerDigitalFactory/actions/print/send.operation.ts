@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { clusterIdProperty, rawId, readClusterId, showFor } from '../common';
-import { sendPrint } from './sendFlow';
+import type { Connection } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { clusterIdProperty, rawId, readClusterId, showFor } from '../descriptions';
+import { sendPrint } from './printOnce';
 
 export const onlyIfIdleProperty = (operations: string[]): INodeProperties => ({
 	displayName: 'Only if a Printer Is Idle',

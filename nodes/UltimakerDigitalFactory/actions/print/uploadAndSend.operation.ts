@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../transport/request';
-import { asNodeError } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { binaryUploadProperties, clusterIdProperty, pathId, readClusterId, showFor } from '../common';
-import { uploadFromItem } from '../uploadFlow';
+import type { Connection } from '../../shared/transport/request';
+import { asNodeError } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { binaryUploadProperties, clusterIdProperty, pathId, readClusterId, showFor } from '../descriptions';
+import { uploadFromItem } from '../upload/fromItem';
 import { onlyIfIdleProperty } from './send.operation';
-import { sendPrint } from './sendFlow';
+import { sendPrint } from './printOnce';
 
 export const description: INodeProperties[] = [
 	clusterIdProperty('print', ['uploadAndSend'], 'The cluster (printer group) whose queue receives the job'),

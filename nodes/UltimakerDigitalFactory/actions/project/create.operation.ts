@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../transport/request';
-import { apiData } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { showFor } from '../common';
+import type { Connection } from '../../shared/transport/request';
+import { apiData } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { showFor } from '../descriptions';
 
 export const description: INodeProperties[] = [
 	{

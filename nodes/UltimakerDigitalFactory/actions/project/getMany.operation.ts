@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../transport/request';
-import { apiList } from '../../transport/request';
-import type { OperationResult } from '../common';
-import { returnAllAndLimit, showFor } from '../common';
+import type { Connection } from '../../shared/transport/request';
+import { apiList } from '../../shared/transport/request';
+import type { OperationResult } from '../descriptions';
+import { returnAllAndLimit, showFor } from '../descriptions';
 
 export const description: INodeProperties[] = [
 	...returnAllAndLimit('project', 'getMany'),

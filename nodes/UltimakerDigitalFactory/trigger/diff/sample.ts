@@ -3,7 +3,7 @@
  * Pure, like the diff: live observations in, sample events out.
  */
 import { diffSnapshots } from './diff';
-import { jobFromApi, printerFromApi } from './eventItems';
+import { jobFromApi, printerFromApi } from './items';
 import { jobPhase, terminalOutcome } from './jobStatus';
 import type { ClusterObservation, TriggerEvent, TriggerEventName } from './types';
 

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkIdSegment, checkOrigin } from '../helpers/validation';
+import { checkIdSegment, checkOrigin } from '../shared/validation';
 
 export function showFor(resource: string, operations: string[]): INodeProperties['displayOptions'] {
 	return { show: { resource: [resource], operation: operations } };

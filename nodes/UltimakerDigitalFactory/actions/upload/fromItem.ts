@@ -2,14 +2,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { UploadTarget } from '../helpers/contentTypes';
-import { decideContentType, ruleForFileName } from '../helpers/contentTypes';
-import type { UploadPlan } from '../helpers/uploadPlan';
-import { resolveUploadName } from '../helpers/uploadPlan';
-import type { Connection } from '../transport/request';
-import type { UploadResult } from '../transport/upload';
-import { binarySize, uploadBinary } from '../transport/upload';
-import { rawId, readOrigin } from './common';
+import type { UploadTarget } from './contentTypes';
+import { decideContentType, ruleForFileName } from './contentTypes';
+import type { UploadPlan } from './plan';
+import { resolveUploadName } from './plan';
+import type { Connection } from '../../shared/transport/request';
+import type { UploadResult } from './twoStage';
+import { binarySize, uploadBinary } from './twoStage';
+import { rawId, readOrigin } from '../descriptions';
 
 export async function uploadFromItem(
 	this: IExecuteFunctions,

@@ -6,10 +6,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { explainPrintStatus, idlePrinters, instancesOf } from '../../helpers/clusterStatus';
-import type { Connection } from '../../transport/request';
-import { apiData, asNodeError, isNetworkFailure } from '../../transport/request';
-import { pathId } from '../common';
+import { explainPrintStatus, idlePrinters, instancesOf } from '../../shared/api/clusterStatus';
+import type { Connection } from '../../shared/transport/request';
+import { apiData, asNodeError, isNetworkFailure } from '../../shared/transport/request';
+import { pathId } from '../descriptions';
 
 function isAmbiguous(error: unknown): boolean {
 	if (isNetworkFailure(error)) return true;

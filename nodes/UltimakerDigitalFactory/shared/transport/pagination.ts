@@ -1,5 +1,5 @@
 /** `links.next` pagination (pure). Next links are opaque absolute URLs; the client never builds page URLs. */
-import { sameApiUrl } from './validation';
+import { sameApiUrl } from '../validation';
 
 export interface Page<T> {
 	data?: T[] | T;

@@ -12,7 +12,7 @@ import {
 	printerFromState,
 	sameMaterial,
 	terminalKey,
-} from './eventItems';
+} from './items';
 import { finiteOrNull, hasStarted, jobPhase, terminalOutcome } from './jobStatus';
 import type {
 	ApiClusterStatus,

@@ -6,8 +6,8 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { describeNetworkCode, redactSecrets } from '../helpers/errors';
-import type { UploadPlan } from '../helpers/uploadPlan';
+import { describeNetworkCode, redactSecrets } from '../../shared/transport/describe';
+import type { UploadPlan } from './plan';
 import {
 	BINARY_STREAM_CHUNK_BYTES,
 	registrationBody,
@@ -17,10 +17,10 @@ import {
 	storageOutcome,
 	storageRetryDelayMs,
 	uploadPollDelaysMs,
-} from '../helpers/uploadPlan';
-import { checkIdSegment } from '../helpers/validation';
-import type { Connection } from './request';
-import { apiData } from './request';
+} from './plan';
+import { checkIdSegment } from '../../shared/validation';
+import type { Connection } from '../../shared/transport/request';
+import { apiData } from '../../shared/transport/request';
 
 /** The stream type n8n's binary helper returns (typed without importing Node's `stream`). */
 type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;

@@ -17,10 +17,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { AuthKind } from '../helpers/errors';
-import { describeApiError, describeNetworkCode, isTokenExpired, redactSecrets, retryAfterMs } from '../helpers/errors';
-import { MAX_PAGES, nextPage, pageItems, pageSize } from '../helpers/pagination';
-import { checkBaseUrl, checkOrigin } from '../helpers/validation';
+import type { AuthKind } from './describe';
+import { describeApiError, describeNetworkCode, isTokenExpired, redactSecrets, retryAfterMs } from './describe';
+import { MAX_PAGES, nextPage, pageItems, pageSize } from './pagination';
+import { checkBaseUrl, checkOrigin } from '../validation';
 
 export type UltimakerContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
 
