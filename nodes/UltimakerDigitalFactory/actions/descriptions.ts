@@ -1,14 +1,10 @@
-/** Parameter descriptions shared by several operations, and small readers for them. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+/** Parameter descriptions used by several operations, and the readers that validate their values per item. */
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkIdSegment, checkOrigin } from '../shared/validation';
 
-export function showFor(resource: string, operations: string[]): INodeProperties['displayOptions'] {
-	return { show: { resource: [resource], operation: operations } };
-}
-
-export function clusterIdProperty(resource: string, operations: string[], description: string): INodeProperties {
+export function clusterIdProperty(description: string): INodeProperties {
 	return {
 		displayName: 'Cluster',
 		name: 'clusterId',
@@ -16,7 +12,6 @@ export function clusterIdProperty(resource: string, operations: string[], descri
 		default: { mode: 'list', value: '' },
 		required: true,
 		description,
-		displayOptions: showFor(resource, operations),
 		modes: [
 			{
 				displayName: 'From List',
@@ -35,29 +30,26 @@ export function clusterIdProperty(resource: string, operations: string[], descri
 	};
 }
 
-export function returnAllAndLimit(resource: string, operation: string): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: showFor(resource, [operation]),
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
-		},
-	];
-}
+export const returnAllAndLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
 
-export function binaryUploadProperties(resource: string, operations: string[], kind: 'toolpath' | 'library'): INodeProperties[] {
+export function binaryUploadProperties(kind: 'toolpath' | 'library'): INodeProperties[] {
 	return [
 		{
 			displayName: 'Input Binary Field',
@@ -70,7 +62,6 @@ export function binaryUploadProperties(resource: string, operations: string[], k
 				kind === 'toolpath'
 					? 'Binary field with the sliced file (.gcode, .gcode.gz or .ufp), e.g. from Read/Write Files from Disk or an HTTP Request'
 					: 'Binary field with the file to store in the Digital Library (.3mf, .stl, images, PDF, Office documents, .txt)',
-			displayOptions: showFor(resource, operations),
 		},
 		{
 			displayName: 'Content Type',
@@ -80,7 +71,6 @@ export function binaryUploadProperties(resource: string, operations: string[], k
 			placeholder: 'derived from the file extension',
 			description:
 				'MIME type to declare. Leave empty to derive it from the file name (.gcode → text/plain, .gcode.gz → application/gzip, .ufp → application/x-ufp, …).',
-			displayOptions: showFor(resource, operations),
 		},
 		{
 			displayName: 'Origin',
@@ -88,12 +78,19 @@ export function binaryUploadProperties(resource: string, operations: string[], k
 			type: 'string',
 			default: '',
 			placeholder: 'https://your-domain.com',
-			description:
-				"Origin to declare for the upload (scheme://host[:port]). Empty: the credential's default origin, if any.",
-			displayOptions: showFor(resource, operations),
+			description: "Origin to declare for the upload (scheme://host[:port]). Empty: the credential's default origin, if any.",
 		},
 	];
 }
+
+export const jobNameProperty: INodeProperties = {
+	displayName: 'Job Name',
+	name: 'jobName',
+	type: 'string',
+	default: '',
+	placeholder: "the binary's file name",
+	description: 'Name shown in Digital Factory. Empty: the file name of the binary data.',
+};
 
 /** Validates an id parameter for a path segment, as a NodeOperationError naming the parameter. */
 export function pathId(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {
@@ -111,11 +108,14 @@ export function readClusterId(this: IExecuteFunctions, itemIndex: number): strin
 	return rawId(this.getNodeParameter('clusterId', itemIndex, '', { extractValue: true }));
 }
 
+export function readLimit(this: IExecuteFunctions, itemIndex: number): { returnAll: boolean; limit: number } {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	return { returnAll, limit: returnAll ? Number.MAX_SAFE_INTEGER : (this.getNodeParameter('limit', itemIndex, 50) as number) };
+}
+
 export function readOrigin(this: IExecuteFunctions, itemIndex: number, fallback?: string): string | undefined {
 	const value = this.getNodeParameter('origin', itemIndex, '') as string;
 	const checked = checkOrigin(value);
 	if (!checked.ok) throw new NodeOperationError(this.getNode(), `Origin: ${checked.message}`, { description: checked.hint, itemIndex });
 	return checked.value ?? fallback;
 }
-
-export type OperationResult = IDataObject[];

@@ -1,10 +1,6 @@
-import {
-	explainPrintStatus,
-	filterClusters,
-	idlePrinters,
-	instancesOf,
-	splitStatus,
-} from '../../../nodes/UltimakerDigitalFactory/shared/api/clusterStatus';
+import { splitStatus } from '../../../nodes/UltimakerDigitalFactory/actions/cluster/statusItems';
+import { explainPrintStatus, idlePrinters, instancesOf } from '../../../nodes/UltimakerDigitalFactory/actions/print/queue';
+import { filterClusters } from '../../../nodes/UltimakerDigitalFactory/shared/api/clusters';
 
 const status = {
 	generated_time: '2026-11-25T10:00:00.000Z',

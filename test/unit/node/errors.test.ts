@@ -3,10 +3,10 @@ import {
 	describeNetworkCode,
 	firstApiError,
 	isTokenExpired,
-	redactSecrets,
 	retryAfterMs,
 	TOKEN_PAGE,
 } from '../../../nodes/UltimakerDigitalFactory/shared/transport/describe';
+import { redactSecrets } from '../../../nodes/UltimakerDigitalFactory/shared/transport/redact';
 
 const envelope = (code: string, status: number, title = 'Title', detail = 'Detail') => ({
 	errors: [{ id: 'e1', code, title, detail, http_status: String(status) }],

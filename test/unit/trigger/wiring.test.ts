@@ -1,56 +1,7 @@
-/** The trigger's small pure helpers: error classification, parameter reading, manual-mode samples. */
+/** The trigger's small pure helpers: parameter reading, manual-mode samples. */
 import { sampleEvents, filterEvents } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
-import { classifyRequestError } from '../../../nodes/UltimakerDigitalFactory/trigger/failures';
 import { parseClusterIds, readSettings } from '../../../nodes/UltimakerDigitalFactory/trigger/parameters';
 import { job, printer, seen, snapshot } from './builders';
-
-describe('classifyRequestError', () => {
-	const apiBody = { errors: [{ id: '1', code: 'tokenExpired', title: 'The token has expired', http_status: '403', detail: 'Make a new one.' }] };
-
-	it.each([
-		[{ httpCode: '503' }, 'transient', 503],
-		[{ httpCode: '502' }, 'transient', 502],
-		[{ httpCode: '429' }, 'transient', 429],
-		[{ httpCode: '408' }, 'transient', 408],
-		[{ response: { status: 500 } }, 'transient', 500],
-		[{ httpCode: '401' }, 'permanent', 401],
-		[{ httpCode: '404' }, 'permanent', 404],
-		[{ httpCode: '422' }, 'permanent', 422],
-	])('%j → %s', (error, kind, status) => {
-		expect(classifyRequestError(error)).toMatchObject({ kind, status });
-	});
-
-	it('reads the API error envelope from NodeApiError context.data or an axios response', () => {
-		expect(classifyRequestError({ httpCode: '403', context: { data: apiBody } })).toEqual({
-			kind: 'permanent',
-			status: 403,
-			code: 'tokenExpired',
-			title: 'The token has expired',
-			detail: 'Make a new one.',
-		});
-		expect(classifyRequestError({ response: { status: 403, data: JSON.stringify(apiBody) } })).toMatchObject({ code: 'tokenExpired' });
-		expect(classifyRequestError({ httpCode: '403', context: { data: '<html>nope</html>' } })).toEqual({ kind: 'permanent', status: 403 });
-	});
-
-	it.each([
-		[{ httpCode: 'ECONNRESET', message: 'The connection to the server was closed unexpectedly' }, 'ECONNRESET'],
-		[{ httpCode: 'ECONNABORTED', message: 'timeout of 30000ms exceeded' }, 'ECONNABORTED'],
-		[{ code: 'ETIMEDOUT' }, 'ETIMEDOUT'],
-		[{ cause: { code: 'ECONNREFUSED' } }, 'ECONNREFUSED'],
-		[{ message: 'x', messages: ['socket hang up'] }, 'timeout'],
-	])('network failure %j is transient', (error, network) => {
-		expect(classifyRequestError(error)).toEqual({ kind: 'transient', network });
-	});
-
-	it('treats an unknown failure without an answer as permanent (e.g. a host name that does not exist)', () => {
-		expect(classifyRequestError({ httpCode: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND api.example' })).toEqual({
-			kind: 'permanent',
-			network: 'ENOTFOUND',
-		});
-		expect(classifyRequestError(new Error('boom'))).toEqual({ kind: 'permanent', network: undefined });
-		expect(classifyRequestError(undefined)).toEqual({ kind: 'permanent', network: undefined });
-	});
-});
 
 describe('readSettings', () => {
 	const base = { clusterScope: 'all', clusterIds: [], events: [], options: {} };

@@ -1,23 +1,18 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
-import { apiData } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { clusterIdProperty, pathId, readClusterId } from '../descriptions';
+import { getCluster } from '../../shared/api/clusters';
+import type { Connection } from '../../shared/authentication';
+import { clusterIdProperty, readClusterId } from '../descriptions';
+import type { OperationModule } from '../operation';
 
-export const description: INodeProperties[] = [
-	clusterIdProperty('cluster', ['get'], 'The cluster (printer group) to get'),
-];
+export const option: OperationModule['option'] = {
+	name: 'Get',
+	action: 'Get cluster',
+	description: 'Get one cluster (printer group): name, printer type, online state',
+};
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
-	const clusterId = readClusterId.call(this, itemIndex);
-	const segment = pathId.call(this, clusterId, 'cluster ID', itemIndex);
-	const data = await apiData.call(this, connection, {
-		method: 'GET',
-		path: `/connect/v1/clusters/${segment}`,
-		what: `cluster ${clusterId}`,
-		retry: 'idempotent',
-		itemIndex,
-	});
-	return [data];
+export const properties = [clusterIdProperty('The cluster (printer group) to get')];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+	return [(await getCluster.call(this, connection, readClusterId.call(this, itemIndex), { retry: 'idempotent', itemIndex })) as IDataObject];
 }

@@ -1,21 +1,33 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { filterClusters } from '../../shared/api/clusterStatus';
-import type { Connection } from '../../shared/transport/request';
-import { apiList } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { returnAllAndLimit, showFor } from '../descriptions';
+import type { ClusterFilters } from '../../shared/api/clusters';
+import { filterClusters, listClusters } from '../../shared/api/clusters';
+import type { Connection } from '../../shared/authentication';
+import { readLimit, returnAllAndLimit } from '../descriptions';
+import type { OperationModule } from '../operation';
 
-export const description: INodeProperties[] = [
-	...returnAllAndLimit('cluster', 'getMany'),
+export const option: OperationModule['option'] = {
+	name: 'Get Many',
+	action: 'List clusters',
+	description: 'List the clusters (printers) of the workspace, one item per cluster; filter by online state or printer type',
+};
+
+export const properties: INodeProperties[] = [
+	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: showFor('cluster', ['getMany']),
 		options: [
+			{
+				displayName: 'Include Inactive',
+				name: 'includeInactive',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to also return clusters whose Digital Factory registration is inactive (they cannot print)',
+			},
 			{
 				displayName: 'Online Only',
 				name: 'onlineOnly',
@@ -35,21 +47,11 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Number.MAX_SAFE_INTEGER : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const filters = this.getNodeParameter('filters', itemIndex, {}) as { onlineOnly?: boolean; printerType?: string };
-	// Filters are applied client-side, so fetch every page and cut to `limit` afterwards.
-	const clusters = await apiList.call(this, connection, {
-		method: 'GET',
-		path: '/connect/v1/clusters',
-		what: 'the cluster list',
-		retry: 'idempotent',
-		itemIndex,
-		returnAll: true,
-		limit: Number.MAX_SAFE_INTEGER,
-		sendLimit: false,
-	});
-	const filtered = filterClusters(clusters, filters);
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+	const { returnAll, limit } = readLimit.call(this, itemIndex);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as ClusterFilters & { includeInactive?: boolean };
+	// Filters apply here, so every page is read and the result cut to `limit` afterwards.
+	const clusters = await listClusters.call(this, connection, { retry: 'idempotent', itemIndex, includeInactive: filters.includeInactive === true });
+	const filtered = filterClusters(clusters, filters) as IDataObject[];
 	return returnAll ? filtered : filtered.slice(0, limit);
 }

@@ -1,21 +1,26 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { StatusSplit } from '../../shared/api/clusterStatus';
-import { splitStatus } from '../../shared/api/clusterStatus';
-import type { Connection } from '../../shared/transport/request';
-import { apiData } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { clusterIdProperty, pathId, readClusterId, showFor } from '../descriptions';
+import { getClusterStatus } from '../../shared/api/clusters';
+import type { Connection } from '../../shared/authentication';
+import { clusterIdProperty, readClusterId } from '../descriptions';
+import type { OperationModule } from '../operation';
+import type { StatusSplit } from './statusItems';
+import { splitStatus } from './statusItems';
 
-export const description: INodeProperties[] = [
-	clusterIdProperty('cluster', ['getStatus'], 'The cluster whose printers and print queue to get'),
+export const option: OperationModule['option'] = {
+	name: 'Get Status',
+	action: 'Get cluster status',
+	description: 'Get the live status of a cluster: each printer (idle, printing, …) and the print queue',
+};
+
+export const properties: INodeProperties[] = [
+	clusterIdProperty('The cluster whose printers and print queue to get'),
 	{
 		displayName: 'Output',
 		name: 'splitInto',
 		type: 'options',
 		default: 'none',
 		description: 'Return the status as one item, or one item per printer or per print job (handy for looping)',
-		displayOptions: showFor('cluster', ['getStatus']),
 		options: [
 			{ name: 'One Item (Whole Status)', value: 'none', description: 'The API data: printers, print_jobs, generated_time' },
 			{ name: 'One Item per Printer', value: 'printers', description: 'Each printer, with cluster_id and generated_time' },
@@ -24,16 +29,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
 	const clusterId = readClusterId.call(this, itemIndex);
-	const segment = pathId.call(this, clusterId, 'cluster ID', itemIndex);
 	const split = this.getNodeParameter('splitInto', itemIndex, 'none') as StatusSplit;
-	const data = await apiData.call(this, connection, {
-		method: 'GET',
-		path: `/connect/v1/clusters/${segment}/status`,
-		what: `the status of cluster ${clusterId}`,
-		retry: 'idempotent',
-		itemIndex,
-	});
-	return splitStatus(data, clusterId, split) as IDataObject[];
+	const status = await getClusterStatus.call(this, connection, clusterId, { retry: 'idempotent', itemIndex });
+	return splitStatus(status, clusterId, split);
 }

@@ -1,14 +1,18 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { binaryUploadProperties, showFor } from '../descriptions';
+import type { Connection } from '../../shared/authentication';
+import { binaryUploadProperties } from '../descriptions';
+import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';
 
-const show = showFor('file', ['upload']);
+export const option: OperationModule['option'] = {
+	name: 'Upload',
+	action: 'Upload file',
+	description: 'Store a model, project or document in the Digital Library (not printable; use Upload Job for toolpaths)',
+};
 
-export const description: INodeProperties[] = [
-	...binaryUploadProperties('file', ['upload'], 'library'),
+export const properties: INodeProperties[] = [
+	...binaryUploadProperties('library'),
 	{
 		displayName: 'File Name',
 		name: 'fileName',
@@ -16,7 +20,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: "the binary's file name",
 		description: 'Name to store the file under. Empty: the file name of the binary data.',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Project ID',
@@ -24,7 +27,6 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'Digital Library project to put the file in (library_project_id). Get it from Get Many Projects or Create Project.',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Wait for Upload',
@@ -32,11 +34,10 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: 'Whether to wait (up to a minute) until Digital Factory reports the file as uploaded',
-		displayOptions: show,
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
 	const result = await uploadFromItem.call(this, itemIndex, connection, 'file', {
 		nameParameter: 'fileName',
 		waitForUpload: this.getNodeParameter('waitForUpload', itemIndex, true) as boolean,

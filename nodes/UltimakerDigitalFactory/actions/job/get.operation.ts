@@ -1,11 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
+import type { Connection } from '../../shared/authentication';
 import { apiData } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { pathId, showFor } from '../descriptions';
+import { pathId, rawId } from '../descriptions';
+import type { OperationModule } from '../operation';
+import { withoutUploadUrl } from '../upload/twoStage';
 
-export const description: INodeProperties[] = [
+export const option: OperationModule['option'] = {
+	name: 'Get',
+	action: 'Get job',
+	description: 'Get an uploaded job (status, download URL) by its job ID',
+};
+
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Job ID',
 		name: 'jobId',
@@ -13,20 +20,17 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: 'The job_id returned by Upload Job (also called cloud_job_id in cluster status)',
-		displayOptions: showFor('job', ['get']),
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
-	const jobId = pathId.call(this, this.getNodeParameter('jobId', itemIndex, ''), 'job ID', itemIndex);
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+	const jobId = rawId(this.getNodeParameter('jobId', itemIndex, ''));
 	const data = await apiData.call(this, connection, {
 		method: 'GET',
-		path: `/cura/v1/jobs/${jobId}`,
-		what: `job ${decodeURIComponent(jobId)}`,
+		path: `/cura/v1/jobs/${pathId.call(this, jobId, 'job ID', itemIndex)}`,
+		what: `job ${jobId}`,
 		retry: 'idempotent',
 		itemIndex,
 	});
-	const { upload_url: _unused, ...rest } = data as IDataObject;
-	void _unused;
-	return [rest];
+	return [withoutUploadUrl(data)];
 }

@@ -1,22 +1,25 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
+import type { Connection } from '../../shared/authentication';
 import { apiList } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { returnAllAndLimit } from '../descriptions';
+import { readLimit, returnAllAndLimit } from '../descriptions';
+import type { OperationModule } from '../operation';
 
-export const description: INodeProperties[] = [...returnAllAndLimit('job', 'getMany')];
+export const option: OperationModule['option'] = {
+	name: 'Get Many',
+	action: 'Get many jobs',
+	description: 'List the toolpath jobs uploaded to this account',
+};
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Number.MAX_SAFE_INTEGER : (this.getNodeParameter('limit', itemIndex, 50) as number);
+export const properties = returnAllAndLimit;
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
 	return await apiList.call(this, connection, {
 		method: 'GET',
 		path: '/cura/v1/jobs',
 		what: 'the job list',
 		retry: 'idempotent',
 		itemIndex,
-		returnAll,
-		limit,
+		...readLimit.call(this, itemIndex),
 	});
 }

@@ -1,31 +1,25 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { binaryUploadProperties, showFor } from '../descriptions';
+import type { Connection } from '../../shared/authentication';
+import { binaryUploadProperties, jobNameProperty } from '../descriptions';
+import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';
 
-const show = showFor('job', ['upload']);
+export const option: OperationModule['option'] = {
+	name: 'Upload',
+	action: 'Upload job',
+	description: 'Upload a sliced file (.gcode, .gcode.gz, .ufp) so it can be printed; returns its job ID',
+};
 
-export const description: INodeProperties[] = [
-	...binaryUploadProperties('job', ['upload'], 'toolpath'),
-	{
-		displayName: 'Job Name',
-		name: 'jobName',
-		type: 'string',
-		default: '',
-		placeholder: "the binary's file name",
-		description: 'Name shown in Digital Factory. Empty: the file name of the binary data.',
-		displayOptions: show,
-	},
+export const properties: INodeProperties[] = [
+	...binaryUploadProperties('toolpath'),
+	jobNameProperty,
 	{
 		displayName: 'Wait for Upload',
 		name: 'waitForUpload',
 		type: 'boolean',
 		default: true,
-		description:
-			'Whether to wait (up to a minute) until Digital Factory reports the job as uploaded, so the next node can print it',
-		displayOptions: show,
+		description: 'Whether to wait (up to a minute) until Digital Factory reports the job as uploaded, so the next node can print it',
 	},
 	{
 		displayName: 'Project ID',
@@ -33,11 +27,10 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'Optional Digital Library project to attach the job to (library_project_id)',
-		displayOptions: show,
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
 	const result = await uploadFromItem.call(this, itemIndex, connection, 'job', {
 		nameParameter: 'jobName',
 		waitForUpload: this.getNodeParameter('waitForUpload', itemIndex, true) as boolean,

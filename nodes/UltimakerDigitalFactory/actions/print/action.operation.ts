@@ -1,10 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
+import { clusterSegment } from '../../shared/api/clusters';
+import type { Connection } from '../../shared/authentication';
 import { apiRequest } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { clusterIdProperty, pathId, rawId, readClusterId, showFor } from '../descriptions';
+import { clusterIdProperty, pathId, rawId, readClusterId } from '../descriptions';
+import type { OperationModule } from '../operation';
+
+export const option: OperationModule['option'] = {
+	name: 'Print Job Action',
+	action: 'Pause / resume / abort / move to top / remove / force',
+	description: 'Pause, resume, abort, move to top, remove or force a queued or running print job',
+};
 
 /** Node value → API action and body. Move to top is the API's `move` to position 0 of the queue. */
 export const PRINT_ACTIONS: Record<string, { apiAction: string; body?: IDataObject; idempotent: boolean }> = {
@@ -16,8 +23,8 @@ export const PRINT_ACTIONS: Record<string, { apiAction: string; body?: IDataObje
 	force: { apiAction: 'force', idempotent: true },
 };
 
-export const description: INodeProperties[] = [
-	clusterIdProperty('print', ['action'], 'The cluster the print job is queued or printing on'),
+export const properties: INodeProperties[] = [
+	clusterIdProperty('The cluster the print job is queued or printing on'),
 	{
 		displayName: 'Print Job UUID',
 		name: 'printJobUuid',
@@ -25,14 +32,12 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: 'The print job instance: job_instance_uuid from Send Print, or uuid in Get Cluster Status print_jobs',
-		displayOptions: showFor('print', ['action']),
 	},
 	{
 		displayName: 'Action',
 		name: 'printAction',
 		type: 'options',
 		default: 'pause',
-		displayOptions: showFor('print', ['action']),
 		options: [
 			{ name: 'Abort', value: 'abort', description: 'Stop the print for good; the printer then waits for the build plate to be cleared' },
 			{ name: 'Force', value: 'force', description: 'Print even though the loaded material or print core differs from what the job asks for' },
@@ -44,9 +49,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
 	const clusterId = readClusterId.call(this, itemIndex);
-	const clusterSegment = pathId.call(this, clusterId, 'cluster ID', itemIndex);
+	const cluster = clusterSegment.call(this, clusterId, itemIndex);
 	const uuid = rawId(this.getNodeParameter('printJobUuid', itemIndex, ''));
 	const uuidSegment = pathId.call(this, uuid, 'print job UUID', itemIndex);
 	const printAction = this.getNodeParameter('printAction', itemIndex, '') as string;
@@ -59,7 +64,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	}
 	const response = await apiRequest.call(this, connection, {
 		method: 'POST',
-		path: `/connect/v1/clusters/${clusterSegment}/print_jobs/${uuidSegment}/action/${action.apiAction}`,
+		path: `/connect/v1/clusters/${cluster}/print_jobs/${uuidSegment}/action/${action.apiAction}`,
 		body: action.body,
 		what: `the ${printAction} action on print job ${uuid}`,
 		retry: action.idempotent ? 'idempotent' : 'rateLimitOnly',

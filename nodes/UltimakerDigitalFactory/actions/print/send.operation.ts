@@ -1,22 +1,27 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { clusterIdProperty, rawId, readClusterId, showFor } from '../descriptions';
+import type { Connection } from '../../shared/authentication';
+import { clusterIdProperty, rawId, readClusterId } from '../descriptions';
+import type { OperationModule } from '../operation';
 import { sendPrint } from './printOnce';
 
-export const onlyIfIdleProperty = (operations: string[]): INodeProperties => ({
+export const option: OperationModule['option'] = {
+	name: 'Send',
+	action: 'Send print',
+	description: 'Queue an uploaded job (job ID) on a cluster; returns job_instance_uuid and status (queued or wait_approval)',
+};
+
+export const onlyIfIdleProperty: INodeProperties = {
 	displayName: 'Only if a Printer Is Idle',
 	name: 'onlyIfIdle',
 	type: 'boolean',
 	default: false,
 	description:
 		'Whether to send the job only when at least one printer of the cluster is idle; otherwise the node fails without queueing, so jobs do not pile up on a busy printer',
-	displayOptions: showFor('print', operations),
-});
+};
 
-export const description: INodeProperties[] = [
-	clusterIdProperty('print', ['send'], 'The cluster (printer group) whose queue receives the job'),
+export const properties: INodeProperties[] = [
+	clusterIdProperty('The cluster (printer group) whose queue receives the job'),
 	{
 		displayName: 'Job ID',
 		name: 'jobId',
@@ -24,14 +29,16 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: 'The job_id of an uploaded job (from Upload Job); the same job can be printed many times',
-		displayOptions: showFor('print', ['send']),
 	},
-	onlyIfIdleProperty(['send']),
+	onlyIfIdleProperty,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
-	const clusterId = readClusterId.call(this, itemIndex);
-	const jobId = rawId(this.getNodeParameter('jobId', itemIndex, ''));
-	const onlyIfIdle = this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean;
-	return [await sendPrint.call(this, itemIndex, connection, clusterId, jobId, onlyIfIdle)];
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+	return [
+		await sendPrint.call(this, itemIndex, connection, {
+			clusterId: readClusterId.call(this, itemIndex),
+			jobId: rawId(this.getNodeParameter('jobId', itemIndex, '')),
+			onlyIfIdle: this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean,
+		}),
+	];
 }

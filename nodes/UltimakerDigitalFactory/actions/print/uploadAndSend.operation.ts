@@ -1,43 +1,39 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
-import { asNodeError } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { binaryUploadProperties, clusterIdProperty, pathId, readClusterId, showFor } from '../descriptions';
+import { clusterSegment } from '../../shared/api/clusters';
+import type { Connection } from '../../shared/authentication';
+import { asNodeError } from '../../shared/transport/failure';
+import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId } from '../descriptions';
+import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';
-import { onlyIfIdleProperty } from './send.operation';
 import { sendPrint } from './printOnce';
+import { onlyIfIdleProperty } from './send.operation';
 
-export const description: INodeProperties[] = [
-	clusterIdProperty('print', ['uploadAndSend'], 'The cluster (printer group) whose queue receives the job'),
-	...binaryUploadProperties('print', ['uploadAndSend'], 'toolpath'),
-	{
-		displayName: 'Job Name',
-		name: 'jobName',
-		type: 'string',
-		default: '',
-		placeholder: "the binary's file name",
-		description: 'Name shown in Digital Factory. Empty: the file name of the binary data.',
-		displayOptions: showFor('print', ['uploadAndSend']),
-	},
-	onlyIfIdleProperty(['uploadAndSend']),
+export const option: OperationModule['option'] = {
+	name: 'Upload and Send',
+	action: 'Upload and print',
+	description: 'Upload a sliced file and queue it on a cluster in one step',
+};
+
+export const properties: INodeProperties[] = [
+	clusterIdProperty('The cluster (printer group) whose queue receives the job'),
+	...binaryUploadProperties('toolpath'),
+	jobNameProperty,
+	onlyIfIdleProperty,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
 	const clusterId = readClusterId.call(this, itemIndex);
 	// Validate the cluster before spending time on the upload.
-	pathId.call(this, clusterId, 'cluster ID', itemIndex);
+	clusterSegment.call(this, clusterId, itemIndex);
 	const onlyIfIdle = this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean;
-	const upload = await uploadFromItem.call(this, itemIndex, connection, 'job', {
-		nameParameter: 'jobName',
-		waitForUpload: true,
-	});
+	const upload = await uploadFromItem.call(this, itemIndex, connection, 'job', { nameParameter: 'jobName', waitForUpload: true });
 	try {
-		const printed = await sendPrint.call(this, itemIndex, connection, clusterId, upload.id, onlyIfIdle);
+		const printed = await sendPrint.call(this, itemIndex, connection, { clusterId, jobId: upload.id, onlyIfIdle });
 		return [{ ...printed, upload: upload.data }];
 	} catch (error) {
 		// The upload is done: say so, so the print can be sent again without uploading the file again.
-		const failure = asNodeError.call(this, error, itemIndex);
+		const failure = asNodeError(this.getNode(), error, itemIndex);
 		failure.description = `${failure.description ?? ''} The file itself was uploaded as job ${upload.id}: use Send Print with this job ID to try again without uploading it again.`.trim();
 		failure.context.job_id = upload.id;
 		throw failure;

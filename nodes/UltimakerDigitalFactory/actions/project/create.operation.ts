@@ -1,12 +1,17 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
+import type { Connection } from '../../shared/authentication';
 import { apiData } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { showFor } from '../descriptions';
+import type { OperationModule } from '../operation';
 
-export const description: INodeProperties[] = [
+export const option: OperationModule['option'] = {
+	name: 'Create',
+	action: 'Create project',
+	description: 'Create a Digital Library project to keep models and print files together',
+};
+
+export const properties: INodeProperties[] = [
 	{
 		displayName: 'Project Name',
 		name: 'projectName',
@@ -14,17 +19,13 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: 'Display name of the new Digital Library project',
-		displayOptions: showFor('project', ['create']),
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
 	const name = (this.getNodeParameter('projectName', itemIndex, '') as string).trim();
 	if (!name) {
-		throw new NodeOperationError(this.getNode(), 'Project Name is empty', {
-			description: 'Enter a name for the new project.',
-			itemIndex,
-		});
+		throw new NodeOperationError(this.getNode(), 'Project Name is empty', { description: 'Enter a name for the new project.', itemIndex });
 	}
 	const data = await apiData.call(this, connection, {
 		method: 'PUT',

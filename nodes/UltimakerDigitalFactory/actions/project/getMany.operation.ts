@@ -1,25 +1,28 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/transport/request';
+import type { Connection } from '../../shared/authentication';
 import { apiList } from '../../shared/transport/request';
-import type { OperationResult } from '../descriptions';
-import { returnAllAndLimit, showFor } from '../descriptions';
+import { readLimit, returnAllAndLimit } from '../descriptions';
+import type { OperationModule } from '../operation';
 
-export const description: INodeProperties[] = [
-	...returnAllAndLimit('project', 'getMany'),
+export const option: OperationModule['option'] = {
+	name: 'Get Many',
+	action: 'Get many projects',
+	description: 'List Digital Library projects (name, ID), optionally filtered by a search text',
+};
+
+export const properties: INodeProperties[] = [
+	...returnAllAndLimit,
 	{
 		displayName: 'Search',
 		name: 'search',
 		type: 'string',
 		default: '',
 		description: 'Only projects whose name contains this text',
-		displayOptions: showFor('project', ['getMany']),
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationResult> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Number.MAX_SAFE_INTEGER : (this.getNodeParameter('limit', itemIndex, 50) as number);
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
 	const search = (this.getNodeParameter('search', itemIndex, '') as string).trim();
 	return await apiList.call(this, connection, {
 		method: 'GET',
@@ -28,7 +31,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		what: 'the project list',
 		retry: 'idempotent',
 		itemIndex,
-		returnAll,
-		limit,
+		...readLimit.call(this, itemIndex),
 	});
 }

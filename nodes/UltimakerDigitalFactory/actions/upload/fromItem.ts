@@ -6,7 +6,7 @@ import type { UploadTarget } from './contentTypes';
 import { decideContentType, ruleForFileName } from './contentTypes';
 import type { UploadPlan } from './plan';
 import { resolveUploadName } from './plan';
-import type { Connection } from '../../shared/transport/request';
+import type { Connection } from '../../shared/authentication';
 import type { UploadResult } from './twoStage';
 import { binarySize, uploadBinary } from './twoStage';
 import { rawId, readOrigin } from '../descriptions';

@@ -6,7 +6,8 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { describeNetworkCode, redactSecrets } from '../../shared/transport/describe';
+import { describeNetworkCode } from '../../shared/transport/describe';
+import { redactSecrets } from '../../shared/transport/redact';
 import type { UploadPlan } from './plan';
 import {
 	BINARY_STREAM_CHUNK_BYTES,
@@ -19,7 +20,7 @@ import {
 	uploadPollDelaysMs,
 } from './plan';
 import { checkIdSegment } from '../../shared/validation';
-import type { Connection } from '../../shared/transport/request';
+import type { Connection } from '../../shared/authentication';
 import { apiData } from '../../shared/transport/request';
 
 /** The stream type n8n's binary helper returns (typed without importing Node's `stream`). */
@@ -98,7 +99,7 @@ function statusPath(plan: UploadPlan, id: string): string {
 	return `${plan.target === 'job' ? '/cura/v1/jobs/' : '/cura/v1/files/'}${checked.ok ? checked.value : encodeURIComponent(id)}`;
 }
 
-function withoutUploadUrl(data: IDataObject): IDataObject {
+export function withoutUploadUrl(data: IDataObject): IDataObject {
 	// The signed URL is one-time and already used; leaving it out keeps signatures out of workflow data.
 	const rest = { ...data };
 	delete rest.upload_url;

@@ -3,7 +3,7 @@
  * `errors[0]` (code, title, detail, http_status) is kept alongside.
  */
 
-export type AuthKind = 'apiToken' | 'oAuth2';
+import type { AuthKind } from '../authentication';
 
 export interface ApiErrorObject {
 	id?: string;
@@ -50,106 +50,107 @@ function join(...parts: string[]): string {
 	return parts.filter((part) => part !== '').join(' ');
 }
 
-export function describeApiError(status: number, body: unknown, authKind: AuthKind, what: string): DescribedError {
-	const apiError = firstApiError(body);
-	const code = apiError?.code;
-	const says = apiSays(apiError);
-	const httpCode = String(status);
-	const base = { httpCode, apiError };
+interface Wording {
+	message: string;
+	description: string;
+}
 
-	if (code === 'tokenExpired' || (status === 403 && code === undefined && authKind === 'apiToken' && /expired/i.test(String(body)))) {
-		return authKind === 'apiToken'
+type WordingRule = (status: number, code: string | undefined, what: string) => Wording | undefined;
+
+const MAKE_TOKEN = `A new one can be made in ${TOKEN_PAGE}.`;
+const RECONNECT = 'Open the credential and click "Reconnect" to sign in again.';
+const NOT_QUEUED = 'Digital Factory did not queue the job.';
+
+/** The login itself failed: expired or not accepted, worded per credential kind. */
+function loginWording(status: number, body: unknown, code: string | undefined, authKind: AuthKind): Wording | undefined {
+	// A proxy in front of the API may say "expired" in plain text instead of the API's error code.
+	const expired = code === 'tokenExpired' || (status === 403 && code === undefined && authKind === 'apiToken' && /expired/i.test(String(body)));
+	if (!expired && status !== 401) return undefined;
+	if (authKind === 'apiToken') {
+		return expired
 			? {
-					...base,
 					message: 'The Digital Factory API token has expired',
 					description: `API tokens stop working on the expiry date chosen when they were made. Create a new token in ${TOKEN_PAGE} (workspace admins only) and paste it into this credential.`,
 				}
 			: {
-					...base,
-					message: 'The Digital Factory login has expired and could not be renewed',
-					description: 'n8n tried to refresh the OAuth2 token and Digital Factory refused. Open the credential and click "Reconnect" to sign in again.',
-				};
-	}
-	if (status === 401) {
-		return authKind === 'apiToken'
-			? {
-					...base,
 					message: 'Digital Factory did not accept the API token',
-					description: join(`Check that the credential holds the whole token (it looks like umapi-…|main) and that it belongs to this workspace. A new one can be made in ${TOKEN_PAGE}.`, says),
-				}
-			: {
-					...base,
-					message: 'Digital Factory did not accept the OAuth2 login',
-					description: join('Open the credential and click "Reconnect" to sign in again.', says),
+					description: `Check that the credential holds the whole token (it looks like umapi-…|main) and that it belongs to this workspace. ${MAKE_TOKEN}`,
 				};
 	}
-	if (status === 403) {
-		return {
-			...base,
-			message: `Digital Factory refused access to ${what}`,
-			description: join('The account behind the credential may lack the permission or OAuth scope for this, or the item belongs to another workspace.', says),
+	return expired
+		? {
+				message: 'The Digital Factory login has expired and could not be renewed',
+				description: `n8n tried to refresh the OAuth2 token and Digital Factory refused. ${RECONNECT}`,
+			}
+		: { message: 'Digital Factory did not accept the OAuth2 login', description: RECONNECT };
+}
+
+/** Status (and error code) → words a farm operator can act on; the first rule that applies wins. */
+const WORDING_RULES: WordingRule[] = [
+	(status, _code, what) =>
+		status === 403
+			? {
+					message: `Digital Factory refused access to ${what}`,
+					description: 'The account behind the credential may lack the permission or OAuth scope for this, or the item belongs to another workspace.',
+				}
+			: undefined,
+	(status, _code, what) =>
+		status === 404
+			? { message: `Digital Factory could not find ${what}`, description: 'Check the ID: it may have been deleted, mistyped, or belong to another workspace.' }
+			: undefined,
+	(status, code) =>
+		status === 409 && code === 'printerInactive'
+			? {
+					message: 'The printer cannot take jobs right now: it is offline or inactive',
+					description: `${NOT_QUEUED} Check that the printer is switched on, connected to the network and enabled in Digital Factory, then send the print again.`,
+				}
+			: undefined,
+	(status, code) =>
+		status === 409 && code === 'queueFull'
+			? {
+					message: "The printer's print queue is full",
+					description: `${NOT_QUEUED} Wait until queued jobs have printed, or remove jobs from the queue in Digital Factory, then send the print again.`,
+				}
+			: undefined,
+	(status, _code, what) =>
+		status === 409
+			? {
+					message: `Digital Factory refused ${what} because of its current state`,
+					description: 'The job or printer is not in a state that allows this (for example, the file has not finished uploading).',
+				}
+			: undefined,
+	(status, _code, what) =>
+		status === 400 || status === 422
+			? { message: `Digital Factory rejected the request for ${what}`, description: 'A value sent to the API is missing or not valid.' }
+			: undefined,
+	(status) =>
+		status === 429
+			? {
+					message: 'Digital Factory is limiting how fast requests can be made',
+					description: 'The node waited and retried, but the limit was still in force. Run the workflow again later, or poll less often.',
+				}
+			: undefined,
+	(status, _code, what) =>
+		status >= 500
+			? {
+					message: `Digital Factory had a server error (${status}) while handling ${what}`,
+					description: 'This is on the service side. Try again later; if it persists, check status.ultimaker.com.',
+				}
+			: undefined,
+];
+
+export function describeApiError(status: number, body: unknown, authKind: AuthKind, what: string): DescribedError {
+	const apiError = firstApiError(body);
+	const code = apiError?.code;
+	const says = apiSays(apiError);
+	const wording = loginWording(status, body, code, authKind) ??
+		WORDING_RULES.reduce<Wording | undefined>((found, rule) => found ?? rule(status, code, what), undefined) ?? {
+			message: `Digital Factory answered ${status} for ${what}`,
+			description: '',
 		};
-	}
-	if (status === 404) {
-		return {
-			...base,
-			message: `Digital Factory could not find ${what}`,
-			description: join('Check the ID: it may have been deleted, mistyped, or belong to another workspace.', says),
-		};
-	}
-	if (status === 409 && code === 'printerInactive') {
-		return {
-			...base,
-			message: 'The printer cannot take jobs right now: it is offline or inactive',
-			description: join(
-				'Digital Factory did not queue the job. Check that the printer is switched on, connected to the network and enabled in Digital Factory, then send the print again.',
-				says,
-			),
-		};
-	}
-	if (status === 409 && code === 'queueFull') {
-		return {
-			...base,
-			message: "The printer's print queue is full",
-			description: join(
-				'Digital Factory did not queue the job. Wait until queued jobs have printed, or remove jobs from the queue in Digital Factory, then send the print again.',
-				says,
-			),
-		};
-	}
-	if (status === 409) {
-		return {
-			...base,
-			message: `Digital Factory refused ${what} because of its current state`,
-			description: join('The job or printer is not in a state that allows this (for example, the file has not finished uploading).', says),
-		};
-	}
-	if (status === 400 || status === 422) {
-		return {
-			...base,
-			message: `Digital Factory rejected the request for ${what}`,
-			description: join('A value sent to the API is missing or not valid.', says),
-		};
-	}
-	if (status === 429) {
-		return {
-			...base,
-			message: 'Digital Factory is limiting how fast requests can be made',
-			description: join('The node waited and retried, but the limit was still in force. Run the workflow again later, or poll less often.', says),
-		};
-	}
-	if (status >= 500) {
-		return {
-			...base,
-			message: `Digital Factory had a server error (${status}) while handling ${what}`,
-			description: join('This is on the service side. Try again later; if it persists, check status.ultimaker.com.', says),
-		};
-	}
-	return {
-		...base,
-		message: `Digital Factory answered ${status} for ${what}`,
-		description: says || 'The request was not successful.',
-	};
+	// An expired login's own words are complete; elsewhere the API's explanation follows ours.
+	const description = code === 'tokenExpired' ? wording.description : join(wording.description, says) || 'The request was not successful.';
+	return { httpCode: String(status), apiError, message: wording.message, description };
 }
 
 /**
@@ -186,10 +187,3 @@ export function retryAfterMs(header: unknown, now = Date.now()): number | undefi
 	return Math.max(0, date - now);
 }
 
-/** Removes anything that looks like a bearer token or a URL signature from text that may reach a user. */
-export function redactSecrets(text: string): string {
-	return text
-		.replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]')
-		.replace(/umapi-[^\s"',]+/g, 'umapi-[redacted]')
-		.replace(/([?&](?:signature|X-Goog-Signature|token|access_token)=)[^&\s"']+/gi, '$1[redacted]');
-}

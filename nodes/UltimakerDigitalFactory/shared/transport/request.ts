@@ -1,88 +1,34 @@
 /**
- * The one place that talks to the Digital Factory API: base URL from the credential, auth through n8n
- * (`httpRequestWithAuthentication`, so n8n applies the token or the OAuth2 access token), JSON envelopes,
- * bounded retries (429 honouring Retry-After, 5xx and dropped connections for idempotent requests), OAuth2
- * refresh on 401/403 `tokenExpired`, and errors mapped to NodeApiError without the token in them.
+ * The one place that talks to the Digital Factory API: URL on the credential's Base URL, auth through n8n
+ * (`httpRequestWithAuthentication` applies the token or the OAuth2 access token), JSON envelopes, bounded retries
+ * (429 honouring Retry-After; 5xx and dropped connections only where a repeat cannot do harm), OAuth2 refresh on
+ * 401/403 `tokenExpired`, and every failure classified once (failure.ts) with words free of secrets.
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHookFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IN8nHttpFullResponse,
-	IPollFunctions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { AuthKind } from './describe';
-import { describeApiError, describeNetworkCode, isTokenExpired, redactSecrets, retryAfterMs } from './describe';
-import { MAX_PAGES, nextPage, pageItems, pageSize } from './pagination';
-import { checkBaseUrl, checkOrigin } from '../validation';
-
-export type UltimakerContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
-
-/** The credential type name behind each `authentication` value. */
-export function credentialTypeFor(authKind: AuthKind): string {
-	return authKind === 'oAuth2' ? 'ultimakerDigitalFactoryOAuth2Api' : 'ultimakerDigitalFactoryApi';
-}
-
-/** Passes NodeApiError/NodeOperationError through and wraps anything else, for rethrowing from catch blocks. */
-export function asNodeError(this: UltimakerContext, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeApiError(this.getNode(), { message: String((error as Error)?.message ?? error) } as JsonObject, { itemIndex });
-}
-
-export interface Connection {
-	authKind: AuthKind;
-	credentialType: string;
-	baseUrl: string;
-	defaultOrigin?: string;
-}
-
-/** Reads the credential once: which one, its validated base URL and default upload origin. */
-export async function getConnection(
-	this: UltimakerContext,
-	authentication: unknown,
-	itemIndex?: number,
-): Promise<Connection> {
-	const authKind: AuthKind = authentication === 'oAuth2' ? 'oAuth2' : 'apiToken';
-	const credentialType = credentialTypeFor(authKind);
-	const credentials =
-		itemIndex === undefined
-			? await this.getCredentials(credentialType)
-			: await (this as IExecuteFunctions).getCredentials(credentialType, itemIndex);
-	const baseUrl = checkBaseUrl(credentials.baseUrl ?? 'https://api.ultimaker.com');
-	if (!baseUrl.ok) {
-		throw new NodeOperationError(this.getNode(), `Credential problem: ${baseUrl.message}`, { description: baseUrl.hint, itemIndex });
-	}
-	const origin = checkOrigin(credentials.origin);
-	if (!origin.ok) {
-		throw new NodeOperationError(this.getNode(), `Credential problem (Default Upload Origin): ${origin.message}`, {
-			description: origin.hint,
-			itemIndex,
-		});
-	}
-	return { authKind, credentialType, baseUrl: baseUrl.value, defaultOrigin: origin.value };
-}
+import type { Connection, UltimakerContext } from '../authentication';
+import { describeApiError, describeNetworkCode, isTokenExpired, retryAfterMs } from './describe';
+import type { Failure } from './failure';
+import { asNodeError, cancelledFailure, failureError, httpFailure, networkFailure, unreadableFailure } from './failure';
+import { MAX_PAGES, nextPage, pageSize } from './pagination';
+import { redactSecrets } from './redact';
 
 export type RetryPolicy =
-	/** GETs and registrations: retry 429, 5xx and dropped connections. */
+	/** Reads and registrations: a repeat does no harm, so 429, 5xx and dropped connections are retried. */
 	| 'idempotent'
-	/** Requests that must not run twice (print, create): only 429, which the server refused before acting. */
+	/** Requests that must not run twice (print, create), and the trigger's reads (a failed read is a missed poll): only a 429, refused before acting. */
 	| 'rateLimitOnly';
 
 export interface ApiRequestOptions {
 	method: IHttpRequestMethods;
-	/** Path below the base URL, ids already encoded with `idPathSegment`. */
+	/** Path below the base URL, ids already checked and encoded (validation.ts). */
 	path?: string;
 	/** An absolute URL on the base URL (a `links.next`). */
 	url?: string;
 	qs?: IDataObject;
 	body?: IDataObject;
-	/** What is being asked for, for error messages: "cluster abc", "the job list". */
+	/** What is being asked for, for messages: "cluster abc", "the job list". */
 	what: string;
 	retry: RetryPolicy;
 	itemIndex?: number;
@@ -94,37 +40,85 @@ export interface ApiResponse<T> {
 	headers: Record<string, unknown>;
 }
 
-/** Bounds: a longer Retry-After than this fails fast instead of stalling the workflow. */
-export const MAX_RETRY_AFTER_MS = 60_000;
-/** JSON API calls are small; Cura gives each 10 s. Uploads to storage have no such limit. */
-export const API_TIMEOUT_MS = 30_000;
-const MAX_RATE_LIMIT_RETRIES = 3;
-const MAX_SERVER_RETRIES = 2;
-const MAX_NETWORK_RETRIES = 2;
+/** A longer Retry-After than this fails fast instead of stalling the workflow. */
+const MAX_RETRY_AFTER_MS = 60_000;
+/** JSON API calls are small; Cura gives each 10 s. */
+const API_TIMEOUT_MS = 30_000;
+const MAX_RETRIES = { rateLimited: 3, serverError: 2, network: 2 };
 
-/** The failure had no HTTP answer (connection dropped, refused, timed out): the request may or may not have run. */
-export function isNetworkFailure(error: unknown): boolean {
-	return error instanceof NodeApiError && (error.context as IDataObject | undefined)?.transport === 'network';
+type RetriesUsed = Record<keyof typeof MAX_RETRIES, number>;
+
+/** One attempt's result: the answer, or a classified failure (with the answer, when there was one). */
+type Attempt =
+	| { ok: true; response: ApiResponse<unknown> }
+	| { ok: false; failure: Failure; response?: ApiResponse<unknown> };
+
+/** Reads an n8n/axios error thrown without an HTTP answer: its Node network code, or a best guess from its words. */
+export function networkCodeOf(error: unknown): string {
+	const shape = error as { code?: unknown; cause?: { code?: unknown; message?: unknown; cause?: { code?: unknown } }; message?: unknown; description?: unknown };
+	const code = [shape?.cause?.code, shape?.code, shape?.cause?.cause?.code].find(
+		(candidate): candidate is string => typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate),
+	);
+	if (code) return code;
+	const words = [shape?.message, shape?.description, shape?.cause?.message].join(' ');
+	if (/closed unexpectedly|ECONNRESET|socket hang up/i.test(words)) return 'ECONNRESET';
+	if (/refused|ECONNREFUSED/i.test(words)) return 'ECONNREFUSED';
+	if (/timeout|timed out/i.test(words)) return 'ETIMEDOUT';
+	return 'ENETWORK';
 }
 
-function networkErrorCode(error: unknown): string {
-	const candidates = [
-		(error as { cause?: { code?: unknown } })?.cause?.code,
-		(error as { code?: unknown })?.code,
-		(error as { cause?: { cause?: { code?: unknown } } })?.cause?.cause?.code,
-	];
-	const code = candidates.find((candidate) => typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate));
-	if (typeof code === 'string') return code;
-	const message = [
-		(error as { message?: unknown })?.message,
-		(error as { description?: unknown })?.description,
-		(error as { cause?: { message?: unknown } })?.cause?.message,
-	].join(' ');
-	if (/closed unexpectedly|ECONNRESET/i.test(message)) return 'ECONNRESET';
-	if (/refused|ECONNREFUSED/i.test(message)) return 'ECONNREFUSED';
-	if (/socket hang up/i.test(message)) return 'ECONNRESET';
-	if (/timeout/i.test(message)) return 'ETIMEDOUT';
-	return 'ENETWORK';
+function cancelSignal(context: UltimakerContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
+async function attempt(this: UltimakerContext, connection: Connection, options: ApiRequestOptions): Promise<Attempt> {
+	const request: IHttpRequestOptions = {
+		method: options.method,
+		url: options.url ?? `${connection.baseUrl}${options.path ?? ''}`,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// A redirect must not carry the token to another host; the API does not redirect.
+		disableFollowRedirect: true,
+		// A hung connection must not hold a workflow or a poll for axios's default of minutes.
+		timeout: API_TIMEOUT_MS,
+		abortSignal: cancelSignal(this),
+	};
+	if (options.body !== undefined) request.body = options.body;
+	if (options.qs !== undefined) request.qs = options.qs;
+	let answer: IN8nHttpFullResponse;
+	try {
+		answer = (await this.helpers.httpRequestWithAuthentication.call(this, connection.credentialType, request, {
+			// Honoured by n8n versions whose httpRequest path reads it; the explicit refresh in apiRequest covers the rest.
+			oauth2: { tokenExpiredStatusCode: 403 },
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		// n8n's own errors before sending (a credential it cannot use) are configuration problems: pass them on.
+		if (error instanceof NodeOperationError) throw asNodeError(this.getNode(), error, options.itemIndex);
+		if (cancelSignal(this)?.aborted) return { ok: false, failure: cancelledFailure(options.method, options.what) };
+		return { ok: false, failure: networkFailure(options.method, options.what, networkCodeOf(error)) };
+	}
+	const response = { statusCode: answer.statusCode, body: answer.body, headers: answer.headers as Record<string, unknown> };
+	if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true, response };
+	const apiCode = describeApiError(response.statusCode, response.body, connection.authKind, options.what).apiError?.code;
+	return { ok: false, failure: httpFailure(options.method, options.what, response.statusCode, apiCode), response };
+}
+
+type Next = { retry: true; waitMs: number } | { retry: false };
+
+/** Whether and when to try again after a failed attempt (the retries used so far are counted in `used`). */
+function nextStep(failed: Extract<Attempt, { ok: false }>, policy: RetryPolicy, used: RetriesUsed): Next {
+	const { failure } = failed;
+	if (failure.status === 429) {
+		const wait = retryAfterMs(failed.response?.headers['retry-after']) ?? backoffMs(used.rateLimited + 2);
+		if (used.rateLimited >= MAX_RETRIES.rateLimited || wait > MAX_RETRY_AFTER_MS) return { retry: false };
+		used.rateLimited++;
+		return { retry: true, waitMs: wait };
+	}
+	const budget = failure.kind === 'network' ? 'network' : failure.status !== undefined && failure.status >= 500 ? 'serverError' : undefined;
+	if (policy !== 'idempotent' || budget === undefined || used[budget] >= MAX_RETRIES[budget]) return { retry: false };
+	used[budget]++;
+	return { retry: true, waitMs: backoffMs(used[budget]) };
 }
 
 function backoffMs(attempt: number): number {
@@ -136,170 +130,107 @@ export async function apiRequest<T = IDataObject>(
 	connection: Connection,
 	options: ApiRequestOptions,
 ): Promise<ApiResponse<T>> {
-	const url = options.url ?? `${connection.baseUrl}${options.path ?? ''}`;
-	let rateLimited = 0;
-	let serverErrors = 0;
-	let networkErrors = 0;
+	const used: RetriesUsed = { rateLimited: 0, serverError: 0, network: 0 };
 	let refreshed = false;
 	for (;;) {
-		const request: IHttpRequestOptions = {
-			method: options.method,
-			url,
-			qs: options.qs,
-			body: options.body,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			// A redirect must not carry the token to another host; the API does not redirect.
-			disableFollowRedirect: true,
-			// A hung connection must not hold a workflow or a poll for axios's default of minutes.
-			timeout: API_TIMEOUT_MS,
-		};
-		if (options.body === undefined) delete request.body;
-		if (options.qs === undefined) delete request.qs;
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, connection.credentialType, request, {
-				// Honoured by n8n versions whose httpRequest path reads it; the explicit refresh below covers the rest.
-				oauth2: { tokenExpiredStatusCode: 403 },
-			})) as IN8nHttpFullResponse;
-		} catch (error) {
-			if (error instanceof NodeOperationError) throw asNodeError.call(this, error, options.itemIndex);
-			const code = networkErrorCode(error);
-			if (options.retry === 'idempotent' && networkErrors < MAX_NETWORK_RETRIES) {
-				networkErrors++;
-				await sleep(backoffMs(networkErrors));
-				continue;
-			}
-			const networkError = new NodeApiError(
-				this.getNode(),
-				{ message: `Connection to Digital Factory failed: ${describeNetworkCode(code)}` } as JsonObject,
-				{
-					message: `The connection to Digital Factory failed while requesting ${options.what}: ${describeNetworkCode(code)}`,
-					description:
-						options.retry === 'idempotent'
-							? `Tried ${networkErrors + 1} times. Check the network connection and the credential's Base URL (${connection.baseUrl}).`
-							: 'The request may or may not have reached Digital Factory; it was not repeated automatically.',
-					itemIndex: options.itemIndex,
-				},
-			);
-			networkError.context.transport = 'network';
-			networkError.context.networkCode = code;
-			throw networkError;
-		}
-		const status = response.statusCode;
-		if (status >= 200 && status < 300) {
-			return { statusCode: status, body: response.body as T, headers: response.headers as Record<string, unknown> };
-		}
-		if (status === 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
-			const wait = retryAfterMs((response.headers as IDataObject)['retry-after']) ?? backoffMs(rateLimited + 2);
-			if (wait <= MAX_RETRY_AFTER_MS) {
-				rateLimited++;
-				await sleep(wait);
-				continue;
-			}
-		}
-		if (
-			connection.authKind === 'oAuth2' &&
-			!refreshed &&
-			(status === 401 || isTokenExpired(status, response.body))
-		) {
+		const result = await attempt.call(this, connection, options);
+		if (result.ok) return result.response as ApiResponse<T>;
+		const status = result.failure.status;
+		if (connection.authKind === 'oAuth2' && !refreshed && status !== undefined && (status === 401 || isTokenExpired(status, result.response?.body))) {
 			refreshed = true;
-			try {
-				// n8n's own refresh: exchanges the refresh token and saves the rotated pair in the credential.
-				await this.helpers.refreshOAuth2Token.call(this, connection.credentialType);
-				continue;
-			} catch {
-				// Fall through: report the expired login with the original answer.
-			}
+			if (await refreshLogin.call(this, connection)) continue;
 		}
-		if (status >= 500 && options.retry === 'idempotent' && serverErrors < MAX_SERVER_RETRIES) {
-			serverErrors++;
-			await sleep(backoffMs(serverErrors));
-			continue;
-		}
-		throw apiError.call(this, connection, status, response.body, options);
+		const next = nextStep(result, options.retry, used);
+		if (!next.retry) throw requestError.call(this, connection, options, result, used.network + 1);
+		await sleep(next.waitMs);
 	}
 }
 
-function apiError(
-	this: UltimakerContext,
-	connection: Connection,
-	status: number,
-	body: unknown,
-	options: ApiRequestOptions,
-): NodeApiError {
-	const described =
-		status >= 300 && status < 400
-			? {
-					message: `Digital Factory answered with a redirect (${status}) for ${options.what}`,
-					description: 'The node does not follow redirects so the token stays on the Base URL. Check the credential\'s Base URL.',
-					httpCode: String(status),
-					apiError: undefined,
-				}
-			: describeApiError(status, body, connection.authKind, options.what);
-	const apiError = described.apiError;
-	const error = new NodeApiError(
-		this.getNode(),
-		{
-			message: redactSecrets(described.message),
-			httpCode: described.httpCode,
-			...(apiError ?? {}),
-		} as JsonObject,
-		{
-			message: redactSecrets(described.message),
-			description: redactSecrets(described.description),
-			httpCode: described.httpCode,
-			itemIndex: options.itemIndex,
-		},
-	);
-	error.context.transport = 'http';
-	error.context.httpStatus = status;
-	if (apiError) {
-		error.context.apiError = { ...apiError, meta: undefined } as IDataObject;
-		error.context.code = apiError.code;
+/** n8n's own refresh: exchanges the refresh token and saves the rotated pair in the credential. */
+async function refreshLogin(this: UltimakerContext, connection: Connection): Promise<boolean> {
+	try {
+		await this.helpers.refreshOAuth2Token.call(this, connection.credentialType);
+		return true;
+	} catch {
+		// Reported with the original answer: the login has expired.
+		return false;
 	}
-	return error;
 }
 
-/** The `data` of a JSON:API answer. */
-export async function apiData(
+function requestError(
 	this: UltimakerContext,
 	connection: Connection,
 	options: ApiRequestOptions,
-): Promise<IDataObject> {
-	const response = await apiRequest.call(this, connection, options);
-	const body = response.body as { data?: unknown } | undefined;
-	if (!body || typeof body !== 'object' || !body.data || typeof body.data !== 'object') {
-		throw unreadableAnswer.call(this, options, response);
+	failed: Extract<Attempt, { ok: false }>,
+	tries: number,
+): NodeApiError | NodeOperationError {
+	const { failure } = failed;
+	const text = { itemIndex: options.itemIndex, ...failureWords(connection, options, failed, tries) };
+	const apiError = failure.kind === 'http' ? describeApiError(failure.status!, failed.response?.body, connection.authKind, options.what).apiError : undefined;
+	const safeApiError = apiError ? (JSON.parse(redactSecrets(JSON.stringify({ ...apiError, meta: undefined }))) as JsonObject) : undefined;
+	return failureError(this.getNode(), failure, { ...text, message: redactSecrets(text.message), description: redactSecrets(text.description) }, safeApiError);
+}
+
+function failureWords(
+	connection: Connection,
+	options: ApiRequestOptions,
+	failed: Extract<Attempt, { ok: false }>,
+	tries: number,
+): { message: string; description: string } {
+	const { failure } = failed;
+	if (failure.kind === 'cancelled') {
+		return { message: `The workflow was stopped while requesting ${options.what}`, description: 'The request was cut off; its outcome is unknown.' };
 	}
-	return body.data as IDataObject;
+	if (failure.kind === 'network') {
+		const words = describeNetworkCode(failure.networkCode);
+		return {
+			message: `The connection to Digital Factory failed while requesting ${options.what}: ${words}`,
+			description:
+				options.retry === 'idempotent'
+					? `Tried ${tries} times. Check the network connection and the credential's Base URL (${connection.baseUrl}).`
+					: failure.reachedServer
+						? 'The request may or may not have reached Digital Factory; it was not repeated automatically.'
+						: `The request did not reach Digital Factory, so nothing happened. Check the network connection and the credential's Base URL (${connection.baseUrl}).`,
+		};
+	}
+	const status = failure.status!;
+	if (status >= 300 && status < 400) {
+		return {
+			message: `Digital Factory answered with a redirect (${status}) for ${options.what}`,
+			description: "The node does not follow redirects so the token stays on the Base URL. Check the credential's Base URL.",
+		};
+	}
+	return describeApiError(status, failed.response?.body, connection.authKind, options.what);
 }
 
 /**
- * A 2xx answer without the JSON:API `{"data": …}` envelope: broken JSON, an HTML sign-in page of a proxy or
- * captive portal, or another service at the Base URL. Treating it as "no data" would silently mislead a
- * workflow (an empty cluster list), so it is an error.
+ * A 2xx answer that is not what the endpoint returns: broken JSON, an HTML sign-in page of a proxy or captive
+ * portal, or another service at the Base URL. Treating it as "no data" would silently mislead a workflow (an
+ * empty cluster list), so it is an error.
  */
-function unreadableAnswer(
+export function unreadableAnswer(
 	this: UltimakerContext,
 	options: ApiRequestOptions,
 	response: ApiResponse<unknown>,
-): NodeApiError {
+	expected = 'JSON with a "data" field',
+): NodeApiError | NodeOperationError {
 	const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? null);
-	const message = `Digital Factory sent an answer that could not be read for ${options.what}`;
-	return new NodeApiError(
-		this.getNode(),
-		{ message, httpCode: String(response.statusCode) } as JsonObject,
-		{
-			message,
-			description: redactSecrets(
-				`Expected JSON with a "data" field but got: ${text.slice(0, 200)}. A proxy or sign-in page may be answering instead of the API: check the credential's Base URL.`,
-			),
-			httpCode: String(response.statusCode),
-			itemIndex: options.itemIndex,
-		},
-	);
+	return failureError(this.getNode(), unreadableFailure(options.method, options.what, response.statusCode), {
+		message: `Digital Factory sent an answer that could not be read for ${options.what}`,
+		description: redactSecrets(
+			`Expected ${expected} but got: ${text.slice(0, 200)}. A proxy or sign-in page may be answering instead of the API: check the credential's Base URL.`,
+		),
+		itemIndex: options.itemIndex,
+	});
+}
+
+/** The `data` object of a JSON:API answer. */
+export async function apiData(this: UltimakerContext, connection: Connection, options: ApiRequestOptions): Promise<IDataObject> {
+	const response = await apiRequest.call(this, connection, options);
+	const data = (response.body as { data?: unknown } | undefined)?.data;
+	// An array is a list endpoint's answer, not the one object asked for.
+	if (!data || typeof data !== 'object' || Array.isArray(data)) throw unreadableAnswer.call(this, options, response);
+	return data as IDataObject;
 }
 
 /**
@@ -311,29 +242,22 @@ export async function apiList(
 	connection: Connection,
 	options: ApiRequestOptions & { returnAll: boolean; limit: number; sendLimit?: boolean },
 ): Promise<IDataObject[]> {
-	type T = IDataObject;
-	const rows: T[] = [];
+	const rows: IDataObject[] = [];
 	const visited = new Set<string>();
 	let url: string | undefined;
 	for (let page = 0; page < MAX_PAGES; page++) {
-		const remaining = options.limit - rows.length;
-		const qs =
-			url === undefined && options.sendLimit !== false
-				? { ...(options.qs ?? {}), limit: pageSize(options.returnAll, remaining) }
-				: url === undefined
-					? options.qs
-					: undefined;
-		const response = await apiRequest.call(this, connection, { ...options, url, path: url ? undefined : options.path, qs });
-		const body = response.body as { data?: T[]; links?: { next?: string | null } };
-		if (!body || typeof body !== 'object' || !Array.isArray(body.data)) throw unreadableAnswer.call(this, options, response);
-		rows.push(...pageItems<T>(body));
+		const firstPageQs = options.sendLimit !== false ? { ...options.qs, limit: pageSize(options.returnAll, options.limit - rows.length) } : options.qs;
+		const response = await apiRequest.call(this, connection, { ...options, url, path: url ? undefined : options.path, qs: url ? undefined : firstPageQs });
+		const body = response.body as { data?: unknown; links?: { next?: string | null } };
+		if (!body || typeof body !== 'object' || !Array.isArray(body.data)) throw unreadableAnswer.call(this, options, response, 'JSON with a "data" list');
+		for (const row of body.data as IDataObject[]) rows.push(row);
 		if (!options.returnAll && rows.length >= options.limit) return rows.slice(0, options.limit);
 		if (url) visited.add(url);
 		const next = nextPage(body, connection.baseUrl, visited);
 		if (next.done) {
 			if ('refused' in next) {
 				throw new NodeOperationError(this.getNode(), 'Digital Factory sent a next-page link outside the Base URL', {
-					description: 'The link was not followed, so the token stays with the configured API. Check the credential\'s Base URL.',
+					description: "The link was not followed, so the token stays with the configured API. Check the credential's Base URL.",
 					itemIndex: options.itemIndex,
 				});
 			}

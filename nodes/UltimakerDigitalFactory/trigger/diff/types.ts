@@ -3,77 +3,12 @@
  * the API might omit is optional), the compact state kept between polls, and the event items (public contract,
  * DESIGN §4).
  */
+import type { ApiClusterStatus, ApiMaterial } from '../../shared/api/types';
+import type { TriggerEventName } from '../events';
 
-/** Every event the trigger emits (contract: the value of `event`). Order = the order shown in the editor. */
-export const TRIGGER_EVENT_NAMES = [
-	'printer.online',
-	'printer.offline',
-	'printer.statusChanged',
-	'printer.maintenanceRequired',
-	'printer.materialChanged',
-	'printer.printCoreChanged',
-	'job.queued',
-	'job.started',
-	'job.paused',
-	'job.resumed',
-	'job.finished',
-	'job.failed',
-	'job.aborted',
-	'job.removed',
-	'job.waitingForUser',
-] as const;
-
-export type TriggerEventName = (typeof TRIGGER_EVENT_NAMES)[number];
-
-// ---- API shapes (GET /connect/v1/clusters/{id}/status → data) ----
-
-export interface ApiMaterial {
-	guid?: string | null;
-	brand?: string | null;
-	color?: string | null;
-	material?: string | null;
-}
-
-export interface ApiPrintCore {
-	extruder_index: number;
-	print_core_id?: string | null;
-	material?: ApiMaterial | null;
-}
-
-export interface ApiPrinterStatus {
-	uuid: string;
-	unique_name?: string | null;
-	friendly_name?: string | null;
-	machine_variant?: string | null;
-	status?: string | null;
-	enabled?: boolean | null;
-	maintenance_required?: boolean | null;
-	configuration?: ApiPrintCore[] | null;
-	[field: string]: unknown;
-}
-
-export interface ApiPrintJobStatus {
-	uuid: string;
-	cloud_job_id?: string | null;
-	name?: string | null;
-	status?: string | null;
-	owner?: string | null;
-	created_at?: string | null;
-	started?: boolean | null;
-	time_total?: number | null;
-	time_elapsed?: number | null;
-	printer_uuid?: string | null;
-	printed_on_uuid?: string | null;
-	assigned_to?: string | null;
-	[field: string]: unknown;
-}
-
-export interface ApiClusterStatus {
-	generated_time?: string | null;
-	printers?: ApiPrinterStatus[] | null;
-	print_jobs?: ApiPrintJobStatus[] | null;
-	[field: string]: unknown;
-}
+export type { ApiClusterStatus, ApiMaterial, ApiPrintCore, ApiPrinterStatus, ApiPrintJobStatus } from '../../shared/api/types';
+export type { TriggerEventName } from '../events';
+export { TRIGGER_EVENT_NAMES } from '../events';
 
 /** What one poll learnt about one watched cluster. */
 export interface ClusterObservation {

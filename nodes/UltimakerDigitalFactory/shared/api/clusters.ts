@@ -1,0 +1,105 @@
+/**
+ * The one cluster API layer of both nodes: listing (through the paginator), one cluster, its status (the id
+ * checked and encoded like every path id), and how a cluster is named in pickers, outputs and events.
+ *
+ * Inactive clusters: Cura lists clusters with `?status=active`, and an inactive registration cannot print or
+ * report a live status, so listing asks for active clusters unless the caller includes inactive ones.
+ */
+import type { NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Connection, UltimakerContext } from '../authentication';
+import type { RetryPolicy } from '../transport/request';
+import { apiData, apiList, unreadableAnswer } from '../transport/request';
+import { checkIdSegment } from '../validation';
+import type { ApiCluster, ApiClusterStatus } from './types';
+
+export interface ClusterRequestOptions {
+	retry: RetryPolicy;
+	itemIndex?: number;
+}
+
+/** A cluster's label: its friendly name, else its host name, else its id (Ultimaker's cluster objects may lack a name). */
+export function clusterLabel(cluster: Pick<ApiCluster, 'cluster_id' | 'friendly_name' | 'host_name'>): string {
+	for (const candidate of [cluster.friendly_name, cluster.host_name]) {
+		if (typeof candidate === 'string' && candidate.trim() !== '') return candidate;
+	}
+	return cluster.cluster_id;
+}
+
+/** How a picker shows a cluster: "Lab S5 (Ultimaker S5) — offline". */
+export function clusterOptionName(cluster: ApiCluster): string {
+	const type = cluster.host_printer?.machine_variant ?? cluster.printer_type ?? '';
+	return `${clusterLabel(cluster)}${type ? ` (${type})` : ''}${cluster.is_online === false ? ' — offline' : ''}`;
+}
+
+/** The id as one path segment, or a NodeOperationError naming it (dot segments and control characters are refused). */
+export function clusterSegment(this: UltimakerContext, clusterId: unknown, itemIndex?: number): string {
+	const checked = checkIdSegment(clusterId, 'cluster ID');
+	if (!checked.ok) throw new NodeOperationError(this.getNode(), checked.message, { description: checked.hint, itemIndex });
+	return checked.value;
+}
+
+/** Every cluster of the workspace (active ones unless `includeInactive`), entries without a string id left out. */
+export async function listClusters(
+	this: UltimakerContext,
+	connection: Connection,
+	options: ClusterRequestOptions & { includeInactive?: boolean },
+): Promise<ApiCluster[]> {
+	const rows = await apiList.call(this, connection, {
+		method: 'GET',
+		path: '/connect/v1/clusters',
+		qs: options.includeInactive ? undefined : { status: 'active' },
+		what: 'the cluster list',
+		retry: options.retry,
+		itemIndex: options.itemIndex,
+		returnAll: true,
+		limit: Number.MAX_SAFE_INTEGER,
+		sendLimit: false,
+	});
+	return (rows as unknown[] as ApiCluster[]).filter((row) => typeof row.cluster_id === 'string' && row.cluster_id !== '');
+}
+
+export async function getCluster(this: UltimakerContext, connection: Connection, clusterId: string, options: ClusterRequestOptions): Promise<ApiCluster> {
+	const segment = clusterSegment.call(this, clusterId, options.itemIndex);
+	return (await apiData.call(this, connection, {
+		method: 'GET',
+		path: `/connect/v1/clusters/${segment}`,
+		what: `cluster ${clusterId}`,
+		...options,
+	})) as ApiCluster;
+}
+
+/** `GET /connect/v1/clusters/{id}/status`: printers, print jobs (queue and recent history), generated_time. */
+export async function getClusterStatus(
+	this: UltimakerContext,
+	connection: Connection,
+	clusterId: string,
+	options: ClusterRequestOptions,
+): Promise<ApiClusterStatus> {
+	const segment = clusterSegment.call(this, clusterId, options.itemIndex);
+	const request = { method: 'GET' as const, path: `/connect/v1/clusters/${segment}/status`, what: `the status of cluster ${clusterId}`, ...options };
+	const status = (await apiData.call(this, connection, request)) as ApiClusterStatus;
+	const listsOk = ['printers', 'print_jobs'].every((key) => status[key] === undefined || status[key] === null || Array.isArray(status[key]));
+	if (!listsOk) throw unreadableStatus.call(this, request, status);
+	return status;
+}
+
+function unreadableStatus(this: UltimakerContext, request: Parameters<typeof unreadableAnswer>[0], status: ApiClusterStatus): NodeApiError | NodeOperationError {
+	return unreadableAnswer.call(this, request, { statusCode: 200, body: { data: status }, headers: {} }, 'a status with "printers" and "print_jobs" lists');
+}
+
+export interface ClusterFilters {
+	onlineOnly?: boolean;
+	printerType?: string;
+}
+
+/** List clusters' filters, applied here because the API's own `machine_variant` filter wants display names. */
+export function filterClusters(clusters: ApiCluster[], filters: ClusterFilters): ApiCluster[] {
+	const type = filters.printerType?.trim().toLowerCase();
+	return clusters.filter((cluster) => {
+		if (filters.onlineOnly && cluster.is_online !== true) return false;
+		if (!type) return true;
+		return [cluster.printer_type, cluster.host_printer?.machine_variant].some((name) => String(name ?? '').toLowerCase() === type);
+	});
+}

@@ -1,0 +1,74 @@
+/**
+ * One poll: read the settings, observe the watched clusters, diff against the state kept in the workflow's
+ * static data, and emit one item per event. "Fetch test event" (manual mode) shows real items and never changes
+ * the stored state.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { getConnection } from '../shared/authentication';
+import type { DiffOptions, TriggerEvent, TriggerState } from './diff';
+import { diffSnapshots, filterEvents, isTriggerState, sampleEvents } from './diff';
+import { observeClusters } from './observe';
+import type { TriggerSettings } from './parameters';
+import { ParameterProblem, readSettings } from './parameters';
+
+/** Key of the compact diff state inside the node's static data. */
+const STATE_KEY = 'state';
+
+function settingsOf(this: IPollFunctions): TriggerSettings {
+	try {
+		return readSettings({
+			clusterScope: this.getNodeParameter('clusterScope', 'all'),
+			clusterIds: this.getNodeParameter('clusterIds', []),
+			events: this.getNodeParameter('events', []),
+			options: this.getNodeParameter('options', {}),
+		});
+	} catch (error) {
+		const description = error instanceof ParameterProblem ? error.description : undefined;
+		throw new NodeOperationError(this.getNode(), (error as Error).message, { description });
+	}
+}
+
+/** "Fetch test event": pending real events if any, else samples built from the live status. */
+function manualEvents(this: IPollFunctions, previous: TriggerState | undefined, diff: (state: TriggerState | undefined) => TriggerEvent[], sample: () => TriggerEvent[]): TriggerEvent[] {
+	const pending = previous ? diff(previous) : [];
+	const events = pending.length > 0 ? pending : sample();
+	if (events.length === 0) {
+		throw new NodeOperationError(this.getNode(), 'No printers to take a sample event from', {
+			description: 'The watched clusters have no printers yet. Add a printer in Digital Factory, or activate the workflow and wait for real events.',
+		});
+	}
+	return events;
+}
+
+export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const settings = settingsOf.call(this);
+	const manual = this.getMode() === 'manual';
+	const staticData = this.getWorkflowStaticData('node');
+	const previous = isTriggerState(staticData[STATE_KEY]) ? (staticData[STATE_KEY] as TriggerState) : undefined;
+	const connection = await getConnection.call(this, this.getNodeParameter('authentication', 'apiToken'));
+	const observations = await observeClusters.call(this, connection, {
+		scope: settings.scope,
+		clusterIds: settings.clusterIds,
+		knownClusters: Object.entries(previous?.c ?? {}).map(([clusterId, cluster]) => ({ cluster_id: clusterId, friendly_name: cluster.n })),
+		failOnTransient: manual,
+	});
+	const now = new Date();
+	const options: DiffOptions = settings;
+	let events: TriggerEvent[];
+	if (manual) {
+		events = manualEvents.call(
+			this,
+			previous,
+			(state) => filterEvents(diffSnapshots(state, observations, options, now).events, settings.events),
+			() => sampleEvents(observations, settings.events, now, settings.includeSnapshot),
+		);
+	} else {
+		const result = diffSnapshots(previous, observations, options, now);
+		staticData[STATE_KEY] = result.state as unknown as IDataObject;
+		events = filterEvents(result.events, settings.events);
+	}
+	if (events.length === 0) return null;
+	return [this.helpers.returnJsonArray(events as unknown as IDataObject[])];
+}
