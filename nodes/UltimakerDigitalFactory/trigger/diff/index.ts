@@ -1,6 +1,5 @@
-export { diffSnapshots, emptyState, isTriggerState, jobTransitionNames } from './diff';
-export { hasStarted, jobPhase, terminalOutcome } from './jobStatus';
+export { diffSnapshots } from './diff';
+export { emptyState, isTriggerState } from './memory';
 export { terminalKey } from './items';
-export type { JobPhase, TerminalOutcome } from './jobStatus';
 export * from './types';
 export { filterEvents, sampleEvents } from './sample';

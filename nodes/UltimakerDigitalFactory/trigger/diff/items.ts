@@ -1,29 +1,26 @@
-/** Builders of the parts of an event item (DESIGN §4) from API snapshots or from the compact state. */
+/** Builders of the parts of an event item (printer, job, extruder) from an API snapshot or from memory. */
+import type { ApiMaterial, ApiPrintCore, ApiPrinterStatus, ApiPrintJobStatus } from '../../shared/api/types';
 import { finiteOrNull, jobPhase, terminalOutcome } from './jobStatus';
-import type {
-	ApiMaterial,
-	ApiPrintCore,
-	ApiPrinterStatus,
-	ApiPrintJobStatus,
-	EventJob,
-	EventPrinter,
-	ExtruderState,
-	JobState,
-	MaterialTuple,
-	PrinterState,
-} from './types';
+import type { Extruder, JobMemory, PrinterMemory } from './memory';
+import type { EventJob, EventPrinter } from './types';
+
+/** The status a printer reports as the trigger sees it: one that is not enabled is `disabled`, as in Cura. */
+export function printerStatusOf(printer: ApiPrinterStatus): string | null {
+	if (printer.enabled === false && printer.status !== 'unreachable') return 'disabled';
+	return printer.status ?? null;
+}
 
 export function printerFromApi(printer: ApiPrinterStatus): EventPrinter {
 	return {
 		uuid: printer.uuid,
 		friendly_name: printer.friendly_name ?? null,
-		status: printer.status ?? null,
+		status: printerStatusOf(printer),
 		machine_variant: printer.machine_variant ?? null,
 	};
 }
 
-export function printerFromState(uuid: string, printer: PrinterState, status?: string): EventPrinter {
-	return { uuid, friendly_name: printer.n, status: status ?? printer.s, machine_variant: printer.v };
+export function printerFromMemory(uuid: string, printer: PrinterMemory, status?: string): EventPrinter {
+	return { uuid, friendly_name: printer.name, status: status ?? printer.status, machine_variant: printer.variant };
 }
 
 interface JobFields {
@@ -36,7 +33,7 @@ interface JobFields {
 	time_total: number | null;
 }
 
-/** progress, time_remaining and estimated_finish_at, derived the same way for API and state jobs. */
+/** progress, time_remaining and estimated_finish_at, derived the same way for API and remembered jobs. */
 function withTimes(job: JobFields, referenceMs: number): EventJob {
 	const elapsed = job.time_elapsed;
 	const total = job.time_total;
@@ -81,52 +78,34 @@ export function jobFromApi(job: ApiPrintJobStatus, referenceMs: number): EventJo
 	);
 }
 
-export function jobFromState(uuid: string, job: JobState, referenceMs: number): EventJob {
+export function jobFromMemory(uuid: string, job: JobMemory, referenceMs: number): EventJob {
 	return withTimes(
-		{ uuid, cloud_job_id: job.c, name: job.n, status: job.s, owner: job.o, time_elapsed: job.e, time_total: job.t },
+		{ uuid, cloud_job_id: job.cloudJobId, name: job.name, status: job.status, owner: job.owner, time_elapsed: job.elapsed, time_total: job.total },
 		referenceMs,
 	);
 }
 
-export function jobStateFrom(job: ApiPrintJobStatus, printerUuid: string | null, started: boolean): JobState {
-	const state: JobState = {
-		s: job.status ?? null,
-		n: job.name ?? null,
-		c: job.cloud_job_id ?? null,
-		o: job.owner ?? null,
-		e: finiteOrNull(job.time_elapsed),
-		t: finiteOrNull(job.time_total),
-	};
-	if (printerUuid) state.p = printerUuid;
-	if (started) state.st = 1;
-	return state;
-}
-
 // ---- extruders ----
 
-export function materialTuple(material: ApiMaterial | null | undefined): MaterialTuple | null {
+function materialOf(material: ApiMaterial | null | undefined): Extruder['material'] {
 	if (!material) return null;
-	return [material.guid ?? null, material.brand ?? null, material.color ?? null, material.material ?? null];
-}
-
-export function materialFromTuple(tuple: MaterialTuple | null): ApiMaterial | null {
-	if (!tuple) return null;
-	return { guid: tuple[0], brand: tuple[1], color: tuple[2], material: tuple[3] };
+	return { guid: material.guid ?? null, brand: material.brand ?? null, color: material.color ?? null, material: material.material ?? null };
 }
 
 /** Same spool type? The GUID identifies a material profile (incl. colour); without GUIDs compare the names. */
-export function sameMaterial(a: MaterialTuple | null, b: MaterialTuple | null): boolean {
+export function sameMaterial(a: Extruder['material'], b: Extruder['material']): boolean {
 	if (!a || !b) return a === b;
-	if (a[0] && b[0]) return a[0] === b[0];
-	return a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+	if (a.guid && b.guid) return a.guid === b.guid;
+	return a.brand === b.brand && a.color === b.color && a.material === b.material;
 }
 
-export function extrudersFrom(configuration: ApiPrintCore[] | null | undefined): ExtruderState[] | null {
+/** The extruders a printer reports, by index; null when it reports no configuration list. */
+export function extrudersFrom(configuration: ApiPrintCore[] | null | undefined): Extruder[] | null {
 	if (!Array.isArray(configuration)) return null;
 	return configuration
 		.filter((core) => core && typeof core.extruder_index === 'number')
-		.map((core): ExtruderState => [core.extruder_index, core.print_core_id ?? null, materialTuple(core.material)])
-		.sort((a, b) => a[0] - b[0]);
+		.map((core): Extruder => ({ index: core.extruder_index, printCore: core.print_core_id ?? null, material: materialOf(core.material) }))
+		.sort((a, b) => a.index - b.index);
 }
 
 /**

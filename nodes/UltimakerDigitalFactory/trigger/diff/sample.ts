@@ -5,6 +5,7 @@
 import { diffSnapshots } from './diff';
 import { jobFromApi, printerFromApi } from './items';
 import { jobPhase, terminalOutcome } from './jobStatus';
+import { Snapshot } from './snapshot';
 import type { ClusterObservation, TriggerEvent, TriggerEventName } from './types';
 
 /**
@@ -13,42 +14,31 @@ import type { ClusterObservation, TriggerEvent, TriggerEventName } from './types
  * cluster's history. When none of the selected kinds can be shown, the closest real item is returned under the
  * first selected name, so the workflow can still be built against the exact shape.
  */
-export function sampleEvents(
-	observations: ClusterObservation[],
-	selected: TriggerEventName[],
-	now: Date,
-	includeSnapshot = false,
-): TriggerEvent[] {
-	const current = diffSnapshots(
-		undefined,
-		observations,
-		{ offlineAfterMissedPolls: 1, emitOnFirstPoll: true, includeSnapshot },
-		now,
-	).events;
-	const history: TriggerEvent[] = [];
-	for (const observation of observations) {
-		const status = observation.status;
-		if (!status || observation.unreachable) continue;
-		const jobs = (status.print_jobs ?? []).filter((job) => job && typeof job.uuid === 'string');
-		const printers = (status.printers ?? []).filter((printer) => printer && typeof printer.uuid === 'string');
-		const latest = jobs
-			.filter((job) => jobPhase(job.status) === 'terminal')
-			.sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))[0];
-		if (!latest) continue;
-		const printerUuid = latest.printer_uuid ?? latest.printed_on_uuid ?? (printers.length === 1 ? printers[0].uuid : null);
-		const printer = printers.find((candidate) => candidate.uuid === printerUuid);
-		const referenceMs = Date.parse(status.generated_time ?? '') || now.getTime();
-		const event: TriggerEvent = {
-			event: `job.${terminalOutcome(latest)}` as TriggerEventName,
-			detectedAt: now.toISOString(),
-			cluster: { cluster_id: observation.cluster_id, friendly_name: observation.friendly_name ?? null },
-			printer: printer ? printerFromApi(printer) : null,
-			job: jobFromApi(latest, referenceMs),
-			previous: null,
-		};
-		if (includeSnapshot) event.snapshot = status;
-		history.push(event);
-	}
+/** The latest ended job of one cluster's history as the event it ended with, if there is one. */
+function latestEnding(observation: ClusterObservation, now: Date, includeSnapshot: boolean): TriggerEvent | undefined {
+	const status = observation.status;
+	if (!status || observation.unreachable) return undefined;
+	const snapshot = new Snapshot(status, now.getTime());
+	const latest = snapshot.jobs
+		.filter((job) => jobPhase(job.status) === 'terminal')
+		.sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))[0];
+	if (!latest) return undefined;
+	const printer = snapshot.printer(snapshot.printerOfJob(latest) ?? snapshot.singlePrinter ?? '');
+	const event: TriggerEvent = {
+		event: `job.${terminalOutcome(latest)}` as TriggerEventName,
+		detectedAt: now.toISOString(),
+		cluster: { cluster_id: observation.cluster_id, friendly_name: observation.friendly_name ?? null },
+		printer: printer ? printerFromApi(printer) : null,
+		job: jobFromApi(latest, snapshot.referenceMs()),
+		previous: null,
+	};
+	if (includeSnapshot) event.snapshot = status;
+	return event;
+}
+
+export function sampleEvents(observations: ClusterObservation[], selected: TriggerEventName[], now: Date, includeSnapshot = false): TriggerEvent[] {
+	const current = diffSnapshots(undefined, observations, { offlineAfterMissedPolls: 1, emitOnFirstPoll: true, includeSnapshot }, now).events;
+	const history = observations.map((observation) => latestEnding(observation, now, includeSnapshot)).filter((event): event is TriggerEvent => !!event);
 	const onePerKind: TriggerEvent[] = [];
 	for (const event of [...current, ...history]) {
 		if (!onePerKind.some((kept) => kept.event === event.event)) onePerKind.push(event);
@@ -58,8 +48,7 @@ export function sampleEvents(
 	if (matching.length > 0 || onePerKind.length === 0) return matching;
 	const wanted = selected[0];
 	const family = wanted.split('.')[0];
-	const template =
-		onePerKind.find((event) => event.event.startsWith(`${family}.`) && (family === 'printer' || event.job)) ?? onePerKind[0];
+	const template = onePerKind.find((event) => event.event.startsWith(`${family}.`) && (family === 'printer' || event.job)) ?? onePerKind[0];
 	return [{ ...template, event: wanted }];
 }
 

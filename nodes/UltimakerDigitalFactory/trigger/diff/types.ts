@@ -1,14 +1,12 @@
-/**
- * Types of the trigger's pure diff: what the Digital Factory `/status` answers (read leniently: every field
- * the API might omit is optional), the compact state kept between polls, and the event items (public contract,
- * DESIGN §4).
- */
+/** Types of the trigger's pure diff: what a poll observed, the diff's options and result, and the event items. */
 import type { ApiClusterStatus, ApiMaterial } from '../../shared/api/types';
 import type { TriggerEventName } from '../events';
+import type { TriggerState } from './memory';
 
 export type { ApiClusterStatus, ApiMaterial, ApiPrintCore, ApiPrinterStatus, ApiPrintJobStatus } from '../../shared/api/types';
 export type { TriggerEventName } from '../events';
 export { TRIGGER_EVENT_NAMES } from '../events';
+export type { TriggerState } from './memory';
 
 /** What one poll learnt about one watched cluster. */
 export interface ClusterObservation {
@@ -32,69 +30,7 @@ export interface DiffOptions {
 	includeSnapshot?: boolean;
 }
 
-// ---- Compact state (JSON, kept in the workflow's static data) ----
-// Short keys on purpose: a 100-printer farm must stay well under 100 KB.
-
-/** [extruder_index, print_core_id, material as [guid, brand, color, material] or null] */
-export type ExtruderState = [number, string | null, MaterialTuple | null];
-export type MaterialTuple = [string | null, string | null, string | null, string | null];
-
-export interface PrinterState {
-	/** friendly_name */
-	n: string | null;
-	/** machine_variant */
-	v: string | null;
-	/** last status seen while reachable */
-	s: string | null;
-	/** maintenance_required was true */
-	mr?: 1;
-	/** configuration per extruder */
-	x: ExtruderState[];
-	/** consecutive polls in which the printer was unreachable */
-	m?: number;
-	/** printer.offline was emitted and printer.online not yet */
-	off?: 1;
-}
-
-export interface JobState {
-	/** last status seen */
-	s: string | null;
-	/** name */
-	n: string | null;
-	/** cloud_job_id */
-	c: string | null;
-	/** owner */
-	o: string | null;
-	/** printer uuid the job is on or explicitly assigned to (absent while only queued) */
-	p?: string;
-	/** time_elapsed, time_total */
-	e: number | null;
-	t: number | null;
-	/** job.started was emitted (or the job was already started at baseline) */
-	st?: 1;
-}
-
-export interface ClusterState {
-	/** friendly_name */
-	n: string | null;
-	/** generated_time of the last snapshot (server clock), to recognise history entries seen before */
-	g: string | null;
-	p: Record<string, PrinterState>;
-	/** jobs not yet in a terminal state */
-	j: Record<string, JobState>;
-	/**
-	 * Jobs whose terminal state is known (event emitted, or already ended at baseline), while they are in the
-	 * history window — as short hashes of their uuids (see terminalKey), a third of the size of the uuids.
-	 */
-	d: string[];
-}
-
-export interface TriggerState {
-	v: 1;
-	c: Record<string, ClusterState>;
-}
-
-// ---- Event item (contract, DESIGN §4) ----
+// ---- Event item (public contract: workflows read these fields) ----
 
 export interface EventCluster {
 	cluster_id: string;

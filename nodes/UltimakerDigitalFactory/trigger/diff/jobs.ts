@@ -1,0 +1,127 @@
+/**
+ * The job steps of a poll: each listed job against what was remembered of it (queued, started, paused, resumed,
+ * waiting, finished / aborted / failed), and jobs that left the list without an ending anyone saw (removed).
+ */
+import type { ApiPrintJobStatus } from '../../shared/api/types';
+import type { TriggerEventName } from '../events';
+import type { ClusterEvents, PollContext } from './context';
+import { jobFromApi, printerFromApi, printerFromMemory, terminalKey } from './items';
+import { finiteOrNull, hasStarted, jobPhase, terminalOutcome } from './jobStatus';
+import type { ClusterMemory, JobMemory } from './memory';
+import type { Snapshot } from './snapshot';
+import { parseTime } from './snapshot';
+import type { EventPrinter } from './types';
+
+/** The events a job's change from what was remembered (or from nothing) to what is seen now implies, in order. */
+function transitionNames(remembered: JobMemory | undefined, job: ApiPrintJobStatus): TriggerEventName[] {
+	const names: TriggerEventName[] = [];
+	const phase = jobPhase(job.status);
+	const previousPhase = remembered ? jobPhase(remembered.status) : undefined;
+	if (!remembered) names.push('job.queued');
+	if (hasStarted(job) && !remembered?.started) names.push('job.started');
+	if (phase === 'paused' && previousPhase !== 'paused') names.push('job.paused');
+	if (previousPhase === 'paused') {
+		const running = phase === 'active' && job.status !== 'aborting';
+		if (running || (phase === 'terminal' && terminalOutcome(job) === 'finished')) names.push('job.resumed');
+	}
+	if (phase === 'waiting' && remembered?.status !== job.status) names.push('job.waitingForUser');
+	if (phase === 'terminal') names.push(`job.${terminalOutcome(job)}` as TriggerEventName);
+	return names;
+}
+
+function jobMemoryFrom(job: ApiPrintJobStatus, printerUuid: string | null, started: boolean): JobMemory {
+	return {
+		status: job.status ?? null,
+		name: job.name ?? null,
+		cloudJobId: job.cloud_job_id ?? null,
+		owner: job.owner ?? null,
+		printerUuid,
+		elapsed: finiteOrNull(job.time_elapsed),
+		total: finiteOrNull(job.time_total),
+		started,
+	};
+}
+
+/** The remembered job when nothing about it changed (the usual case: no allocation), else a fresh one. */
+function rememberJob(remembered: JobMemory | undefined, job: ApiPrintJobStatus, printerUuid: string | null, started: boolean): JobMemory {
+	const same =
+		!!remembered &&
+		remembered.status === (job.status ?? null) &&
+		remembered.elapsed === finiteOrNull(job.time_elapsed) &&
+		remembered.total === finiteOrNull(job.time_total) &&
+		remembered.name === (job.name ?? null) &&
+		remembered.cloudJobId === (job.cloud_job_id ?? null) &&
+		remembered.owner === (job.owner ?? null) &&
+		remembered.printerUuid === printerUuid &&
+		remembered.started === started;
+	return same ? remembered! : jobMemoryFrom(job, printerUuid, started);
+}
+
+/**
+ * A finished job never seen, created before the previous look at the cluster, would have been visible then: it
+ * is an old history entry coming back into the 10-job window, not news.
+ */
+function isReappearingHistory(job: ApiPrintJobStatus, before: ClusterMemory | undefined): boolean {
+	const created = parseTime(job.created_at);
+	const lastLook = parseTime(before?.generatedTime);
+	return created !== undefined && lastLook !== undefined && created < lastLook;
+}
+
+function printerItem(uuid: string | null, snapshot: Snapshot, before: ClusterMemory | undefined): EventPrinter | null {
+	if (!uuid) return null;
+	const live = snapshot.printer(uuid);
+	if (live) return printerFromApi(live);
+	const remembered = before?.printers.get(uuid);
+	return remembered ? printerFromMemory(uuid, remembered) : null;
+}
+
+/** One listed job: what to remember of it, and the events of its change, if any. */
+function diffJob(job: ApiPrintJobStatus, index: number, before: ClusterMemory | undefined, snapshot: Snapshot, next: ClusterMemory, events: ClusterEvents, context: PollContext): void {
+	const remembered = before?.jobs.get(job.uuid);
+	// A job followed in `jobs` is never in `ended`: only the others need their key looked up.
+	const key = remembered ? undefined : terminalKey(job.uuid);
+	if (key !== undefined && before?.ended.has(key)) {
+		next.ended.add(key);
+		return;
+	}
+	const printerUuid = snapshot.printerOfJob(job);
+	const started = remembered?.started === true || hasStarted(job);
+	const phase = jobPhase(job.status);
+	if (phase === 'terminal') next.ended.add(key ?? terminalKey(job.uuid));
+	else next.jobs.set(job.uuid, rememberJob(remembered, job, printerUuid, started));
+	// Same status as last time (the usual case): no event is possible, only the progress moved.
+	if (remembered && remembered.status === (job.status ?? null) && started === remembered.started) return;
+	const silent =
+		context.mode === 'baseline' ||
+		(context.mode === 'emitCurrent' && phase === 'terminal') ||
+		(!remembered && phase === 'terminal' && isReappearingHistory(job, before));
+	const names = silent ? [] : transitionNames(remembered, job);
+	if (names.length === 0) return;
+	const previous = remembered ? { status: remembered.status } : null;
+	const item = jobFromApi(job, snapshot.referenceMs());
+	const printer = printerItem(printerUuid ?? snapshot.singlePrinter, snapshot, before);
+	events.jobs.push({
+		createdMs: parseTime(job.created_at) ?? Number.MAX_SAFE_INTEGER,
+		index,
+		events: names.map((name) => context.make(name, printer, item, previous)),
+	});
+}
+
+export function diffJobs(before: ClusterMemory | undefined, snapshot: Snapshot, next: ClusterMemory, events: ClusterEvents, context: PollContext): void {
+	snapshot.jobs.forEach((job, index) => diffJob(job, index, before, snapshot, next, events, context));
+}
+
+/** Jobs that left the list without an ending this trigger saw: removed from the queue. */
+export function reportRemovals(before: ClusterMemory, snapshot: Snapshot, next: ClusterMemory, events: ClusterEvents, context: PollContext): void {
+	let index = snapshot.jobs.length;
+	for (const [uuid, remembered] of before.jobs) {
+		if (next.jobs.has(uuid) || next.ended.has(terminalKey(uuid))) continue;
+		const printer = printerItem(remembered.printerUuid ?? snapshot.singlePrinter, snapshot, before);
+		events.jobs.push({
+			// Its creation time is not kept (state size): removals come after the jobs still listed.
+			createdMs: Number.MAX_SAFE_INTEGER,
+			index: index++,
+			events: [context.make('job.removed', printer, context.jobFromMemory(uuid, remembered), { status: remembered.status })],
+		});
+	}
+}

@@ -1,0 +1,151 @@
+/**
+ * The printer steps of a poll: what each listed printer did since the last poll (online again, status,
+ * maintenance, material and print core per extruder), offline after enough missed polls, and a whole cluster
+ * that could not be read.
+ */
+import type { ApiPrinterStatus } from '../../shared/api/types';
+import type { ClusterEvents, PollContext } from './context';
+import { extrudersFrom, printerFromApi, printerFromMemory, printerStatusOf, sameMaterial } from './items';
+import type { ClusterMemory, Extruder, PrinterMemory } from './memory';
+import type { Snapshot } from './snapshot';
+
+/** One more missed poll; printer.offline once the threshold is reached. */
+function countMiss(printer: PrinterMemory, context: PollContext, reportOffline: () => void): PrinterMemory {
+	const next: PrinterMemory = { ...printer, missedPolls: printer.missedPolls + 1 };
+	if (next.missedPolls >= context.threshold && !printer.offlineReported) {
+		next.offlineReported = true;
+		reportOffline();
+	}
+	return next;
+}
+
+/** The cluster could not be read this poll: everything is kept, and each of its printers missed a poll. */
+export function missedPoll(before: ClusterMemory, events: ClusterEvents, context: PollContext): ClusterMemory {
+	const next: ClusterMemory = { ...before, printers: new Map(), jobs: new Map(before.jobs), ended: new Set(before.ended) };
+	const singlePrinter = before.printers.size === 1 ? [...before.printers.keys()][0] : undefined;
+	for (const [uuid, printer] of before.printers) {
+		next.printers.set(
+			uuid,
+			countMiss(printer, context, () => {
+				const job = [...before.jobs].find(([, candidate]) => (candidate.printerUuid ?? singlePrinter) === uuid && context.isBusy(candidate.status));
+				events.offline.push(
+					context.make('printer.offline', printerFromMemory(uuid, printer, 'unreachable'), job ? context.jobFromMemory(job[0], job[1]) : null, {
+						status: printer.status,
+						online: true,
+					}),
+				);
+			}),
+		);
+	}
+	return next;
+}
+
+/** What to remember of a reachable printer (an unreachable one keeps what was seen while it was reachable). */
+function freshPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | undefined, unreachable: boolean): PrinterMemory {
+	const reported = printer.status && printer.status !== 'unreachable' ? printerStatusOf(printer) : null;
+	const maintenance = unreachable || typeof printer.maintenance_required !== 'boolean' ? remembered?.maintenanceRequired === true : printer.maintenance_required;
+	return {
+		name: printer.friendly_name ?? remembered?.name ?? null,
+		variant: printer.machine_variant ?? remembered?.variant ?? null,
+		status: unreachable ? (remembered?.status ?? null) : (reported ?? remembered?.status ?? null),
+		maintenanceRequired: maintenance,
+		extruders: (unreachable ? null : extrudersFrom(printer.configuration)) ?? remembered?.extruders ?? [],
+		missedPolls: unreachable ? (remembered?.missedPolls ?? 0) : 0,
+		offlineReported: unreachable && remembered?.offlineReported === true,
+	};
+}
+
+function sameExtruders(a: Extruder[], b: Extruder[]): boolean {
+	return a.length === b.length && a.every((extruder, i) => extruder.index === b[i].index && extruder.printCore === b[i].printCore && sameMaterialExactly(extruder.material, b[i].material));
+}
+
+function sameMaterialExactly(a: Extruder['material'], b: Extruder['material']): boolean {
+	if (!a || !b) return a === b;
+	return a.guid === b.guid && a.brand === b.brand && a.color === b.color && a.material === b.material;
+}
+
+/** Would nothing be remembered differently? Then the remembered object is kept as it is (the usual case). */
+function unchanged(remembered: PrinterMemory, fresh: PrinterMemory): boolean {
+	return (
+		fresh.name === remembered.name &&
+		fresh.variant === remembered.variant &&
+		fresh.status === remembered.status &&
+		fresh.maintenanceRequired === remembered.maintenanceRequired &&
+		fresh.missedPolls === remembered.missedPolls &&
+		fresh.offlineReported === remembered.offlineReported &&
+		sameExtruders(fresh.extruders, remembered.extruders)
+	);
+}
+
+/** printer.printCoreChanged / printer.materialChanged for each extruder that changed. */
+function extruderEvents(uuid: string, printer: ApiPrinterStatus, remembered: PrinterMemory, fresh: PrinterMemory, snapshot: Snapshot, events: ClusterEvents, context: PollContext): void {
+	for (const extruder of fresh.extruders) {
+		const old = remembered.extruders.find((candidate) => candidate.index === extruder.index);
+		if (!old) continue;
+		const detail = { extruder_index: extruder.index, print_core_id: extruder.printCore, material: extruder.material };
+		if (old.printCore !== extruder.printCore) {
+			const event = context.make('printer.printCoreChanged', printerFromApi(printer), snapshot.currentJob(uuid), { extruder_index: old.index, print_core_id: old.printCore });
+			events.printers.push({ ...event, extruder: detail });
+		}
+		if (!sameMaterial(old.material, extruder.material)) {
+			const event = context.make('printer.materialChanged', printerFromApi(printer), snapshot.currentJob(uuid), { extruder_index: old.index, material: old.material });
+			events.printers.push({ ...event, extruder: detail });
+		}
+	}
+}
+
+/** A printer seen for the first time is a baseline; with "Emit on First Poll" it is announced. */
+function firstSight(printer: ApiPrinterStatus, fresh: PrinterMemory, unreachable: boolean, snapshot: Snapshot, events: ClusterEvents, context: PollContext): PrinterMemory {
+	if (unreachable) return { ...fresh, missedPolls: 1 };
+	if (context.mode === 'emitCurrent') {
+		const item = printerFromApi(printer);
+		events.online.push(context.make('printer.online', item, snapshot.currentJob(printer.uuid), null));
+		if (fresh.maintenanceRequired) {
+			events.printers.push(context.make('printer.maintenanceRequired', item, snapshot.currentJob(printer.uuid), { maintenance_required: false }));
+		}
+	}
+	return fresh;
+}
+
+/** One listed printer against what was remembered of it: its events, and what to remember now. */
+function diffPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | undefined, clusterOffline: boolean, snapshot: Snapshot, events: ClusterEvents, context: PollContext): PrinterMemory {
+	const unreachable = clusterOffline || printer.status === 'unreachable';
+	const fresh = freshPrinter(printer, remembered, unreachable);
+	if (!remembered) return firstSight(printer, fresh, unreachable, snapshot, events, context);
+	if (unreachable) {
+		const job = snapshot.currentJob(printer.uuid);
+		return countMiss(fresh, context, () =>
+			events.offline.push(context.make('printer.offline', printerFromApi(printer), job, { status: remembered.status, online: true })),
+		);
+	}
+	if (unchanged(remembered, fresh)) return remembered;
+	const item = printerFromApi(printer);
+	const job = () => snapshot.currentJob(printer.uuid);
+	if (remembered.offlineReported) events.online.push(context.make('printer.online', item, job(), { status: remembered.status, online: false }));
+	if (fresh.status !== remembered.status && fresh.status !== null) {
+		events.printers.push(context.make('printer.statusChanged', item, job(), { status: remembered.status }));
+	}
+	if (fresh.maintenanceRequired && !remembered.maintenanceRequired) {
+		events.printers.push(context.make('printer.maintenanceRequired', item, job(), { maintenance_required: false }));
+	}
+	extruderEvents(printer.uuid, printer, remembered, fresh, snapshot, events, context);
+	return fresh;
+}
+
+/** Every printer of the snapshot; printers no longer listed while the cluster is offline may just be hidden. */
+export function diffPrinters(before: ClusterMemory | undefined, isOnline: boolean | null | undefined, snapshot: Snapshot, next: ClusterMemory, events: ClusterEvents, context: PollContext): void {
+	const clusterOffline = isOnline === false;
+	for (const printer of snapshot.printers) {
+		next.printers.set(printer.uuid, diffPrinter(printer, before?.printers.get(printer.uuid), clusterOffline, snapshot, events, context));
+	}
+	if (!before || !clusterOffline) return;
+	for (const [uuid, remembered] of before.printers) {
+		if (next.printers.has(uuid)) continue;
+		next.printers.set(
+			uuid,
+			countMiss(remembered, context, () =>
+				events.offline.push(context.make('printer.offline', printerFromMemory(uuid, remembered, 'unreachable'), null, { status: remembered.status, online: true })),
+			),
+		);
+	}
+}

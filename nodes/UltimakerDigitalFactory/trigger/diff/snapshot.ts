@@ -1,0 +1,113 @@
+/**
+ * One cluster's `/status` answer, indexed once so every lookup of a poll is constant time (a 1,000-printer
+ * cluster must diff in milliseconds): printers by uuid, which printer each job belongs to, each printer's
+ * current job. Also decides which entry counts when the answer lists a printer or a job twice.
+ */
+import type { ApiClusterStatus, ApiPrinterStatus, ApiPrintJobStatus } from '../../shared/api/types';
+import { jobFromApi } from './items';
+import type { JobPhase } from './jobStatus';
+import { jobPhase } from './jobStatus';
+import type { EventJob } from './types';
+
+/** How far along a status is: when a job is listed twice, the entry furthest along counts (a job never goes back). */
+const PROGRESS: Record<JobPhase, number> = { other: 0, queued: 1, active: 2, paused: 2, waiting: 2, terminal: 3 };
+
+const isPrinter = (value: unknown): value is ApiPrinterStatus =>
+	!!value && typeof value === 'object' && typeof (value as ApiPrinterStatus).uuid === 'string';
+const isJob = (value: unknown): value is ApiPrintJobStatus =>
+	!!value && typeof value === 'object' && typeof (value as ApiPrintJobStatus).uuid === 'string';
+
+/** Is this the job a printer is busy with (printing, paused, waiting for someone, or waiting for the plate to be cleared)? */
+const holdsPrinter = (job: ApiPrintJobStatus) => ['active', 'paused', 'waiting'].includes(jobPhase(job.status)) || job.status === 'wait_cleanup';
+
+export class Snapshot {
+	readonly printers: ApiPrinterStatus[];
+	/** Jobs in list order, one entry per uuid. */
+	readonly jobs: ApiPrintJobStatus[];
+	readonly printersListed: boolean;
+	readonly jobsListed: boolean;
+	/** The only printer of a one-printer cluster: its queue is that printer's queue. */
+	readonly singlePrinter: string | null;
+	private readonly byUuid = new Map<string, ApiPrinterStatus>();
+	private byName: Map<string, string> | undefined;
+	private currentJobs: Map<string, ApiPrintJobStatus> | undefined;
+	private referenceTime: number | undefined;
+
+	constructor(
+		readonly status: ApiClusterStatus,
+		private readonly nowMs: number,
+	) {
+		this.printersListed = Array.isArray(status.printers);
+		this.jobsListed = Array.isArray(status.print_jobs);
+		this.printers = [];
+		for (const printer of (status.printers ?? []).filter(isPrinter)) {
+			if (this.byUuid.has(printer.uuid)) continue;
+			this.byUuid.set(printer.uuid, printer);
+			this.printers.push(printer);
+		}
+		this.jobs = furthestEntries((status.print_jobs ?? []).filter(isJob));
+		this.singlePrinter = this.printers.length === 1 ? this.printers[0].uuid : null;
+	}
+
+	printer(uuid: string): ApiPrinterStatus | undefined {
+		return this.byUuid.get(uuid);
+	}
+
+	/**
+	 * The printer a job runs on or is assigned to: `printer_uuid`, then `printed_on_uuid`, then `assigned_to` — a
+	 * printer uuid in Ultimaker's data, also on queued jobs the cluster pre-assigned — and a printer name only as
+	 * a last resort.
+	 */
+	printerOfJob(job: ApiPrintJobStatus): string | null {
+		if (job.printer_uuid) return job.printer_uuid;
+		if (job.printed_on_uuid) return job.printed_on_uuid;
+		if (!job.assigned_to) return null;
+		if (this.byUuid.has(job.assigned_to)) return job.assigned_to;
+		this.byName ??= this.printerNames();
+		return this.byName.get(job.assigned_to) ?? null;
+	}
+
+	/** The job a printer is busy with, if any (the first one listed). */
+	currentJob(printerUuid: string): EventJob | null {
+		if (!this.currentJobs) {
+			this.currentJobs = new Map();
+			for (const job of this.jobs) {
+				const printer = this.printerOfJob(job) ?? this.singlePrinter;
+				if (printer && holdsPrinter(job) && !this.currentJobs.has(printer)) this.currentJobs.set(printer, job);
+			}
+		}
+		const job = this.currentJobs.get(printerUuid);
+		return job ? jobFromApi(job, this.referenceMs()) : null;
+	}
+
+	/** The snapshot's own time (for time-derived fields), or ours when it has none. */
+	referenceMs(): number {
+		this.referenceTime ??= parseTime(this.status.generated_time) ?? this.nowMs;
+		return this.referenceTime;
+	}
+
+	private printerNames(): Map<string, string> {
+		const names = new Map<string, string>();
+		for (const printer of this.printers) {
+			for (const name of [printer.unique_name, printer.friendly_name]) {
+				if (typeof name === 'string' && !names.has(name)) names.set(name, printer.uuid);
+			}
+		}
+		return names;
+	}
+}
+
+function furthestEntries(jobs: ApiPrintJobStatus[]): ApiPrintJobStatus[] {
+	const chosen = new Map<string, ApiPrintJobStatus>();
+	for (const job of jobs) {
+		const kept = chosen.get(job.uuid);
+		if (!kept || PROGRESS[jobPhase(job.status)] > PROGRESS[jobPhase(kept.status)]) chosen.set(job.uuid, job);
+	}
+	return [...chosen.values()];
+}
+
+export function parseTime(value: string | null | undefined): number | undefined {
+	if (!value) return undefined;
+	const ms = Date.parse(value);
+	return Number.isNaN(ms) ? undefined : ms;
+}
