@@ -14,7 +14,7 @@ export function timedGcode(printSeconds: number): string {
 /** Uploads a G-code that prints for `printSeconds` and sends it to a cluster; the print job's uuid. */
 export async function uploadAndPrint(emulator: EmulatorClient, clusterId: string, name: string, printSeconds: number): Promise<string> {
 	const jobId = await emulator.uploadJob(name, timedGcode(printSeconds));
-	return (await emulator.sendPrint(clusterId, jobId)).job_instance_uuid as string;
+	return (await emulator.sendPrint(clusterId, jobId)).cluster_job_id as string;
 }
 
 /** What the trigger sees for every cluster (list + status) as diff observations; a failed status read is unreachable. */
