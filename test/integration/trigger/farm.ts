@@ -6,14 +6,15 @@
 import type { EmulatorClient } from '../../../emulator';
 import type { ApiClusterStatus, ClusterObservation } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
 
-/** A small G-code file whose header says it prints for `printSeconds`. */
-export function timedGcode(printSeconds: number): string {
-	return `;FLAVOR:Griffin\n;PRINT.TIME:${printSeconds}\n;TARGET_MACHINE.NAME:Ultimaker S5\nG28\nG1 X10 Y10\n`;
+/** A small G-code file whose header says it prints for `printSeconds` (with these materials, on AA 0.4 cores). */
+export function timedGcode(printSeconds: number, materialGuids: string[] = []): string {
+	const extruders = materialGuids.map((guid, i) => `;EXTRUDER_TRAIN.${i}.MATERIAL.GUID:${guid}\n;EXTRUDER_TRAIN.${i}.NOZZLE.NAME:AA 0.4\n`).join('');
+	return `;FLAVOR:Griffin\n;PRINT.TIME:${printSeconds}\n;TARGET_MACHINE.NAME:Ultimaker S5\n${extruders}G28\nG1 X10 Y10\n`;
 }
 
 /** Uploads a G-code that prints for `printSeconds` and sends it to a cluster; the print job's uuid. */
-export async function uploadAndPrint(emulator: EmulatorClient, clusterId: string, name: string, printSeconds: number): Promise<string> {
-	const jobId = await emulator.uploadJob(name, timedGcode(printSeconds));
+export async function uploadAndPrint(emulator: EmulatorClient, clusterId: string, name: string, printSeconds: number, materialGuids: string[] = []): Promise<string> {
+	const jobId = await emulator.uploadJob(name, timedGcode(printSeconds, materialGuids));
 	return (await emulator.sendPrint(clusterId, jobId)).cluster_job_id as string;
 }
 
