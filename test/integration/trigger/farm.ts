@@ -5,6 +5,7 @@
  */
 import type { EmulatorClient } from '../../../emulator';
 import type { ApiClusterStatus, ClusterObservation } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import { clusterLabel } from '../../../nodes/UltimakerDigitalFactory/shared/api/clusters';
 
 /** A small G-code file whose header says it prints for `printSeconds` (with these materials, on AA 0.4 cores). */
 export function timedGcode(printSeconds: number, materialGuids: string[] = []): string {
@@ -23,7 +24,8 @@ export async function observe(emulator: EmulatorClient): Promise<ClusterObservat
 	const clusters = await emulator.clusters();
 	return Promise.all(
 		clusters.map(async (cluster): Promise<ClusterObservation> => {
-			const base = { cluster_id: cluster.cluster_id as string, friendly_name: cluster.friendly_name as string, is_online: cluster.is_online as boolean };
+			// The trigger labels a cluster by friendly_name, else host_name, else its id.
+			const base = { cluster_id: cluster.cluster_id as string, friendly_name: clusterLabel({ cluster_id: cluster.cluster_id, friendly_name: cluster.friendly_name, host_name: cluster.host_name }), is_online: cluster.is_online as boolean };
 			try {
 				return { ...base, status: (await emulator.clusterStatus(cluster.cluster_id)) as ApiClusterStatus };
 			} catch {
