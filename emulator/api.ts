@@ -12,6 +12,7 @@ import {
 	renderPrintJob,
 	renderProject,
 	renderToolpathJob,
+	clusterLabel,
 	iso,
 } from './view';
 
@@ -54,7 +55,20 @@ function optionalOrigin(data: Record<string, unknown>): string | null {
 	return origin;
 }
 
-/** Registers the object and mints its one-time signed storage URL. */
+/** The bucket named in resumable-session upload URLs. */
+export const STORAGE_BUCKET = 'emulator-digital-factory-uploads';
+
+/**
+ * A one-time storage URL for an upload: a Google Cloud Storage resumable session (`/upload/storage/v1/b/<bucket>/o
+ * ?uploadType=resumable&upload_id=…`, as in Ultimaker's recorded answer; the upload id is the secret) or a signed
+ * URL (`?signature=…&expires=…`, as in Ultimaker's FAQ).
+ */
+function uploadUrl(rt: Runtime, slotId: string, signature: string, expiresAt: number): string {
+	if (rt.options.uploadUrlStyle === 'signed') return `${rt.storageUrl()}/upload/${slotId}?signature=${signature}&expires=${Math.floor(expiresAt / 1000)}`;
+	return `${rt.storageUrl()}/upload/storage/v1/b/${STORAGE_BUCKET}/o?uploadType=resumable&upload_id=${slotId}.${signature}`;
+}
+
+/** Registers the object and mints its one-time storage URL. */
 function createStoredObject(
 	rt: Runtime,
 	kind: 'job' | 'file',
@@ -72,7 +86,7 @@ function createStoredObject(
 		status: 'uploading',
 		status_description: null,
 		uploadSlotId: slotId,
-		upload_url: `${rt.storageUrl()}/upload/${slotId}?signature=${signature}&expires=${Math.floor(expiresAt / 1000)}`,
+		upload_url: uploadUrl(rt, slotId, signature, expiresAt),
 		download_url: null,
 		createdAt: rt.clock.now(),
 		uploadedAt: null,
@@ -176,13 +190,13 @@ export function registerApiRoutes(router: Router, rt: Runtime): void {
 			library_project_id: projectId,
 			source_file_id: sourceFileId,
 		});
-		sendJson(ctx, 200, { data: renderToolpathJob(job) });
+		sendJson(ctx, 200, { data: renderToolpathJob(job, rt.clock.now()) });
 	});
 
 	authed('GET', '/cura/v1/jobs/:job_id', (ctx) => {
 		const job = rt.state.objects.get(ctx.params.job_id!);
 		if (!job || job.kind !== 'job') throw notFound('Job', ctx.params.job_id!);
-		sendJson(ctx, 200, { data: renderToolpathJob(job) });
+		sendJson(ctx, 200, { data: renderToolpathJob(job, rt.clock.now()) });
 	});
 
 	authed('GET', '/cura/v1/jobs', (ctx) => {
@@ -190,7 +204,7 @@ export function registerApiRoutes(router: Router, rt: Runtime): void {
 			.reverse()
 			.map((id) => rt.state.objects.get(id)!)
 			.filter((o) => o.kind === 'job')
-			.map(renderToolpathJob);
+			.map((o) => renderToolpathJob(o, rt.clock.now()));
 		sendJson(ctx, 200, paginate(ctx, jobs, 20));
 	});
 
@@ -305,10 +319,10 @@ export function registerApiRoutes(router: Router, rt: Runtime): void {
 		if (job.status !== 'uploaded') {
 			throw new HttpError(409, 'jobNotUploaded', 'The job is not uploaded', `Job ${jobId} is ${job.status}; only an uploaded job can be printed.`);
 		}
-		if (!cluster.is_online) throw printerInactive(`Cluster ${cluster.friendly_name} is offline.`);
-		if (cluster.status !== 'active') throw printerInactive(`Cluster ${cluster.friendly_name} is not active.`);
+		if (!cluster.is_online) throw printerInactive(`Cluster ${clusterLabel(cluster)} is offline.`);
+		if (cluster.status !== 'active') throw printerInactive(`Cluster ${clusterLabel(cluster)} is not active.`);
 		if (queuedCount(cluster) + cluster.pendingApproval.length >= cluster.queue_limit) {
-			throw new HttpError(409, 'queueFull', 'The print queue is full', `Cluster ${cluster.friendly_name} already has ${cluster.queue_limit} queued jobs.`);
+			throw new HttpError(409, 'queueFull', 'The print queue is full', `Cluster ${clusterLabel(cluster)} already has ${cluster.queue_limit} queued jobs.`);
 		}
 		const host = cluster.printers[0]!;
 		const uuid = rt.state.ids.uuid();
@@ -329,8 +343,12 @@ export function registerApiRoutes(router: Router, rt: Runtime): void {
 			assigned_to: null,
 			printed_on_uuid: null,
 			requiredMaterials: job.header?.materials ?? [],
+			extruders: job.header?.extruders ?? [],
+			buildPlate: job.header?.buildPlate ?? null,
+			printSize: job.header?.size ?? null,
 			targetMachine: job.header?.targetMachine ?? null,
 			configuration_changes_required: [],
+			impediments_to_printing: [],
 			aborted: false,
 			finishedAt: null,
 		};
@@ -343,9 +361,11 @@ export function registerApiRoutes(router: Router, rt: Runtime): void {
 		} else {
 			rt.state.clusters.set(cluster.cluster_id, enqueueJob(cluster, printJob, now, rt.state.timings));
 		}
-		sendJson(ctx, 200, {
-			data: { job_id: job.id, job_instance_uuid: uuid, cluster_job_id: uuid, status, generated_time: iso(now) },
-		});
+		// Ultimaker's recorded answers carry these three keys only; one of them has an empty cluster_job_id.
+		const clusterJobId = ctx.blankPrintId ? '' : uuid;
+		const data: Record<string, unknown> = { cluster_job_id: clusterJobId, job_id: job.id, status };
+		if (rt.options.printResponse === 'documented') Object.assign(data, { job_instance_uuid: clusterJobId, generated_time: iso(now) });
+		sendJson(ctx, 200, { data });
 	});
 
 	authed('POST', '/connect/v1/clusters/:cluster_id/print_jobs/:uuid/action/:action', async (ctx, now) => {

@@ -5,6 +5,7 @@
  * EMULATOR_CLUSTER_SIZE, EMULATOR_SPEED, EMULATOR_SEED, EMULATOR_TOKEN, EMULATOR_UPLOAD_DIR, EMULATOR_HOST.
  */
 import { PRINTER_TYPES } from './catalog';
+import { clusterLabel } from './view';
 import type { ClusterSpec, PrinterSpec } from './state';
 import { startEmulator } from './index';
 import type { EmulatorOptions } from './index';
@@ -20,6 +21,8 @@ const FLAGS: Record<string, string> = {
 	'upload-dir': 'EMULATOR_UPLOAD_DIR',
 	host: 'EMULATOR_HOST',
 	'upload-processing-ms': 'EMULATOR_UPLOAD_PROCESSING_MS',
+	'print-response': 'EMULATOR_PRINT_RESPONSE',
+	'upload-url-style': 'EMULATOR_UPLOAD_URL_STYLE',
 };
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Record<string, string> {
@@ -66,6 +69,12 @@ function number(value: string | undefined, flag: string): number | undefined {
 	return n;
 }
 
+function oneOf<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
+	if (value === undefined) return undefined;
+	if (!(allowed as readonly string[]).includes(value)) throw new Error(`--${flag} must be one of ${allowed.join(', ')}`);
+	return value as T;
+}
+
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2), process.env);
 	if (args.help) {
@@ -84,6 +93,8 @@ async function main(): Promise<void> {
 		farm: args.printers ? parseFarm(args.printers, clusterSize) : undefined,
 		uploadDir: args['upload-dir'],
 		uploadProcessingMs: number(args['upload-processing-ms'], 'upload-processing-ms'),
+		printResponse: oneOf(args['print-response'], 'print-response', ['recorded', 'documented'] as const),
+		uploadUrlStyle: oneOf(args['upload-url-style'], 'upload-url-style', ['resumable', 'signed'] as const),
 	};
 	const emulator = await startEmulator(options);
 	// Keep serving whatever a handler throws: log it, do not die.
@@ -99,7 +110,7 @@ async function main(): Promise<void> {
                   authorize ${emulator.url}/authorize   token ${emulator.url}/token
   Clock speed:    ${emulator.clock.speed}×
   Clusters:       ${clusters.length}
-${clusters.map((c) => `    ${c.cluster_id}  ${c.friendly_name} (${c.printers.map((p) => p.machine_variant).join(', ')})`).join('\n')}
+${clusters.map((c) => `    ${c.cluster_id}  ${clusterLabel(c)} (${c.printers.map((p) => p.machine_variant).join(', ')})`).join('\n')}
   Control API:    ${emulator.url}/_emulator/state
 Press Ctrl-C to stop.`);
 	let stopping = false;

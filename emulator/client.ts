@@ -222,9 +222,9 @@ export class EmulatorClient {
 		return this.data<Rendered[]>('GET', '/connect/v1/clusters');
 	}
 
-	/** The clusters keyed by their friendly name (demo and test farms name every cluster). */
+	/** The clusters keyed by their label: `friendly_name`, else `host_name` (demo and test farms name every cluster). */
 	async clustersByName(): Promise<Record<string, Rendered & { cluster_id: string }>> {
-		return Object.fromEntries((await this.clusters()).map((cluster) => [cluster.friendly_name, cluster]));
+		return Object.fromEntries((await this.clusters()).map((cluster) => [cluster.friendly_name ?? cluster.host_name, cluster]));
 	}
 
 	clusterStatus(clusterId: string): Promise<Rendered> {
@@ -249,7 +249,7 @@ export class EmulatorClient {
 		return job.job_id as string;
 	}
 
-	/** `POST …/print/{job_id}`: the answer's data. */
+	/** `POST …/print/{job_id}`: the answer's data (`cluster_job_id` is the print job's uuid in `/status`). */
 	sendPrint(clusterId: string, jobId: string): Promise<Rendered> {
 		return this.data('POST', `/connect/v1/clusters/${encodeURIComponent(clusterId)}/print/${encodeURIComponent(jobId)}`);
 	}

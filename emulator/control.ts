@@ -37,7 +37,7 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 					...renderClusterStatus(c, now),
 					pending_approval: c.pendingApproval.map((j) => j.uuid),
 				})),
-				jobs: state.objectOrder.map((id) => state.objects.get(id)!).filter((o) => o.kind === 'job').map((o) => ({ ...renderToolpathJob(o), header: o.header })),
+				jobs: state.objectOrder.map((id) => state.objects.get(id)!).filter((o) => o.kind === 'job').map((o) => ({ ...renderToolpathJob(o, now), header: o.header })),
 				files: state.objectOrder.map((id) => state.objects.get(id)!).filter((o) => o.kind === 'file').map(renderLibraryFile),
 				projects: [...state.projects.values()].map(renderProject),
 				uploads: [...state.uploads.values()].map((u) => ({
@@ -130,8 +130,10 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 		if (!cluster) throw notFound('Cluster', id);
 		const next = structuredClone(cluster);
 		if (body.friendly_name !== undefined) {
-			if (typeof body.friendly_name !== 'string') throw validation('friendly_name must be a string');
-			next.friendly_name = body.friendly_name;
+			// null takes the key off the cluster object, as in Ultimaker's recorded cluster lists.
+			if (body.friendly_name !== null && typeof body.friendly_name !== 'string') throw validation('friendly_name must be a string or null');
+			next.hasFriendlyName = body.friendly_name !== null;
+			if (body.friendly_name !== null) next.friendly_name = body.friendly_name;
 		}
 		if (body.status !== undefined) {
 			if (body.status !== 'active' && body.status !== 'inactive') throw validation('status must be active or inactive');

@@ -1,7 +1,7 @@
 /** Fault injection: rules that hit the next `count` requests whose method and path match. */
 import { HttpError, validation } from './http';
 
-export const FAULT_KINDS = ['status', 'rateLimit', 'drop', 'dropMidBody', 'slow', 'raw'] as const;
+export const FAULT_KINDS = ['status', 'rateLimit', 'drop', 'dropMidBody', 'slow', 'raw', 'blankPrintId'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {

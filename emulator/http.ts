@@ -42,6 +42,8 @@ export interface Context {
 	dropAfterBodyBytes: number | null;
 	/** Base URL as the client addressed it (for absolute links). */
 	baseUrl: string;
+	/** Set by a `blankPrintId` fault: the print answer carries `cluster_job_id: ""` (the job is still queued). */
+	blankPrintId?: boolean;
 }
 
 export type Handler = (ctx: Context) => Promise<void> | void;

@@ -34,8 +34,8 @@ export type { LoggedRequest } from './requestLog';
 export * from './simulation';
 export * from './model';
 export * from './view';
-export { parseGcodeHeader } from './gcode';
-export { PRINTER_TYPES, MATERIALS, resolveMaterial, machineVariantOf } from './catalog';
+export { parseGcodeHeader, readToolpathHeader, ToolpathHeaderReader, GCODE_PEEK_BYTES, UFP_GCODE_ENTRY } from './gcode';
+export { PRINTER_TYPES, MATERIALS, resolveMaterial, materialByGuid, materialDisplayName, machineVariantOf } from './catalog';
 export { EmulatorState, DEFAULT_FARM, validateFarm } from './state';
 export type { ClusterSpec, PrinterSpec } from './state';
 export { s256Challenge, s512Challenge } from './account';
@@ -80,6 +80,13 @@ export interface EmulatorOptions {
 	maxFileSize?: number;
 	timings?: Partial<Timings>;
 	requestLogLimit?: number;
+	/**
+	 * Keys of the print answer (`POST …/print/{job_id}`): `recorded` (default) = `cluster_job_id`, `job_id`,
+	 * `status`, as in Ultimaker's recorded answers; `documented` = also `job_instance_uuid` and `generated_time`.
+	 */
+	printResponse?: 'recorded' | 'documented';
+	/** `resumable` (default): a GCS resumable-session `upload_url`, as recorded; `signed`: a one-time signed URL. */
+	uploadUrlStyle?: 'resumable' | 'signed';
 }
 
 export interface Emulator {
@@ -127,7 +134,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		maxFileSize: options.maxFileSize ?? 5 * 1024 ** 3,
 		requestLogLimit: options.requestLogLimit ?? 5000,
 		quiet: true,
+		printResponse: options.printResponse ?? 'recorded',
+		uploadUrlStyle: options.uploadUrlStyle ?? 'resumable',
 	};
+	if (resolved.printResponse !== 'recorded' && resolved.printResponse !== 'documented') throw new Error('printResponse must be recorded or documented');
+	if (resolved.uploadUrlStyle !== 'resumable' && resolved.uploadUrlStyle !== 'signed') throw new Error('uploadUrlStyle must be resumable or signed');
 	if (resolved.uploadDir) mkdirSync(resolved.uploadDir, { recursive: true });
 	const timings: Timings = { ...DEFAULT_TIMINGS, ...options.timings };
 	const clock = new VirtualClock(resolved.speed, options.startTime ?? Date.now());
@@ -270,6 +281,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			case 'raw':
 				send(ctx, fault.status, fault.body ?? '', { 'Content-Type': fault.contentType ?? 'text/html; charset=utf-8' });
 				return true;
+			case 'blankPrintId':
+				// The request is served normally; only the print answer's id comes back empty.
+				ctx.blankPrintId = true;
+				return false;
 			case 'dropMidBody': {
 				const length = Number(ctx.req.headers['content-length'] ?? 0);
 				const chunked = ctx.req.headers['transfer-encoding'] !== undefined;

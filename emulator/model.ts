@@ -22,6 +22,13 @@ export interface ConfigurationChange {
 	origin_name: string;
 }
 
+/** Something that stops a job from printing on its printer, whatever an operator forces. */
+export interface Impediment {
+	translation_key: string;
+	/** Higher is worse. */
+	severity: number;
+}
+
 export interface PrinterState {
 	uuid: string;
 	unique_name: string;
@@ -63,6 +70,20 @@ export interface RequiredMaterial {
 	guid: string;
 }
 
+/** What one extruder of a toolpath needs (from `;EXTRUDER_TRAIN.<n>.…` header lines; null = not said). */
+export interface ExtruderNeeds {
+	extruder_index: number;
+	material_guid: string | null;
+	/** `;EXTRUDER_TRAIN.<n>.NOZZLE.NAME`, the print core (`AA 0.4`). */
+	print_core_id: string | null;
+	nozzle_diameter: number | null;
+}
+
+export interface PrintSize {
+	min: { x: number; y: number; z: number };
+	max: { x: number; y: number; z: number };
+}
+
 export interface PrintJobState {
 	uuid: string;
 	cloud_job_id: string;
@@ -83,9 +104,18 @@ export interface PrintJobState {
 	assigned_to: string | null;
 	printed_on_uuid: string | null;
 	requiredMaterials: RequiredMaterial[];
+	/** Per extruder the toolpath uses: material and print core (absent = from `requiredMaterials` only). */
+	extruders?: ExtruderNeeds[];
+	/** `;BUILD_PLATE.TYPE:` from the header. */
+	buildPlate?: string | null;
+	/** `;PRINT.SIZE.MIN/MAX.*` from the header. */
+	printSize?: PrintSize | null;
 	/** `;TARGET_MACHINE.NAME:` from the G-code, if any. */
 	targetMachine: string | null;
+	/** What the printer the job is assigned to must change before it prints (empty once forced). */
 	configuration_changes_required: ConfigurationChange[];
+	/** What stops the job on its assigned printer even when forced. */
+	impediments_to_printing?: Impediment[];
 	/** Set when an abort sends the job to wait_cleanup: it ends as `aborted`, not `finished`. */
 	aborted: boolean;
 	finishedAt: number | null;
@@ -111,6 +141,13 @@ export interface ClusterState {
 	pendingApproval: PrintJobState[];
 	/** Virtual ms up to which the simulation has run. */
 	syncedAt: number;
+	/**
+	 * Virtual ms (with a fraction) at which the cluster host started: jobs' `last_seen` is the host's clock in
+	 * seconds, a float, as in Ultimaker's recorded answers.
+	 */
+	hostStartedAt?: number;
+	/** Whether the cluster object carries `friendly_name` (Ultimaker's recorded cluster lists do not). */
+	hasFriendlyName?: boolean;
 }
 
 export interface Timings {
@@ -134,12 +171,16 @@ export const DEFAULT_TIMINGS: Timings = {
 	historyLimit: 10,
 };
 
-/** What the emulator learned from the first kilobytes of an uploaded G-code file. */
+/** What the emulator learned from the first kilobytes of an uploaded toolpath's G-code. */
 export interface GcodeHeader {
 	flavor: string | null;
 	printTimeSeconds: number | null;
 	targetMachine: string | null;
 	materials: RequiredMaterial[];
+	/** Every extruder the header names, in index order. */
+	extruders: ExtruderNeeds[];
+	buildPlate: string | null;
+	size: PrintSize | null;
 }
 
 /** A toolpath upload (`/cura/v1/jobs`) or a library file (`/cura/v1/files`). */

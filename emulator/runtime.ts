@@ -20,6 +20,16 @@ export interface ResolvedOptions {
 	maxFileSize: number;
 	requestLogLimit: number;
 	quiet: boolean;
+	/**
+	 * The print answer's keys: `recorded` = what Ultimaker's recorded answers carry (`cluster_job_id`, `job_id`,
+	 * `status`); `documented` = those plus the documented `job_instance_uuid` and `generated_time`.
+	 */
+	printResponse: 'recorded' | 'documented';
+	/**
+	 * The form of `upload_url`: `resumable` = a Google Cloud Storage resumable-session URL as in Ultimaker's recorded
+	 * registration answer; `signed` = a one-time signed URL as in the FAQ's example.
+	 */
+	uploadUrlStyle: 'resumable' | 'signed';
 }
 
 export interface Runtime {

@@ -6,12 +6,14 @@
 import type {
 	ClusterState,
 	ConfigurationChange,
+	ExtruderNeeds,
+	Impediment,
 	PrintJobState,
 	PrinterState,
 	Timings,
 } from './model';
 import { DEFAULT_TIMINGS } from './model';
-import { MATERIALS } from './catalog';
+import { PRINTER_TYPES, materialByGuid, materialDisplayName } from './catalog';
 
 export type ActionName = 'pause' | 'resume' | 'abort' | 'move' | 'remove' | 'force';
 export const ACTION_NAMES: readonly ActionName[] = ['pause', 'resume', 'abort', 'move', 'remove', 'force'];
@@ -168,55 +170,114 @@ export function printerCanTakeJob(cluster: ClusterState, printer: PrinterState):
 	);
 }
 
-/** What would have to change on `printer` before `job` can print on it. */
+/** What a job needs per extruder: the header's extruders, or (older state) its required materials alone. */
+export function jobNeeds(job: PrintJobState): ExtruderNeeds[] {
+	if (job.extruders && job.extruders.length > 0) return job.extruders;
+	return job.requiredMaterials.map((m) => ({ extruder_index: m.extruder_index, material_guid: m.guid, print_core_id: null, nozzle_diameter: null }));
+}
+
+const sameCore = (a: string | null | undefined, b: string | null | undefined) =>
+	(a ?? '').replace(/\s+/g, ' ').trim().toLowerCase() === (b ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * What would have to change on `printer` before `job` can print on it: per extruder the job uses, the print core
+ * (`print_core_change`) and the material (`material`), ids and names as Cura's `ClusterPrintJobConfigurationChange`.
+ */
 export function configurationChangesFor(job: PrintJobState, printer: PrinterState): ConfigurationChange[] {
 	const changes: ConfigurationChange[] = [];
-	for (const required of job.requiredMaterials) {
-		const loaded = printer.configuration.find((c) => c.extruder_index === required.extruder_index)?.material;
-		if (loaded?.guid?.toLowerCase() === required.guid.toLowerCase()) continue;
-		const target = Object.values(MATERIALS).find((m) => m.guid === required.guid.toLowerCase());
+	for (const need of jobNeeds(job)) {
+		const slot = printer.configuration.find((c) => c.extruder_index === need.extruder_index);
+		if (need.print_core_id && !sameCore(slot?.print_core_id, need.print_core_id)) {
+			changes.push({
+				type_of_change: 'print_core_change',
+				index: need.extruder_index,
+				target_id: need.print_core_id,
+				origin_id: slot?.print_core_id ?? '',
+				target_name: need.print_core_id,
+				origin_name: slot?.print_core_id ?? '',
+			});
+		}
+		if (!need.material_guid) continue;
+		const loaded = slot?.material ?? null;
+		if (loaded?.guid?.toLowerCase() === need.material_guid) continue;
+		const target = materialByGuid(need.material_guid);
+		const loadedName = loaded && loaded.material !== 'empty' ? materialDisplayName(loaded) : '';
 		changes.push({
 			type_of_change: 'material',
-			index: required.extruder_index,
-			target_id: required.guid,
+			index: need.extruder_index,
+			target_id: need.material_guid,
 			origin_id: loaded?.guid ?? '',
-			target_name: target ? `${target.brand} ${target.material}` : required.guid,
-			origin_name: loaded ? `${loaded.brand ?? ''} ${loaded.material}`.trim() : 'empty',
+			target_name: target ? materialDisplayName(target) : need.material_guid,
+			origin_name: loadedName || 'empty',
 		});
 	}
 	return changes;
 }
 
+/** The translation key Cura's model documents for a print larger than the printer. */
+export const DOES_NOT_FIT = 'does_not_fit_in_build_volume';
+
+/** What stops `job` on `printer` even when forced: a print larger than the printer's build volume. */
+export function impedimentsFor(job: PrintJobState, printer: PrinterState): Impediment[] {
+	const volume = PRINTER_TYPES[printer.type]?.buildVolume;
+	const size = job.printSize;
+	if (!volume || !size) return [];
+	const extents = [size.max.x - size.min.x, size.max.y - size.min.y, size.max.z - size.min.z];
+	return extents.some((extent, axis) => extent > volume[axis]!) ? [{ translation_key: DOES_NOT_FIT, severity: 3 }] : [];
+}
+
+function lexicographicLess(a: number[], b: number[]): boolean {
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+	return false;
+}
+
+/** Whether `job` may start on `printer` now that the printer is free. */
+function canStartOn(job: PrintJobState, printer: PrinterState): boolean {
+	return impedimentsFor(job, printer).length === 0 && (job.force || configurationChangesFor(job, printer).length === 0);
+}
+
 /**
- * Starts queued jobs on free printers (queue order; jobs needing a material change wait unless forced).
- * The G-code's target machine is not checked: a mismatch is the slicer's business, not the queue's.
+ * The cluster's scheduler. Every queued job is assigned to the printer that will take it (`assigned_to` = that
+ * printer's uuid, `printer_uuid` stays null until it starts), in queue order: among the enabled printers (of the
+ * job's machine variant when the cluster has one), one it can print on as configured, then one that can take jobs,
+ * then the least loaded. A job that needs configuration changes on its printer lists them and waits until forced
+ * or until the printer is reconfigured; an impediment blocks it even when forced. A disabled printer gets nothing.
+ * Then every free printer starts the first job assigned to it that may start.
  */
 function assignQueuedJobs(cluster: ClusterState, now: number): void {
+	const load = new Map(cluster.printers.map((p) => [p.uuid, p.activeJobUuid ? 1 : 0]));
+	for (const job of cluster.queue) {
+		if (job.status !== 'queued') continue;
+		const enabled = cluster.printers.filter((p) => p.enabled);
+		const sameVariant = enabled.filter((p) => job.targetMachine !== null && p.machine_variant === job.targetMachine);
+		const pool = sameVariant.length > 0 ? sameVariant : enabled;
+		let chosen: PrinterState | null = null;
+		let chosenRank: number[] = [];
+		for (const [index, printer] of pool.entries()) {
+			const blocked = impedimentsFor(job, printer).length > 0 ? 2 : !job.force && configurationChangesFor(job, printer).length > 0 ? 1 : 0;
+			const rank = [blocked, printer.statusOverride === null ? 0 : 1, load.get(printer.uuid) ?? 0, index];
+			if (chosen === null || lexicographicLess(rank, chosenRank)) {
+				chosen = printer;
+				chosenRank = rank;
+			}
+		}
+		job.assigned_to = chosen?.uuid ?? null;
+		job.configuration_changes_required = chosen && !job.force ? configurationChangesFor(job, chosen) : [];
+		job.impediments_to_printing = chosen ? impedimentsFor(job, chosen) : [];
+		if (chosen) load.set(chosen.uuid, (load.get(chosen.uuid) ?? 0) + 1);
+	}
 	for (const printer of cluster.printers) {
 		if (!printerCanTakeJob(cluster, printer)) continue;
-		const job = cluster.queue.find(
-			(candidate) =>
-				candidate.status === 'queued' &&
-				(candidate.force || configurationChangesFor(candidate, printer).length === 0),
-		);
+		const job = cluster.queue.find((candidate) => candidate.status === 'queued' && candidate.assigned_to === printer.uuid && canStartOn(candidate, printer));
 		if (!job) continue;
 		printer.activeJobUuid = job.uuid;
 		job.status = 'pre_print';
 		job.phaseStartedAt = now;
 		job.printer_uuid = printer.uuid;
 		job.printed_on_uuid = printer.uuid;
-		job.assigned_to = printer.friendly_name;
+		job.assigned_to = printer.uuid;
 		job.configuration_changes_required = [];
-	}
-	for (const job of cluster.queue) {
-		if (job.status !== 'queued') continue;
-		if (job.force) {
-			job.configuration_changes_required = [];
-			continue;
-		}
-		// Report what the first printer without a job would need (or the first printer).
-		const candidate = cluster.printers.find((p) => p.activeJobUuid === null) ?? cluster.printers[0];
-		job.configuration_changes_required = candidate ? configurationChangesFor(job, candidate) : [];
+		job.impediments_to_printing = [];
 	}
 }
 

@@ -11,13 +11,18 @@ import { EMULATOR_USER } from './view';
 export interface PrinterSpec {
 	type: string;
 	friendly_name?: string;
-	/** Per extruder: a short name (`PLA`), a GUID, or `empty`. */
+	/** Per extruder: a short name (`PLA`, `ULTIMAKER_TOUGH_PLA_BLACK`), a GUID, or `empty`. */
 	materials?: string[];
+	/** Per extruder: the print core (`AA 0.4`, `BB 0.4`, `AA 0.8`, `CC 0.6`…); default the type's. */
 	print_cores?: string[];
+	/** false: a disabled printer (Digital Factory shows it as disabled; it takes no jobs). Default true. */
+	enabled?: boolean;
+	build_plate?: 'glass' | 'aluminium';
 }
 
 export interface ClusterSpec {
-	friendly_name?: string;
+	/** null: the cluster object has no `friendly_name` (as in Ultimaker's recorded cluster lists). */
+	friendly_name?: string | null;
 	is_online?: boolean;
 	status?: 'active' | 'inactive';
 	requires_approval?: boolean;
@@ -25,11 +30,15 @@ export interface ClusterSpec {
 	printers: PrinterSpec[];
 }
 
-/** 2× S5, 1× S7, 1× Method XL, each its own cluster, online, idle, PLA loaded. */
+/**
+ * Four clusters, online and idle, as a real farm mixes them: an S5 with Generic PLA + PVA on AA 0.4 + BB 0.4;
+ * an S5 with Ultimaker Tough PLA Black loaded (a Generic PLA toolpath waits for a material change); an S7 with a
+ * BB 0.4 core in extruder 1 (an AA 0.4 toolpath waits for a print-core change); a Method XL (its own cores).
+ */
 export const DEFAULT_FARM: ClusterSpec[] = [
 	{ printers: [{ type: 'ultimaker_s5' }] },
-	{ printers: [{ type: 'ultimaker_s5' }] },
-	{ printers: [{ type: 'ultimaker_s7' }] },
+	{ printers: [{ type: 'ultimaker_s5', materials: ['ULTIMAKER_TOUGH_PLA_BLACK', 'PVA'] }] },
+	{ printers: [{ type: 'ultimaker_s7', materials: ['PVA', 'PLA'], print_cores: ['BB 0.4', 'AA 0.4'] }] },
 	{ printers: [{ type: 'ultimaker_methodxl' }] },
 ];
 
@@ -83,7 +92,16 @@ export function validateClusterSpec(cluster: unknown, where = 'cluster'): Cluste
 		if (typeof type !== 'string' || !PRINTER_TYPES[type]) {
 			throw validation(`${where}.printers[${j}].type must be one of ${Object.keys(PRINTER_TYPES).join(', ')}`);
 		}
-		const materials = (p as Record<string, unknown>).materials;
+		const spec = p as Record<string, unknown>;
+		const cores = spec.print_cores;
+		if (cores !== undefined && (!Array.isArray(cores) || cores.some((core) => typeof core !== 'string' || core.trim() === ''))) {
+			throw validation(`${where}.printers[${j}].print_cores must be an array of print core names like "AA 0.4"`);
+		}
+		if (spec.enabled !== undefined && typeof spec.enabled !== 'boolean') throw validation(`${where}.printers[${j}].enabled must be a boolean`);
+		if (spec.build_plate !== undefined && spec.build_plate !== 'glass' && spec.build_plate !== 'aluminium') {
+			throw validation(`${where}.printers[${j}].build_plate must be glass or aluminium`);
+		}
+		const materials = spec.materials;
 		if (materials !== undefined && (!Array.isArray(materials) || materials.some((m) => typeof m !== 'string'))) {
 			throw validation(`${where}.printers[${j}].materials must be an array of strings`);
 		}
@@ -91,6 +109,7 @@ export function validateClusterSpec(cluster: unknown, where = 'cluster'): Cluste
 			if (m !== EMPTY_MATERIAL_NAME && !resolveMaterial(m)) throw validation(`${where}.printers[${j}].materials: unknown material ${JSON.stringify(m)}`);
 		}
 	});
+	if (c.friendly_name !== undefined && c.friendly_name !== null && typeof c.friendly_name !== 'string') throw validation(`${where}.friendly_name must be a string or null`);
 	if (c.status !== undefined && c.status !== 'active' && c.status !== 'inactive') throw validation(`${where}.status must be active or inactive`);
 	if (c.queue_limit !== undefined && (typeof c.queue_limit !== 'number' || !Number.isInteger(c.queue_limit) || c.queue_limit < 0)) {
 		throw validation(`${where}.queue_limit must be an integer >= 0`);
@@ -129,9 +148,13 @@ export class EmulatorState {
 			cluster_id: ids.clusterId(),
 			host_guid: host.uuid,
 			host_name: host.unique_name,
-			host_version: host.firmware_version.split('.').slice(0, 3).join('.'),
+			// The full firmware version, as in Ultimaker's recorded cluster lists (`5.1.2.20180807`).
+			host_version: host.firmware_version,
 			host_internal_ip: host.ip_address,
 			friendly_name: spec.friendly_name ?? (printers.length === 1 ? host.friendly_name : `Cluster ${index}`),
+			hasFriendlyName: spec.friendly_name !== null,
+			// Hosts started some hours before the farm (not on a whole millisecond, so last_seen is never whole).
+			hostStartedAt: now - (20 + index) * 3_600_000 - 0.372519,
 			is_online: spec.is_online ?? true,
 			status: spec.status ?? 'active',
 			requires_approval: spec.requires_approval ?? false,
@@ -159,7 +182,7 @@ export class EmulatorState {
 				friendly_name: p.friendly_name ?? `${info.machineVariant.replace(/^(Ultimaker|MakerBot) /, '')} #${n}`,
 				type: p.type,
 				machine_variant: info.machineVariant,
-				enabled: true,
+				enabled: p.enabled ?? true,
 				statusOverride: null,
 				firmware_version: info.firmwareVersion,
 				ip_address: `192.168.1.${100 + n}`,
@@ -171,7 +194,7 @@ export class EmulatorState {
 				maintenance_required: false,
 				firmware_update_status: 'up_to_date',
 				latest_available_firmware: info.firmwareVersion,
-				build_plate: { type: info.buildPlate },
+				build_plate: { type: p.build_plate ?? info.buildPlate },
 				activeJobUuid: null,
 			};
 		});

@@ -9,8 +9,8 @@ import { Transform, Writable, pipeline } from 'node:stream';
 import type { Context } from './http';
 import { send } from './http';
 import type { Runtime } from './runtime';
-import type { StoredObject, UploadSlot } from './model';
-import { GCODE_PEEK_BYTES, parseGcodeHeader } from './gcode';
+import type { GcodeHeader, StoredObject, UploadSlot } from './model';
+import { ToolpathHeaderReader } from './gcode';
 
 function xmlEscape(text: string): string {
 	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -46,21 +46,33 @@ function failObject(rt: Runtime, slot: UploadSlot, description: string): void {
 	}
 }
 
-function completeObject(rt: Runtime, slot: UploadSlot, object: StoredObject, peek: Buffer): void {
+function completeObject(rt: Runtime, slot: UploadSlot, object: StoredObject, header: GcodeHeader | null): void {
 	if (object.status !== 'uploading') return;
 	object.status = 'uploaded';
 	object.uploadedAt = rt.clock.now();
 	object.download_url = `${rt.storageUrl()}/download/${slot.id}?signature=${slot.signature}`;
-	if (object.kind === 'job' && object.content_type === 'text/plain') object.header = parseGcodeHeader(peek.toString('utf8'));
+	if (object.kind === 'job') object.header = header;
+}
+
+/** The upload slot a storage URL names, in either form (resumable session or signed URL); null when forged. */
+function slotOf(rt: Runtime, ctx: Context): { slot: UploadSlot; kind: 'upload' | 'download' } | null {
+	if (/^\/upload\/storage\/v1\/b\/[^/]+\/o$/.test(ctx.path)) {
+		const [id = '', signature] = (ctx.query.get('upload_id') ?? '').split('.');
+		const slot = rt.state.uploads.get(id);
+		return slot && ctx.query.get('uploadType') === 'resumable' && signature === slot.signature ? { slot, kind: 'upload' } : null;
+	}
+	const match = /^\/(upload|download)\/([^/]+)$/.exec(ctx.path);
+	const slot = match ? rt.state.uploads.get(decodeURIComponent(match[2]!)) : undefined;
+	return match && slot && ctx.query.get('signature') === slot.signature ? { slot, kind: match[1] as 'upload' | 'download' } : null;
 }
 
 export async function handleStorage(rt: Runtime, ctx: Context): Promise<void> {
-	const match = /^\/(upload|download)\/([^/]+)$/.exec(ctx.path);
-	const slot = match ? (rt.state.uploads.get(decodeURIComponent(match[2]!)) ?? null) : null;
-	if (!match || !slot || ctx.query.get('signature') !== slot.signature) {
+	const found = slotOf(rt, ctx);
+	if (!found) {
 		return reject(ctx, null, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', 'Unknown upload or wrong signature.');
 	}
-	if (match[1] === 'download') return download(rt, ctx, slot);
+	const slot = found.slot;
+	if (found.kind === 'download') return download(rt, ctx, slot);
 	if (ctx.method !== 'PUT') {
 		return reject(ctx, slot, 403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', `The URL was signed for PUT, not ${ctx.method}.`);
 	}
@@ -93,17 +105,14 @@ function receive(rt: Runtime, ctx: Context, slot: UploadSlot): Promise<void> {
 	const object = rt.state.objects.get(slot.objectId)!;
 	slot.state = 'receiving';
 	slot.receivedBytes = 0;
-	const peekChunks: Buffer[] = [];
-	let peeked = 0;
+	// The toolpath's header is read as the bytes go by (G-code, gzipped G-code or UFP), never buffered whole.
+	const format = object.kind === 'job' ? ToolpathHeaderReader.formatOf(slot.contentType) : null;
+	const headerReader = format ? new ToolpathHeaderReader(format) : null;
 	const counter = new Transform({
 		transform(chunk: Buffer, _encoding, callback) {
 			slot.receivedBytes += chunk.length;
 			ctx.bodyBytes += chunk.length;
-			if (peeked < GCODE_PEEK_BYTES) {
-				const part = chunk.subarray(0, GCODE_PEEK_BYTES - peeked);
-				peekChunks.push(Buffer.from(part));
-				peeked += part.length;
-			}
+			headerReader?.write(chunk);
 			if (ctx.dropAfterBodyBytes !== null && slot.receivedBytes >= ctx.dropAfterBodyBytes) {
 				ctx.req.socket.destroy();
 				callback(new Error('connection dropped by fault injection'));
@@ -120,7 +129,7 @@ function receive(rt: Runtime, ctx: Context, slot: UploadSlot): Promise<void> {
 		sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
 	}
 	return new Promise((resolve) => {
-		pipeline(ctx.req, counter, sink, (error) => {
+		pipeline(ctx.req, counter, sink, async (error) => {
 			if (error || slot.receivedBytes !== slot.size) {
 				failObject(rt, slot, `Upload failed: the connection broke after ${slot.receivedBytes} of ${slot.size} bytes.`);
 				if (!ctx.res.headersSent && !ctx.res.destroyed) {
@@ -129,14 +138,14 @@ function receive(rt: Runtime, ctx: Context, slot: UploadSlot): Promise<void> {
 				return resolve();
 			}
 			slot.state = 'used';
-			const peek = Buffer.concat(peekChunks);
+			const header = headerReader ? await headerReader.end().catch(() => null) : null;
 			const finish = () => {
 				if (slot.filePath) {
 					const finalPath = slot.filePath.replace(/\.part$/, '');
 					renameSync(slot.filePath, finalPath);
 					slot.filePath = finalPath;
 				}
-				completeObject(rt, slot, object, peek);
+				completeObject(rt, slot, object, header);
 			};
 			if (rt.options.uploadProcessingMs > 0) rt.later(rt.options.uploadProcessingMs, finish);
 			else finish();

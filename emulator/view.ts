@@ -1,7 +1,7 @@
 /** Renders internal state as the Digital Factory's JSON objects (pure; time-dependent fields use `now`). */
 import type { ClusterState, PrintJobState, PrinterState, Project, StoredObject } from './model';
-import { activeJobOf, elapsedMsAt } from './simulation';
-import { PRINTER_TYPES } from './catalog';
+import { activeJobOf, elapsedMsAt, jobNeeds } from './simulation';
+import { PRINTER_TYPES, materialByGuid } from './catalog';
 
 export function iso(ms: number): string {
 	return new Date(ms).toISOString();
@@ -34,7 +34,8 @@ export function renderPrinter(cluster: ClusterState, printer: PrinterState): Rec
 		firmware_version: printer.firmware_version,
 		ip_address: printer.ip_address,
 		configuration: structuredClone(printer.configuration),
-		reserved_by: printer.activeJobUuid,
+		// Ultimaker's model defaults it to "": the print job claiming the printer, or "" when it is free.
+		reserved_by: printer.activeJobUuid ?? '',
 		maintenance_required: printer.maintenance_required,
 		firmware_update_status: printer.firmware_update_status,
 		latest_available_firmware: printer.latest_available_firmware,
@@ -42,7 +43,24 @@ export function renderPrinter(cluster: ClusterState, printer: PrinterState): Rec
 	};
 }
 
+/** A material as the job's `configuration[]` carries it: the catalog's full entry, or the GUID with empty names. */
+function jobMaterial(guid: string | null): Record<string, string> | null {
+	if (!guid) return null;
+	const known = materialByGuid(guid);
+	return known ? { guid: known.guid, brand: known.brand, color: known.color, material: known.material } : { guid, brand: '', color: '', material: '' };
+}
+
+/**
+ * The cluster host's clock in seconds when it last checked the job: a float, as `last_seen` is in Ultimaker's
+ * recorded status (`500165.109491861`). The emulator's host checks its jobs continuously, so this is now.
+ */
+export function lastSeen(cluster: ClusterState, now: number): number {
+	const started = cluster.hostStartedAt ?? 0;
+	return Math.round((now - started) * 1000) / 1_000_000;
+}
+
 export function renderPrintJob(cluster: ClusterState, job: PrintJobState, now: number): Record<string, unknown> {
+	const buildPlate = job.buildPlate ?? PRINTER_TYPES[cluster.printers.find((p) => p.uuid === job.assigned_to)?.type ?? cluster.printers[0]?.type ?? '']?.buildPlate ?? 'glass';
 	return {
 		uuid: job.uuid,
 		cloud_job_id: job.cloud_job_id,
@@ -58,18 +76,18 @@ export function renderPrintJob(cluster: ClusterState, job: PrintJobState, now: n
 		printer_uuid: job.printer_uuid,
 		assigned_to: job.assigned_to,
 		printed_on_uuid: job.printed_on_uuid,
-		configuration: job.requiredMaterials.map((m) => ({
-			extruder_index: m.extruder_index,
-			print_core_id: null,
-			material: { guid: m.guid },
+		configuration: jobNeeds(job).map((need) => ({
+			extruder_index: need.extruder_index,
+			print_core_id: need.print_core_id,
+			material: jobMaterial(need.material_guid),
 		})),
 		constraints: {},
 		configuration_changes_required: structuredClone(job.configuration_changes_required),
-		impediments_to_printing: [],
+		impediments_to_printing: structuredClone(job.impediments_to_printing ?? []),
 		compatible_machine_families: [job.machine_variant],
-		build_plate: { type: PRINTER_TYPES[cluster.printers[0]?.type ?? '']?.buildPlate ?? 'glass' },
+		build_plate: { type: buildPlate },
 		preview_url: null,
-		last_seen: null,
+		last_seen: lastSeen(cluster, now),
 		network_error_count: 0,
 		deleted_at: null,
 	};
@@ -83,6 +101,11 @@ function displayStatus(cluster: ClusterState): string {
 	return statuses[0] ?? 'idle';
 }
 
+/** How a cluster is labelled: its `friendly_name`, else its `host_name`, else its id. */
+export function clusterLabel(cluster: ClusterState): string {
+	return (cluster.hasFriendlyName !== false && cluster.friendly_name) || cluster.host_name || cluster.cluster_id;
+}
+
 export function renderCluster(cluster: ClusterState): Record<string, unknown> {
 	const host = cluster.printers[0];
 	return {
@@ -91,7 +114,8 @@ export function renderCluster(cluster: ClusterState): Record<string, unknown> {
 		host_name: cluster.host_name,
 		host_version: cluster.host_version,
 		host_internal_ip: cluster.host_internal_ip,
-		friendly_name: cluster.friendly_name,
+		// Optional in Ultimaker's model, and absent from its recorded cluster lists.
+		...(cluster.hasFriendlyName === false ? {} : { friendly_name: cluster.friendly_name }),
 		is_online: cluster.is_online,
 		status: cluster.status,
 		printer_type: host?.type ?? 'ultimaker3',
@@ -111,7 +135,16 @@ export function renderClusterStatus(cluster: ClusterState, now: number): Record<
 	};
 }
 
-export function renderToolpathJob(job: StoredObject): Record<string, unknown> {
+/** What `status_description` says per upload status (Ultimaker's answers carry a sentence, not null). */
+export function uploadStatusDescription(object: StoredObject): string {
+	if (object.status_description) return object.status_description;
+	if (object.status === 'uploading') return 'The job is registered; upload the file to upload_url.';
+	if (object.status === 'uploaded') return 'The file is uploaded and ready to print.';
+	return 'The upload failed.';
+}
+
+/** A toolpath job (`/cura/v1/jobs…`): the keys of Ultimaker's recorded answers plus the documented ones. */
+export function renderToolpathJob(job: StoredObject, now: number): Record<string, unknown> {
 	return {
 		job_id: job.id,
 		job_name: job.name,
@@ -119,13 +152,11 @@ export function renderToolpathJob(job: StoredObject): Record<string, unknown> {
 		content_type: job.content_type,
 		origin: job.origin,
 		status: job.status,
+		status_description: uploadStatusDescription(job),
 		upload_url: job.status === 'uploading' ? job.upload_url : null,
-		status_description: job.status_description,
 		download_url: job.download_url,
 		slicing_details: null,
-		library_project_id: job.library_project_id,
-		source_file_id: job.source_file_id,
-		created_at: iso(job.createdAt),
+		generated_time: iso(now),
 	};
 }
 

@@ -37,12 +37,20 @@ import {
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
-/** A small farm with something to look at: four printer types, one needing maintenance. */
+/**
+ * A small farm with something to look at: five printer types, one needing maintenance, and the mix a real farm
+ * has: another material loaded (PETG on the S7, ABS on the Method XL) and a BB core where a PLA toolpath wants
+ * AA (the S3), so a Generic PLA / AA 0.4 toolpath sent there waits for a configuration change.
+ */
 export const DEMO_FARM = [
 	{ friendly_name: 'Prototyping lab', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Ada', materials: ['PLA', 'PVA'] }] },
 	{ friendly_name: 'Production line 1', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Grace', materials: ['PLA', 'PLA'] }] },
 	{ friendly_name: 'Production line 2', printers: [{ type: 'ultimaker_s7', friendly_name: 'S7 Linus', materials: ['PETG', 'PVA'] }] },
 	{ friendly_name: 'Large format', printers: [{ type: 'ultimaker_methodxl', friendly_name: 'Method XL Hedy', materials: ['ABS'] }] },
+	{
+		friendly_name: 'Support bench',
+		printers: [{ type: 'ultimaker_s3', friendly_name: 'S3 Barbara', materials: ['PVA', 'PLA'], print_cores: ['BB 0.4', 'AA 0.4'] }],
+	},
 ];
 
 /** The sample G-code the examples and the printed hints use. */
@@ -129,7 +137,9 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 		copyFileSync(SAMPLE_GCODE, sampleFile);
 
 		log(`• Starting the Digital Factory emulator on port ${options.emulatorPort} (clock ${options.speed}× real time)...`);
-		const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM });
+		// The example workflows read Send print's job_instance_uuid, which the node passes through from the print
+		// answer: the demo's emulator sends that documented key besides Ultimaker's recorded ones.
+		const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM, printResponse: 'documented' });
 		cleanups.push(() => emulator.close());
 		await markForMaintenance(emulator, 'Production line 2');
 

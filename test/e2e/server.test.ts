@@ -132,8 +132,8 @@ async function driveFinishAndAbort(emu: Emulator, cubeJob: string, standJob: str
 	const clusterOne = clusters['Cell 1'].cluster_id;
 	const clusterTwo = clusters['Cell 2'].cluster_id;
 	const baseline = await betweenPolls(emu, 1, TRIGGER_FARM.length);
-	const finishedJob = (await emu.client.sendPrint(clusterOne, cubeJob)).job_instance_uuid as string;
-	const abortedJob = (await emu.client.sendPrint(clusterTwo, standJob)).job_instance_uuid as string;
+	const finishedJob = (await emu.client.sendPrint(clusterOne, cubeJob)).cluster_job_id as string;
+	const abortedJob = (await emu.client.sendPrint(clusterTwo, standJob)).cluster_job_id as string;
 	await emu.client.advanceClock(31);
 	await betweenPolls(emu, baseline + 1, TRIGGER_FARM.length);
 	await emu.client.advanceClock(1215);
@@ -153,7 +153,8 @@ describe('n8n server: trigger and example workflows', () => {
 	const uploaded: Record<string, { cube: string; stand: string }> = {};
 
 	beforeAll(async () => {
-		const options = { port: 0, storagePort: 0, speed: 0 };
+		// The example workflows read Send print's job_instance_uuid (passed through from the print answer).
+		const options = { port: 0, storagePort: 0, speed: 0, printResponse: 'documented' as const };
 		eventsEmu = await startEmulator({ ...options, seed: 'e2e-events', farm: TRIGGER_FARM });
 		notifyEmu = await startEmulator({ ...options, seed: 'e2e-notify', farm: TRIGGER_FARM });
 		shopEmu = await startEmulator({ ...options, seed: 'e2e-shop', farm: SHOP_FARM });

@@ -14,7 +14,7 @@ describe('print job actions change the queue like the real service', () => {
 	});
 	afterEach(() => emu.close());
 
-	const send = async () => (await emu.client.api('POST', `/connect/v1/clusters/${clusterId}/print/${jobId}`)).json.data.job_instance_uuid as string;
+	const send = async () => (await emu.client.api('POST', `/connect/v1/clusters/${clusterId}/print/${jobId}`)).json.data.cluster_job_id as string;
 	const act = (uuid: string, action: string, body?: unknown) =>
 		emu.client.api('POST', `/connect/v1/clusters/${clusterId}/print_jobs/${uuid}/action/${action}`, body);
 	const statusOf = async (uuid: string) => (await emu.client.clusterStatus(clusterId)).print_jobs.find((j: any) => j.uuid === uuid);

@@ -24,9 +24,10 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 		const jobId = await emu.client.uploadJob('Bracket', gcode(600));
 		const sent = await send(jobId);
 		expect(sent.status).toBe(200);
-		const { job_instance_uuid: uuid, cluster_job_id, status, job_id } = sent.json.data;
+		// Ultimaker's recorded print answer: cluster_job_id (the print job's uuid), job_id and status only.
+		expect(Object.keys(sent.json.data).sort()).toEqual(['cluster_job_id', 'job_id', 'status']);
+		const { cluster_job_id: uuid, status, job_id } = sent.json.data;
 		expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-		expect(cluster_job_id).toBe(uuid);
 		expect(job_id).toBe(jobId);
 		expect(status).toBe('queued');
 
@@ -63,7 +64,7 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 
 	test('one long clock step covers several transitions, and wait_cleanup clears itself after cleanupSeconds', async () => {
 		const jobId = await emu.client.uploadJob('Part', gcode(100));
-		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		const uuid = (await send(jobId)).json.data.cluster_job_id;
 		await emu.client.advanceClock(30 + 100 + 10 + 120);
 		const s = await emu.client.clusterStatus(clusterId);
 		expect(jobIn(s, uuid).status).toBe('finished');
@@ -72,14 +73,14 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 
 	test('G-code without a print-time header prints for the default 3600 s', async () => {
 		const jobId = await emu.client.uploadJob('Part', ';FLAVOR:Griffin\nG28\n');
-		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		const uuid = (await send(jobId)).json.data.cluster_job_id;
 		expect(jobIn(await emu.client.clusterStatus(clusterId), uuid).time_total).toBe(3600);
 	});
 
 	test('the queue: second job waits, starts after the first is cleared; history keeps at most 10 jobs', async () => {
 		const jobId = await emu.client.uploadJob('Part', gcode(60));
 		const uuids: string[] = [];
-		for (let i = 0; i < 12; i++) uuids.push((await send(jobId)).json.data.job_instance_uuid);
+		for (let i = 0; i < 12; i++) uuids.push((await send(jobId)).json.data.cluster_job_id);
 		let s = await emu.client.clusterStatus(clusterId);
 		expect(jobIn(s, uuids[0]!).status).toBe('pre_print');
 		expect(jobIn(s, uuids[1]!).status).toBe('queued');
@@ -94,7 +95,7 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 
 	test('a material the printer lacks keeps the job queued with configuration_changes_required until force', async () => {
 		const jobId = await emu.client.uploadJob('Part', gcode(60, { materialGuids: [PETG_GUID] }));
-		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		const uuid = (await send(jobId)).json.data.cluster_job_id;
 		await emu.client.advanceClock(100);
 		let s = await emu.client.clusterStatus(clusterId);
 		const job = jobIn(s, uuid);
@@ -111,7 +112,7 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 
 	test('loading the required material through the control API lets the job start', async () => {
 		const jobId = await emu.client.uploadJob('Part', gcode(60, { materialGuids: [PETG_GUID] }));
-		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		const uuid = (await send(jobId)).json.data.cluster_job_id;
 		const printer = (await emu.client.clusterStatus(clusterId)).printers[0];
 		const patched = await emu.client.controlReply('POST', `/printers/${printer.uuid}`, { configuration: [{ extruder_index: 0, material: { guid: PETG_GUID } }] });
 		expect(patched.status).toBe(200);
@@ -129,7 +130,7 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 		expect(sent.json.data.status).toBe('wait_approval');
 		expect((await emu.client.clusterStatus(id)).print_jobs).toEqual([]);
 		await emu.client.controlReply('POST', `/clusters/${id}/approve`, {});
-		expect(jobIn(await emu.client.clusterStatus(id), sent.json.data.job_instance_uuid).status).toBe('pre_print');
+		expect(jobIn(await emu.client.clusterStatus(id), sent.json.data.cluster_job_id).status).toBe('pre_print');
 	});
 
 	test('409 queueFull when the queue limit is reached; 409 printerInactive when offline or inactive', async () => {
@@ -155,7 +156,7 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 
 	test('offline: listed is_online false, printers unreachable, jobs frozen; back online they continue', async () => {
 		const jobId = await emu.client.uploadJob('Part', gcode(600));
-		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		const uuid = (await send(jobId)).json.data.cluster_job_id;
 		await emu.client.advanceClock(130); // 30 pre_print + 100 printing
 		await emu.client.controlReply('POST', `/clusters/${clusterId}/connectivity`, { is_online: false });
 		await emu.client.advanceClock(1000);
@@ -183,7 +184,7 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 
 	test('control API forces a job into wait_user_action and failed', async () => {
 		const jobId = await emu.client.uploadJob('Part', gcode(600));
-		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		const uuid = (await send(jobId)).json.data.cluster_job_id;
 		await emu.client.advanceClock(40);
 		expect((await emu.client.controlReply('POST', `/print_jobs/${uuid}`, { status: 'wait_user_action' })).status).toBe(200);
 		await emu.client.advanceClock(1000);
@@ -198,7 +199,7 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 		const printer = (await emu.client.clusterStatus(clusterId)).printers[0];
 		await emu.client.controlReply('POST', `/printers/${printer.uuid}`, { status: 'maintenance', maintenance_required: true });
 		const jobId = await emu.client.uploadJob('Part', gcode(60));
-		const uuid = (await send(jobId)).json.data.job_instance_uuid;
+		const uuid = (await send(jobId)).json.data.cluster_job_id;
 		let s = await emu.client.clusterStatus(clusterId);
 		expect(s.printers[0]).toEqual(expect.objectContaining({ status: 'maintenance', maintenance_required: true }));
 		expect(jobIn(s, uuid).status).toBe('queued');
@@ -212,8 +213,8 @@ describe('printing: a job sent to a cluster moves through every state on the vir
 
 	test('control API: add a printer to a cluster (it takes the waiting job), remove it (its job is re-queued)', async () => {
 		const jobId = await emu.client.uploadJob('Part', gcode(600));
-		const first = (await send(jobId)).json.data.job_instance_uuid;
-		const second = (await send(jobId)).json.data.job_instance_uuid;
+		const first = (await send(jobId)).json.data.cluster_job_id;
+		const second = (await send(jobId)).json.data.cluster_job_id;
 		const added = await emu.client.controlReply('POST', `/clusters/${clusterId}/printers`, { printers: [{ type: 'ultimaker_s5', friendly_name: 'Second S5' }] });
 		expect(added.status).toBe(201);
 		let s = await emu.client.clusterStatus(clusterId);

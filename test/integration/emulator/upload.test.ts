@@ -119,11 +119,24 @@ describe('two-stage upload to signed storage', () => {
 		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
 	});
 
-	test('a wrong signature is refused', async () => {
+	test('a forged upload id is refused', async () => {
 		const job = await declare();
+		expect(job.upload_url).toMatch(/\/upload\/storage\/v1\/b\/[^/]+\/o\?uploadType=resumable&upload_id=/);
+		const url = job.upload_url.replace(/upload_id=([^.&]+)\.[^&]+/, 'upload_id=$1.forged');
+		const put = await emu.client.putToStorage(url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		expect(put.status).toBe(403);
+	});
+
+	test('signed upload URLs (uploadUrlStyle: signed): a wrong signature is refused, the right one stores the file', async () => {
+		await emu.close();
+		emu = await startEmulator({ port: 0, seed: 'upload', speed: 0, uploadUrlStyle: 'signed' });
+		const job = await declare();
+		expect(job.upload_url).toMatch(/\/upload\/[^/?]+\?signature=[^&]+&expires=\d+$/);
 		const url = job.upload_url.replace(/signature=[^&]+/, 'signature=forged');
 		const put = await emu.client.putToStorage(url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
 		expect(put.status).toBe(403);
+		const ok = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		expect(ok.status).toBe(200);
 	});
 
 	test('with an upload directory the bytes are kept and download_url serves them', async () => {

@@ -16,7 +16,8 @@ const nodeType = new UltimakerDigitalFactory();
 let emu: Emulator;
 
 beforeAll(async () => {
-	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'node-tests', speed: 0 });
+	// The node passes the print answer through; these tests read the documented job_instance_uuid from it.
+	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'node-tests', speed: 0, printResponse: 'documented' });
 });
 afterAll(async () => {
 	await emu.close();

@@ -381,7 +381,7 @@ function checkRequests(row: Row, ctx: Ctx, log: LoggedRequest[]): void {
 	for (const entry of log) {
 		// Storage requests only ever go to the signed URL the API handed out.
 		if (entry.server === 'storage') {
-			expect(entry.path).toMatch(/^\/upload\/[^/]+$/);
+			expect(entry.path).toMatch(/^\/upload\/(storage\/v1\/b\/[^/]+\/o|[^/]+)$/);
 			expect(entry.headers.authorization).toBeUndefined();
 			continue;
 		}

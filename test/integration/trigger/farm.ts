@@ -5,16 +5,18 @@
  */
 import type { EmulatorClient } from '../../../emulator';
 import type { ApiClusterStatus, ClusterObservation } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import { clusterLabel } from '../../../nodes/UltimakerDigitalFactory/shared/api/clusters';
 
-/** A small G-code file whose header says it prints for `printSeconds`. */
-export function timedGcode(printSeconds: number): string {
-	return `;FLAVOR:Griffin\n;PRINT.TIME:${printSeconds}\n;TARGET_MACHINE.NAME:Ultimaker S5\nG28\nG1 X10 Y10\n`;
+/** A small G-code file whose header says it prints for `printSeconds` (with these materials, on AA 0.4 cores). */
+export function timedGcode(printSeconds: number, materialGuids: string[] = []): string {
+	const extruders = materialGuids.map((guid, i) => `;EXTRUDER_TRAIN.${i}.MATERIAL.GUID:${guid}\n;EXTRUDER_TRAIN.${i}.NOZZLE.NAME:AA 0.4\n`).join('');
+	return `;FLAVOR:Griffin\n;PRINT.TIME:${printSeconds}\n;TARGET_MACHINE.NAME:Ultimaker S5\n${extruders}G28\nG1 X10 Y10\n`;
 }
 
 /** Uploads a G-code that prints for `printSeconds` and sends it to a cluster; the print job's uuid. */
-export async function uploadAndPrint(emulator: EmulatorClient, clusterId: string, name: string, printSeconds: number): Promise<string> {
-	const jobId = await emulator.uploadJob(name, timedGcode(printSeconds));
-	return (await emulator.sendPrint(clusterId, jobId)).job_instance_uuid as string;
+export async function uploadAndPrint(emulator: EmulatorClient, clusterId: string, name: string, printSeconds: number, materialGuids: string[] = []): Promise<string> {
+	const jobId = await emulator.uploadJob(name, timedGcode(printSeconds, materialGuids));
+	return (await emulator.sendPrint(clusterId, jobId)).cluster_job_id as string;
 }
 
 /** What the trigger sees for every cluster (list + status) as diff observations; a failed status read is unreachable. */
@@ -22,7 +24,8 @@ export async function observe(emulator: EmulatorClient): Promise<ClusterObservat
 	const clusters = await emulator.clusters();
 	return Promise.all(
 		clusters.map(async (cluster): Promise<ClusterObservation> => {
-			const base = { cluster_id: cluster.cluster_id as string, friendly_name: cluster.friendly_name as string, is_online: cluster.is_online as boolean };
+			// The trigger labels a cluster by friendly_name, else host_name, else its id.
+			const base = { cluster_id: cluster.cluster_id as string, friendly_name: clusterLabel({ cluster_id: cluster.cluster_id, friendly_name: cluster.friendly_name, host_name: cluster.host_name }), is_online: cluster.is_online as boolean };
 			try {
 				return { ...base, status: (await emulator.clusterStatus(cluster.cluster_id)) as ApiClusterStatus };
 			} catch {

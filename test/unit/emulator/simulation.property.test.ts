@@ -32,7 +32,7 @@ function newJob(n: number, total: number, petg: boolean, at: number): PrintJobSt
 		printer_uuid: null,
 		assigned_to: null,
 		printed_on_uuid: null,
-		requiredMaterials: petg ? [{ extruder_index: 0, guid: '69386c85-5b6c-421a-bec5-aeb1fb33f060' }] : [],
+		requiredMaterials: petg ? [{ extruder_index: 0, guid: '1cbfaeb3-1906-4b26-b2e7-6f777a8c197a' }] : [],
 		targetMachine: null,
 		configuration_changes_required: [],
 		aborted: false,

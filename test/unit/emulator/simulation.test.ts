@@ -102,12 +102,12 @@ describe('pure printer simulation', () => {
 	});
 
 	test('material mismatch: queued with a change list; a later job with a matching material prints first', () => {
-		const needsPetg = job({ requiredMaterials: [{ extruder_index: 0, guid: '69386c85-5b6c-421a-bec5-aeb1fb33f060' }] });
+		const needsPetg = job({ requiredMaterials: [{ extruder_index: 0, guid: '1cbfaeb3-1906-4b26-b2e7-6f777a8c197a' }] });
 		const plain = job();
 		let c = enqueueJob(makeCluster(), needsPetg, T0);
 		c = enqueueJob(c, plain, T0);
 		expect(c.queue.find((q) => q.uuid === needsPetg.uuid)!.configuration_changes_required).toEqual([
-			expect.objectContaining({ type_of_change: 'material', index: 0, target_name: 'Ultimaker PETG', origin_name: 'Ultimaker PLA' }),
+			expect.objectContaining({ type_of_change: 'material', index: 0, target_name: 'Generic PETG', origin_name: 'Generic PLA' }),
 		]);
 		expect(c.queue.find((q) => q.uuid === plain.uuid)!.status).toBe('pre_print');
 		const forced = applyPrintJobAction(c, needsPetg.uuid, 'force', undefined, T0);

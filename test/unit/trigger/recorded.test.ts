@@ -146,12 +146,12 @@ describe('recorded emulator sequences', () => {
 		]);
 		expect(perPoll[1][0].previous).toEqual({
 			extruder_index: 0,
-			material: { guid: '506c9f0d-e3aa-4bd4-b2d2-23e2425b1aa9', brand: 'Ultimaker', color: 'Generic', material: 'PLA' },
+			material: { guid: '506c9f0d-e3aa-4bd4-b2d2-23e2425b1aa9', brand: 'Generic', color: 'Generic', material: 'PLA' },
 		});
 		expect(perPoll[1][0].extruder).toEqual({
 			extruder_index: 0,
 			print_core_id: 'AA 0.4',
-			material: { guid: '60636bb4-518f-42e7-8237-fe77b194ebe0', brand: 'Ultimaker', color: 'White', material: 'ABS' },
+			material: { guid: '60636bb4-518f-42e7-8237-fe77b194ebe0', brand: 'Generic', color: 'Generic', material: 'ABS' },
 		});
 		expect(perPoll[2][0].previous).toEqual({ extruder_index: 1, print_core_id: 'BB 0.4' });
 		expect(perPoll[2][0].extruder?.print_core_id).toBe('AA 0.8');
