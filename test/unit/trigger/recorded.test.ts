@@ -198,4 +198,34 @@ describe('recorded emulator sequences', () => {
 		expect([...state.c[recorded.polls[0].observations[0].cluster_id].d].sort()).toEqual(last.map((job) => terminalKey(job.uuid)).sort());
 		expect(maxStateBytes).toBeLessThan(2000);
 	});
+
+	it('farm attribution: jobs pre-assigned by printer uuid carry their printer; disabling and enabling a printer; a cluster named by its host', () => {
+		const { perPoll, recorded } = replay('farmAttribution');
+		const withPrinter = (events: TriggerEvent[]) => events.map((event) => `${describe_(event)} @${event.printer?.friendly_name ?? 'none'}`);
+		expect(perPoll.map(withPrinter)).toEqual([
+			[],
+			[
+				'job.queued plain-a.gcode @S5 Left',
+				'job.started plain-a.gcode @S5 Left',
+				'job.queued plain-b.gcode @S5 Left',
+				'printer.statusChanged S5 Left idle→pre_print @S5 Left',
+			],
+			['job.queued tough.gcode @S5 Right', 'printer.statusChanged S5 Left pre_print→printing @S5 Left'],
+			['printer.statusChanged S5 Right idle→disabled @S5 Right'],
+			[],
+			['job.started tough.gcode @S5 Right', 'printer.statusChanged S5 Right disabled→printing @S5 Right'],
+			[
+				'job.started plain-b.gcode @S5 Left',
+				'job.finished tough.gcode @S5 Right',
+				'job.finished plain-a.gcode @S5 Left',
+				'printer.statusChanged S5 Left printing→pre_print @S5 Left',
+				'printer.statusChanged S5 Right printing→wait_cleanup @S5 Right',
+			],
+		]);
+		const hostName = recorded.polls[0].observations[0].friendly_name;
+		expect(hostName).toMatch(/^ultimakersystem-/);
+		expect(perPoll.flat().every((event) => event.cluster.friendly_name === hostName)).toBe(true);
+		const statusChanged = perPoll[2].find((event) => event.event === 'printer.statusChanged');
+		expect(statusChanged?.job?.name).toBe('plain-a.gcode');
+	});
 });
