@@ -1,4 +1,4 @@
-/** What every step of one cluster's diff shares: the mode, the event factory, and the events collected so far. */
+/** What every step of one cluster's diff shares: the mode, the event factory, and the groups events are collected in. */
 import type { ApiClusterStatus } from '../../shared/api/types';
 import type { TriggerEventName } from '../events';
 import { jobFromMemory } from './items';
@@ -17,15 +17,6 @@ export interface ClusterEvents {
 	offline: TriggerEvent[];
 }
 
-export interface PollContext {
-	mode: Mode;
-	threshold: number;
-	make(name: TriggerEventName, printer: EventPrinter | null, job: EventJob | null, previous: Record<string, unknown> | null): TriggerEvent;
-	jobFromMemory(uuid: string, job: JobMemory): EventJob;
-	/** Does a job in this status keep its printer busy (printing, paused, waiting for someone)? */
-	isBusy(status: string | null): boolean;
-}
-
 export interface PollSettings {
 	detectedAt: string;
 	nowMs: number;
@@ -37,34 +28,49 @@ export function emptyEvents(): ClusterEvents {
 	return { online: [], jobs: [], printers: [], offline: [] };
 }
 
+const NO_EVENTS: TriggerEvent[] = [];
+
 /** Online first, then jobs in creation order, then printer changes, then offline. */
 export function inOrder(events: ClusterEvents): TriggerEvent[] {
+	if (events.online.length + events.jobs.length + events.printers.length + events.offline.length === 0) return NO_EVENTS;
 	const jobs = [...events.jobs].sort((a, b) => a.createdMs - b.createdMs || a.index - b.index).flatMap((group) => group.events);
 	return [...events.online, ...jobs, ...events.printers, ...events.offline];
 }
 
-export function pollContext(
-	settings: PollSettings,
-	mode: Mode,
-	cluster: { cluster_id: string; name: string | null },
-	snapshot: ApiClusterStatus | null,
-): PollContext {
-	return {
-		mode,
-		threshold: settings.threshold,
-		make: (name, printer, job, previous) => {
-			const event: TriggerEvent = {
-				event: name,
-				detectedAt: settings.detectedAt,
-				cluster: { cluster_id: cluster.cluster_id, friendly_name: cluster.name },
-				printer,
-				job,
-				previous,
-			};
-			if (settings.includeSnapshot) event.snapshot = snapshot;
-			return event;
-		},
-		jobFromMemory: (uuid, job) => jobFromMemory(uuid, job, settings.nowMs),
-		isBusy: (status) => ['active', 'paused', 'waiting'].includes(jobPhase(status)),
-	};
+const BUSY_PHASES = new Set(['active', 'paused', 'waiting']);
+
+/** What every step of one cluster's diff shares: the mode, the threshold and the event factory. */
+export class PollContext {
+	readonly threshold: number;
+
+	constructor(
+		private readonly settings: PollSettings,
+		readonly mode: Mode,
+		private readonly cluster: { cluster_id: string; name: string | null },
+		private readonly snapshot: ApiClusterStatus | null,
+	) {
+		this.threshold = settings.threshold;
+	}
+
+	make(name: TriggerEventName, printer: EventPrinter | null, job: EventJob | null, previous: Record<string, unknown> | null): TriggerEvent {
+		const event: TriggerEvent = {
+			event: name,
+			detectedAt: this.settings.detectedAt,
+			cluster: { cluster_id: this.cluster.cluster_id, friendly_name: this.cluster.name },
+			printer,
+			job,
+			previous,
+		};
+		if (this.settings.includeSnapshot) event.snapshot = this.snapshot;
+		return event;
+	}
+
+	jobFromMemory(uuid: string, job: JobMemory): EventJob {
+		return jobFromMemory(uuid, job, this.settings.nowMs);
+	}
+
+	/** Does a job in this status keep its printer busy (printing, paused, waiting for someone)? */
+	isBusy(status: string | null): boolean {
+		return BUSY_PHASES.has(jobPhase(status));
+	}
 }

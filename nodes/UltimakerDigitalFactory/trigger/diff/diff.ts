@@ -3,12 +3,10 @@
  * save. No I/O and no clock of its own (the caller passes `now`): the same input always gives the same output.
  * Per cluster: printers, then jobs, then removals (printers.ts, jobs.ts), over one indexed snapshot.
  */
-import type { PollSettings } from './context';
-import { emptyEvents, inOrder, pollContext } from './context';
-import type { Mode } from './context';
+import { emptyEvents, inOrder, PollContext, type Mode, type PollSettings } from './context';
 import { diffJobs, reportRemovals } from './jobs';
-import type { ClusterMemory, Memory, TriggerState } from './memory';
-import { loadState, saveState } from './memory';
+import type { RememberedCluster, TriggerState } from './memory';
+import { loadState, NextCluster, saveState } from './memory';
 import { diffPrinters, missedPoll } from './printers';
 import { parseTime, Snapshot } from './snapshot';
 import type { ClusterObservation, DiffOptions, DiffResult, TriggerEvent } from './types';
@@ -17,31 +15,34 @@ import type { ClusterObservation, DiffOptions, DiffResult, TriggerEvent } from '
  * The snapshot's time to remember, never later than ours: a server clock that jumps ahead and back must not make
  * jobs created in between look like old history.
  */
-function rememberedTime(generatedTime: string | null | undefined, nowMs: number): string | null {
+function rememberedTime(generatedTime: string | null | undefined, settings: PollSettings): string | null {
+	if (!generatedTime) return null;
+	// ISO times of one format compare as strings; only another format needs parsing.
+	if (generatedTime.length === settings.detectedAt.length && generatedTime.endsWith('Z')) return generatedTime > settings.detectedAt ? settings.detectedAt : generatedTime;
 	const ms = parseTime(generatedTime);
 	if (ms === undefined) return null;
-	return ms > nowMs ? new Date(nowMs).toISOString() : (generatedTime as string);
+	return ms > settings.nowMs ? settings.detectedAt : generatedTime;
 }
 
 /** One watched cluster: its new memory and its events; undefined for a cluster never read successfully. */
-function diffCluster(before: ClusterMemory | undefined, observation: ClusterObservation, mode: Mode, settings: PollSettings): { memory: ClusterMemory; events: TriggerEvent[] } | undefined {
+function diffCluster(before: RememberedCluster | undefined, observation: ClusterObservation, mode: Mode, settings: PollSettings): { memory: NextCluster; events: TriggerEvent[] } | undefined {
 	const events = emptyEvents();
 	const name = observation.friendly_name ?? before?.name ?? null;
 	const status = observation.unreachable ? undefined : (observation.status ?? undefined);
 	if (!status) {
 		if (!before) return undefined;
-		const context = pollContext(settings, mode, { cluster_id: observation.cluster_id, name }, null);
-		const memory = missedPoll({ ...before, name }, events, context);
+		const context = new PollContext(settings, mode, { cluster_id: observation.cluster_id, name }, null);
+		const memory = missedPoll(before, name, events, context);
 		return { memory, events: inOrder(events) };
 	}
-	const context = pollContext(settings, mode, { cluster_id: observation.cluster_id, name }, status);
+	const context = new PollContext(settings, mode, { cluster_id: observation.cluster_id, name }, status);
 	const snapshot = new Snapshot(status, settings.nowMs);
-	const next: ClusterMemory = { name, generatedTime: rememberedTime(status.generated_time, settings.nowMs), printers: new Map(), jobs: new Map(), ended: new Set() };
+	const next = new NextCluster(name, rememberedTime(status.generated_time, settings), before);
 	// A status without a printer or job list says nothing about them (not "all gone"): keep what was known.
 	if (snapshot.printersListed) diffPrinters(before, observation.is_online, snapshot, next, events, context);
-	else if (before) next.printers = new Map(before.printers);
+	else if (before) next.keep(before, 'printers');
 	if (!snapshot.jobsListed) {
-		if (before) Object.assign(next, { jobs: new Map(before.jobs), ended: new Set(before.ended) });
+		if (before) next.keep(before, 'jobs');
 		return { memory: next, events: inOrder(events) };
 	}
 	diffJobs(before, snapshot, next, events, context);
@@ -57,7 +58,7 @@ export function diffSnapshots(previous: TriggerState | undefined, observations: 
 		includeSnapshot: options.includeSnapshot === true,
 	};
 	const before = loadState(previous);
-	const after: Memory = new Map();
+	const after = new Map<string, NextCluster>();
 	const events: TriggerEvent[] = [];
 	for (const observation of observations) {
 		const clusterId = observation.cluster_id;

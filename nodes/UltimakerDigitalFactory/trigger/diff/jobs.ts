@@ -7,7 +7,7 @@ import type { TriggerEventName } from '../events';
 import type { ClusterEvents, PollContext } from './context';
 import { jobFromApi, printerFromApi, printerFromMemory, terminalKey } from './items';
 import { finiteOrNull, hasStarted, jobPhase, terminalOutcome } from './jobStatus';
-import type { ClusterMemory, JobMemory } from './memory';
+import type { JobMemory, NextCluster, RememberedCluster } from './memory';
 import type { Snapshot } from './snapshot';
 import { parseTime } from './snapshot';
 import type { EventPrinter } from './types';
@@ -61,13 +61,13 @@ function rememberJob(remembered: JobMemory | undefined, job: ApiPrintJobStatus, 
  * A finished job never seen, created before the previous look at the cluster, would have been visible then: it
  * is an old history entry coming back into the 10-job window, not news.
  */
-function isReappearingHistory(job: ApiPrintJobStatus, before: ClusterMemory | undefined): boolean {
+function isReappearingHistory(job: ApiPrintJobStatus, before: RememberedCluster | undefined): boolean {
 	const created = parseTime(job.created_at);
 	const lastLook = parseTime(before?.generatedTime);
 	return created !== undefined && lastLook !== undefined && created < lastLook;
 }
 
-function printerItem(uuid: string | null, snapshot: Snapshot, before: ClusterMemory | undefined): EventPrinter | null {
+function printerItem(uuid: string | null, snapshot: Snapshot, before: RememberedCluster | undefined): EventPrinter | null {
 	if (!uuid) return null;
 	const live = snapshot.printer(uuid);
 	if (live) return printerFromApi(live);
@@ -76,18 +76,18 @@ function printerItem(uuid: string | null, snapshot: Snapshot, before: ClusterMem
 }
 
 /** One listed job: what to remember of it, and the events of its change, if any. */
-function diffJob(job: ApiPrintJobStatus, index: number, before: ClusterMemory | undefined, snapshot: Snapshot, next: ClusterMemory, events: ClusterEvents, context: PollContext): void {
+function diffJob(job: ApiPrintJobStatus, index: number, before: RememberedCluster | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
 	const remembered = before?.jobs.get(job.uuid);
 	// A job followed in `jobs` is never in `ended`: only the others need their key looked up.
 	const key = remembered ? undefined : terminalKey(job.uuid);
-	if (key !== undefined && before?.ended.has(key)) {
-		next.ended.add(key);
+	if (key !== undefined && before?.hasEnded(key)) {
+		next.end(key);
 		return;
 	}
 	const printerUuid = snapshot.printerOfJob(job);
 	const started = remembered?.started === true || hasStarted(job);
 	const phase = jobPhase(job.status);
-	if (phase === 'terminal') next.ended.add(key ?? terminalKey(job.uuid));
+	if (phase === 'terminal') next.end(key ?? terminalKey(job.uuid));
 	else next.jobs.set(job.uuid, rememberJob(remembered, job, printerUuid, started));
 	// Same status as last time (the usual case): no event is possible, only the progress moved.
 	if (remembered && remembered.status === (job.status ?? null) && started === remembered.started) return;
@@ -107,14 +107,14 @@ function diffJob(job: ApiPrintJobStatus, index: number, before: ClusterMemory | 
 	});
 }
 
-export function diffJobs(before: ClusterMemory | undefined, snapshot: Snapshot, next: ClusterMemory, events: ClusterEvents, context: PollContext): void {
+export function diffJobs(before: RememberedCluster | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
 	snapshot.jobs.forEach((job, index) => diffJob(job, index, before, snapshot, next, events, context));
 }
 
 /** Jobs that left the list without an ending this trigger saw: removed from the queue. */
-export function reportRemovals(before: ClusterMemory, snapshot: Snapshot, next: ClusterMemory, events: ClusterEvents, context: PollContext): void {
+export function reportRemovals(before: RememberedCluster, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
 	let index = snapshot.jobs.length;
-	for (const [uuid, remembered] of before.jobs) {
+	for (const [uuid, remembered] of before.jobs.entries()) {
 		if (next.jobs.has(uuid) || next.ended.has(terminalKey(uuid))) continue;
 		const printer = printerItem(remembered.printerUuid ?? snapshot.singlePrinter, snapshot, before);
 		events.jobs.push({

@@ -1,7 +1,8 @@
 /**
  * What the trigger remembers between polls, with named fields, and its compact JSON form in the workflow's
- * static data. The short keys exist only here: `loadState` reads them (also states saved by earlier versions),
- * `saveState` writes them. A 100-printer farm must stay well under 100 KB.
+ * static data. The short keys exist only in this file: `RememberedCluster` reads a saved cluster (decoding a
+ * printer or job only when a step asks for it), `NextCluster` collects what to save and writes it back —
+ * reusing the saved form of everything that did not change, so a quiet poll of a big farm allocates little.
  */
 import type { ApiMaterial } from '../../shared/api/types';
 
@@ -36,19 +37,6 @@ export interface JobMemory {
 	/** job.started was emitted (or the job had already started at the baseline). */
 	started: boolean;
 }
-
-export interface ClusterMemory {
-	name: string | null;
-	/** The last snapshot's time (server clock, never later than ours), to recognise history seen before. */
-	generatedTime: string | null;
-	printers: Map<string, PrinterMemory>;
-	/** Jobs not yet in a terminal state. */
-	jobs: Map<string, JobMemory>;
-	/** terminalKey()s of ended jobs still in the history window (event emitted, or ended before the baseline). */
-	ended: Set<string>;
-}
-
-export type Memory = Map<string, ClusterMemory>;
 
 // ---- the compact form (JSON in static data) ----
 
@@ -109,27 +97,21 @@ const ESCAPE = '~';
 const encodeKey = (id: string) => (id === '__proto__' || id.startsWith(ESCAPE) ? `${ESCAPE}${id}` : id);
 const decodeKey = (key: string) => (key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : key);
 
-function entriesOf<T>(record: Record<string, T> | undefined): Array<[string, T]> {
-	return record && typeof record === 'object' ? Object.entries(record).map(([key, value]) => [decodeKey(key), value]) : [];
-}
-
-function recordOf<T, U>(map: Map<string, T>, encode: (value: T) => U): Record<string, U> {
-	return Object.fromEntries([...map].map(([id, value]) => [encodeKey(id), encode(value)]));
-}
-
-const materialOf = (tuple: MaterialTuple | null): Extruder['material'] =>
-	tuple ? { guid: tuple[0], brand: tuple[1], color: tuple[2], material: tuple[3] } : null;
-
 function loadPrinter(state: PrinterState): PrinterMemory {
-	return {
+	const printer: PrinterMemory = {
 		name: state.n ?? null,
 		variant: state.v ?? null,
 		status: state.s ?? null,
 		maintenanceRequired: state.mr === 1,
-		extruders: (Array.isArray(state.x) ? state.x : []).map(([index, printCore, material]) => ({ index, printCore, material: materialOf(material) })),
+		extruders: (Array.isArray(state.x) ? state.x : []).map(([index, printCore, material]) => ({
+			index,
+			printCore,
+			material: material ? { guid: material[0], brand: material[1], color: material[2], material: material[3] } : null,
+		})),
 		missedPolls: state.m ?? 0,
 		offlineReported: state.off === 1,
 	};
+	return printer;
 }
 
 function savePrinter(printer: PrinterMemory): PrinterState {
@@ -137,11 +119,7 @@ function savePrinter(printer: PrinterMemory): PrinterState {
 		n: printer.name,
 		v: printer.variant,
 		s: printer.status,
-		x: printer.extruders.map(({ index, printCore, material }) => [
-			index,
-			printCore,
-			material ? [material.guid, material.brand, material.color, material.material] : null,
-		]),
+		x: printer.extruders.map(({ index, printCore, material }) => [index, printCore, material ? [material.guid, material.brand, material.color, material.material] : null]),
 	};
 	if (printer.maintenanceRequired) state.mr = 1;
 	if (printer.missedPolls > 0) state.m = printer.missedPolls;
@@ -150,7 +128,7 @@ function savePrinter(printer: PrinterMemory): PrinterState {
 }
 
 function loadJob(state: JobState): JobMemory {
-	return {
+	const job: JobMemory = {
 		status: state.s ?? null,
 		name: state.n ?? null,
 		cloudJobId: state.c ?? null,
@@ -160,6 +138,7 @@ function loadJob(state: JobState): JobMemory {
 		total: state.t ?? null,
 		started: state.st === 1,
 	};
+	return job;
 }
 
 function saveJob(job: JobMemory): JobState {
@@ -169,29 +148,173 @@ function saveJob(job: JobMemory): JobState {
 	return state;
 }
 
-export function loadState(stored: TriggerState | undefined): Memory {
-	const memory: Memory = new Map();
-	for (const [clusterId, cluster] of entriesOf(stored?.c)) {
-		memory.set(clusterId, {
-			name: cluster.n ?? null,
-			generatedTime: cluster.g ?? null,
-			printers: new Map(entriesOf(cluster.p).map(([uuid, printer]) => [uuid, loadPrinter(printer)])),
-			jobs: new Map(entriesOf(cluster.j).map(([uuid, job]) => [uuid, loadJob(job)])),
-			ended: new Set(Array.isArray(cluster.d) ? cluster.d : []),
-		});
+/** Lists up to this long are searched; longer ones get an index. */
+const SMALL = 16;
+
+/** Ids and values in insertion order, without a hash table for the usual handful of entries. */
+export class Entries<T> {
+	readonly ids: string[] = [];
+	readonly values: T[] = [];
+	private index: Map<string, number> | undefined;
+
+	position(id: string): number {
+		if (this.ids.length <= SMALL) return this.ids.indexOf(id);
+		this.index ??= new Map(this.ids.map((key, i) => [key, i]));
+		return this.index.get(id) ?? -1;
 	}
-	return memory;
+
+	has(id: string): boolean {
+		return this.position(id) >= 0;
+	}
+
+	get(id: string): T | undefined {
+		const at = this.position(id);
+		return at >= 0 ? this.values[at] : undefined;
+	}
+
+	/** Adds an entry (callers set each id once). */
+	set(id: string, value: T): void {
+		this.index?.set(id, this.ids.length);
+		this.ids.push(id);
+		this.values.push(value);
+	}
+
+	get size(): number {
+		return this.ids.length;
+	}
+
+	*entries(): IterableIterator<[string, T]> {
+		for (let i = 0; i < this.ids.length; i++) yield [this.ids[i], this.values[i]];
+	}
 }
 
-export function saveState(memory: Memory): TriggerState {
-	return {
-		v: 1,
-		c: recordOf(memory, (cluster) => ({
-			n: cluster.name,
-			g: cluster.generatedTime,
-			p: recordOf(cluster.printers, savePrinter),
-			j: recordOf(cluster.jobs, saveJob),
-			d: [...cluster.ended],
-		})),
-	};
+/** Remembered printers or jobs of one cluster, decoded one at a time when a step asks for them. */
+class SavedEntries<S extends object, M> {
+	private readonly ids: string[];
+	private readonly keys: string[];
+	private readonly decoded: Array<M | undefined>;
+	private index: Map<string, number> | undefined;
+
+	constructor(
+		private readonly record: Record<string, S> | undefined,
+		private readonly decode: (state: S) => M,
+	) {
+		this.keys = record && typeof record === 'object' ? Object.keys(record) : [];
+		this.ids = this.keys.map(decodeKey);
+		this.decoded = new Array(this.keys.length);
+	}
+
+	private position(id: string): number {
+		if (this.ids.length <= SMALL) return this.ids.indexOf(id);
+		this.index ??= new Map(this.ids.map((key, i) => [key, i]));
+		return this.index.get(id) ?? -1;
+	}
+
+	private at(position: number): M {
+		return (this.decoded[position] ??= this.decode(this.record![this.keys[position]]));
+	}
+
+	get(id: string): M | undefined {
+		const position = this.position(id);
+		return position >= 0 ? this.at(position) : undefined;
+	}
+
+	/** The saved form of `value` when it is exactly what was decoded for `id` (nothing changed): reused as is. */
+	savedIfUnchanged(id: string, value: M): S | undefined {
+		const position = this.position(id);
+		return position >= 0 && this.decoded[position] === value ? this.record![this.keys[position]] : undefined;
+	}
+
+	get size(): number {
+		return this.ids.length;
+	}
+
+	firstId(): string | undefined {
+		return this.ids[0];
+	}
+
+	*entries(): IterableIterator<[string, M]> {
+		for (let i = 0; i < this.ids.length; i++) yield [this.ids[i], this.at(i)];
+	}
+}
+
+/** A cluster as saved after the previous poll. */
+export class RememberedCluster {
+	readonly name: string | null;
+	readonly generatedTime: string | null;
+	readonly printers: SavedEntries<PrinterState, PrinterMemory>;
+	readonly jobs: SavedEntries<JobState, JobMemory>;
+	readonly ended: string[];
+	private endedSet: Set<string> | undefined;
+
+	constructor(state: ClusterState) {
+		this.name = state.n ?? null;
+		this.generatedTime = state.g ?? null;
+		this.printers = new SavedEntries(state.p, loadPrinter);
+		this.jobs = new SavedEntries(state.j, loadJob);
+		this.ended = Array.isArray(state.d) ? state.d : [];
+	}
+
+	hasEnded(key: string): boolean {
+		if (this.ended.length <= SMALL) return this.ended.includes(key);
+		this.endedSet ??= new Set(this.ended);
+		return this.endedSet.has(key);
+	}
+}
+
+/** What to save for a cluster after this poll. */
+export class NextCluster {
+	readonly printers = new Entries<PrinterMemory>();
+	readonly jobs = new Entries<JobMemory>();
+	readonly ended = new Entries<true>();
+
+	constructor(
+		readonly name: string | null,
+		readonly generatedTime: string | null,
+		private readonly before?: RememberedCluster,
+	) {}
+
+	/** Marks a job as ended (once). */
+	end(key: string): void {
+		if (!this.ended.has(key)) this.ended.set(key, true);
+	}
+
+	/** Keeps the printers, or the jobs and ended jobs, of a remembered cluster as they are. */
+	keep(before: RememberedCluster, what: 'printers' | 'jobs'): void {
+		if (what === 'printers') for (const [uuid, printer] of before.printers.entries()) this.printers.set(uuid, printer);
+		else {
+			for (const [uuid, job] of before.jobs.entries()) this.jobs.set(uuid, job);
+			for (const key of before.ended) this.end(key);
+		}
+	}
+
+	toState(): ClusterState {
+		const p: Record<string, PrinterState> = {};
+		const j: Record<string, JobState> = {};
+		// Safe to assign: an encoded key is never `__proto__`.
+		this.printers.ids.forEach((uuid, i) => {
+			const printer = this.printers.values[i];
+			p[encodeKey(uuid)] = this.before?.printers.savedIfUnchanged(uuid, printer) ?? savePrinter(printer);
+		});
+		this.jobs.ids.forEach((uuid, i) => {
+			const job = this.jobs.values[i];
+			j[encodeKey(uuid)] = this.before?.jobs.savedIfUnchanged(uuid, job) ?? saveJob(job);
+		});
+		return { n: this.name, g: this.generatedTime, p, j, d: this.ended.ids };
+	}
+}
+
+/** The saved clusters by id (each decoded only as far as the diff reads it). */
+export function loadState(stored: TriggerState | undefined): Map<string, RememberedCluster> {
+	const clusters = new Map<string, RememberedCluster>();
+	const record = stored?.c;
+	if (!record || typeof record !== 'object') return clusters;
+	for (const key of Object.keys(record)) clusters.set(decodeKey(key), new RememberedCluster(record[key]));
+	return clusters;
+}
+
+export function saveState(clusters: Map<string, NextCluster>): TriggerState {
+	const c: Record<string, ClusterState> = {};
+	for (const [clusterId, cluster] of clusters) c[encodeKey(clusterId)] = cluster.toState();
+	return { v: 1, c };
 }

@@ -6,7 +6,8 @@
 import type { ApiPrinterStatus } from '../../shared/api/types';
 import type { ClusterEvents, PollContext } from './context';
 import { extrudersFrom, printerFromApi, printerFromMemory, printerStatusOf, sameMaterial } from './items';
-import type { ClusterMemory, Extruder, PrinterMemory } from './memory';
+import type { Extruder, PrinterMemory, RememberedCluster } from './memory';
+import { NextCluster } from './memory';
 import type { Snapshot } from './snapshot';
 
 /** One more missed poll; printer.offline once the threshold is reached. */
@@ -20,14 +21,15 @@ function countMiss(printer: PrinterMemory, context: PollContext, reportOffline: 
 }
 
 /** The cluster could not be read this poll: everything is kept, and each of its printers missed a poll. */
-export function missedPoll(before: ClusterMemory, events: ClusterEvents, context: PollContext): ClusterMemory {
-	const next: ClusterMemory = { ...before, printers: new Map(), jobs: new Map(before.jobs), ended: new Set(before.ended) };
-	const singlePrinter = before.printers.size === 1 ? [...before.printers.keys()][0] : undefined;
-	for (const [uuid, printer] of before.printers) {
+export function missedPoll(before: RememberedCluster, name: string | null, events: ClusterEvents, context: PollContext): NextCluster {
+	const next = new NextCluster(name, before.generatedTime, before);
+	next.keep(before, 'jobs');
+	const singlePrinter = before.printers.size === 1 ? before.printers.firstId() : undefined;
+	for (const [uuid, printer] of before.printers.entries()) {
 		next.printers.set(
 			uuid,
 			countMiss(printer, context, () => {
-				const job = [...before.jobs].find(([, candidate]) => (candidate.printerUuid ?? singlePrinter) === uuid && context.isBusy(candidate.status));
+				const job = [...before.jobs.entries()].find(([, candidate]) => (candidate.printerUuid ?? singlePrinter) === uuid && context.isBusy(candidate.status));
 				events.offline.push(
 					context.make('printer.offline', printerFromMemory(uuid, printer, 'unreachable'), job ? context.jobFromMemory(job[0], job[1]) : null, {
 						status: printer.status,
@@ -55,26 +57,34 @@ function freshPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | und
 	};
 }
 
-function sameExtruders(a: Extruder[], b: Extruder[]): boolean {
-	return a.length === b.length && a.every((extruder, i) => extruder.index === b[i].index && extruder.printCore === b[i].printCore && sameMaterialExactly(extruder.material, b[i].material));
+/** Does the reported configuration say exactly what is remembered? (Checked without building anything.) */
+function sameConfiguration(remembered: Extruder[], printer: ApiPrinterStatus): boolean {
+	const configuration = printer.configuration;
+	if (!Array.isArray(configuration)) return true;
+	let position = 0;
+	for (const core of configuration) {
+		if (!core || typeof core.extruder_index !== 'number') continue;
+		const kept = remembered[position++];
+		if (!kept || kept.index !== core.extruder_index || kept.printCore !== (core.print_core_id ?? null)) return false;
+		const material = core.material;
+		if (!material || !kept.material) {
+			if (material || kept.material) return false;
+			continue;
+		}
+		const { guid, brand, color } = kept.material;
+		if (guid !== (material.guid ?? null) || brand !== (material.brand ?? null) || color !== (material.color ?? null) || kept.material.material !== (material.material ?? null)) return false;
+	}
+	return position === remembered.length;
 }
 
-function sameMaterialExactly(a: Extruder['material'], b: Extruder['material']): boolean {
-	if (!a || !b) return a === b;
-	return a.guid === b.guid && a.brand === b.brand && a.color === b.color && a.material === b.material;
-}
-
-/** Would nothing be remembered differently? Then the remembered object is kept as it is (the usual case). */
-function unchanged(remembered: PrinterMemory, fresh: PrinterMemory): boolean {
-	return (
-		fresh.name === remembered.name &&
-		fresh.variant === remembered.variant &&
-		fresh.status === remembered.status &&
-		fresh.maintenanceRequired === remembered.maintenanceRequired &&
-		fresh.missedPolls === remembered.missedPolls &&
-		fresh.offlineReported === remembered.offlineReported &&
-		sameExtruders(fresh.extruders, remembered.extruders)
-	);
+/** Would a reachable printer be remembered exactly as it is? Then the remembered object is kept (the usual case). */
+function unchanged(remembered: PrinterMemory, printer: ApiPrinterStatus): boolean {
+	if (remembered.missedPolls > 0 || remembered.offlineReported) return false;
+	if (printer.friendly_name != null && printer.friendly_name !== remembered.name) return false;
+	if (printer.machine_variant != null && printer.machine_variant !== remembered.variant) return false;
+	if (printer.status && printer.status !== 'unreachable' && printerStatusOf(printer) !== remembered.status) return false;
+	if (typeof printer.maintenance_required === 'boolean' && printer.maintenance_required !== remembered.maintenanceRequired) return false;
+	return sameConfiguration(remembered.extruders, printer);
 }
 
 /** printer.printCoreChanged / printer.materialChanged for each extruder that changed. */
@@ -110,6 +120,7 @@ function firstSight(printer: ApiPrinterStatus, fresh: PrinterMemory, unreachable
 /** One listed printer against what was remembered of it: its events, and what to remember now. */
 function diffPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | undefined, clusterOffline: boolean, snapshot: Snapshot, events: ClusterEvents, context: PollContext): PrinterMemory {
 	const unreachable = clusterOffline || printer.status === 'unreachable';
+	if (remembered && !unreachable && unchanged(remembered, printer)) return remembered;
 	const fresh = freshPrinter(printer, remembered, unreachable);
 	if (!remembered) return firstSight(printer, fresh, unreachable, snapshot, events, context);
 	if (unreachable) {
@@ -118,7 +129,6 @@ function diffPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | unde
 			events.offline.push(context.make('printer.offline', printerFromApi(printer), job, { status: remembered.status, online: true })),
 		);
 	}
-	if (unchanged(remembered, fresh)) return remembered;
 	const item = printerFromApi(printer);
 	const job = () => snapshot.currentJob(printer.uuid);
 	if (remembered.offlineReported) events.online.push(context.make('printer.online', item, job(), { status: remembered.status, online: false }));
@@ -133,13 +143,13 @@ function diffPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | unde
 }
 
 /** Every printer of the snapshot; printers no longer listed while the cluster is offline may just be hidden. */
-export function diffPrinters(before: ClusterMemory | undefined, isOnline: boolean | null | undefined, snapshot: Snapshot, next: ClusterMemory, events: ClusterEvents, context: PollContext): void {
+export function diffPrinters(before: RememberedCluster | undefined, isOnline: boolean | null | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
 	const clusterOffline = isOnline === false;
 	for (const printer of snapshot.printers) {
 		next.printers.set(printer.uuid, diffPrinter(printer, before?.printers.get(printer.uuid), clusterOffline, snapshot, events, context));
 	}
 	if (!before || !clusterOffline) return;
-	for (const [uuid, remembered] of before.printers) {
+	for (const [uuid, remembered] of before.printers.entries()) {
 		if (next.printers.has(uuid)) continue;
 		next.printers.set(
 			uuid,

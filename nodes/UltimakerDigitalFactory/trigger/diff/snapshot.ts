@@ -28,7 +28,7 @@ export class Snapshot {
 	readonly jobsListed: boolean;
 	/** The only printer of a one-printer cluster: its queue is that printer's queue. */
 	readonly singlePrinter: string | null;
-	private readonly byUuid = new Map<string, ApiPrinterStatus>();
+	private byUuid: Map<string, ApiPrinterStatus> | undefined;
 	private byName: Map<string, string> | undefined;
 	private currentJobs: Map<string, ApiPrintJobStatus> | undefined;
 	private referenceTime: number | undefined;
@@ -39,17 +39,15 @@ export class Snapshot {
 	) {
 		this.printersListed = Array.isArray(status.printers);
 		this.jobsListed = Array.isArray(status.print_jobs);
-		this.printers = [];
-		for (const printer of (status.printers ?? []).filter(isPrinter)) {
-			if (this.byUuid.has(printer.uuid)) continue;
-			this.byUuid.set(printer.uuid, printer);
-			this.printers.push(printer);
-		}
-		this.jobs = furthestEntries((status.print_jobs ?? []).filter(isJob));
+		this.printers = firstEntries(valid(status.printers ?? [], isPrinter));
+		this.jobs = furthestEntries(valid(status.print_jobs ?? [], isJob));
 		this.singlePrinter = this.printers.length === 1 ? this.printers[0].uuid : null;
 	}
 
 	printer(uuid: string): ApiPrinterStatus | undefined {
+		// Small clusters (the usual one printer) need no index.
+		if (this.printers.length <= SMALL) return this.printers.find((printer) => printer.uuid === uuid);
+		this.byUuid ??= new Map(this.printers.map((printer) => [printer.uuid, printer]));
 		return this.byUuid.get(uuid);
 	}
 
@@ -62,7 +60,7 @@ export class Snapshot {
 		if (job.printer_uuid) return job.printer_uuid;
 		if (job.printed_on_uuid) return job.printed_on_uuid;
 		if (!job.assigned_to) return null;
-		if (this.byUuid.has(job.assigned_to)) return job.assigned_to;
+		if (this.printer(job.assigned_to)) return job.assigned_to;
 		this.byName ??= this.printerNames();
 		return this.byName.get(job.assigned_to) ?? null;
 	}
@@ -97,7 +95,29 @@ export class Snapshot {
 	}
 }
 
+/** Lists up to this long are searched, longer ones indexed. */
+const SMALL = 16;
+
+/** The list itself when every entry is valid (the usual case), else the valid entries. */
+function valid<T>(list: unknown[], isValid: (value: unknown) => value is T): T[] {
+	return list.every(isValid) ? (list as T[]) : list.filter(isValid);
+}
+
+function hasDuplicates(list: Array<{ uuid: string }>): boolean {
+	if (list.length <= SMALL) return list.some((entry, index) => list.findIndex((other) => other.uuid === entry.uuid) !== index);
+	return new Set(list.map((entry) => entry.uuid)).size !== list.length;
+}
+
+/** One entry per printer uuid: the first listed. */
+function firstEntries(printers: ApiPrinterStatus[]): ApiPrinterStatus[] {
+	if (!hasDuplicates(printers)) return printers;
+	const seen = new Set<string>();
+	return printers.filter((printer) => !seen.has(printer.uuid) && !!seen.add(printer.uuid));
+}
+
+/** One entry per job uuid: the one furthest along, at the place of its first listing. */
 function furthestEntries(jobs: ApiPrintJobStatus[]): ApiPrintJobStatus[] {
+	if (!hasDuplicates(jobs)) return jobs;
 	const chosen = new Map<string, ApiPrintJobStatus>();
 	for (const job of jobs) {
 		const kept = chosen.get(job.uuid);
