@@ -66,7 +66,7 @@ class HeaderValues {
 	}
 }
 
-export function extruderIndices(entries: Map<string, string>, fileName: string): number[] {
+function extruderIndices(entries: Map<string, string>, fileName: string): number[] {
 	const indices = new Set<number>();
 	for (const key of entries.keys()) {
 		const match = /^EXTRUDER_TRAIN\.(\d+)\./.exec(key);

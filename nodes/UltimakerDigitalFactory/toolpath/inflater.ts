@@ -410,7 +410,7 @@ const FLAG_NAME = 0x08;
 const FLAG_COMMENT = 0x10;
 
 /** Length of the gzip member header at the start of `bytes`; -1 when incomplete, -2 when not a gzip header. */
-export function gzipHeaderLength(bytes: Uint8Array): number {
+function gzipHeaderLength(bytes: Uint8Array): number {
 	if (bytes.length < 10) return -1;
 	if (bytes[0] !== 0x1f || bytes[1] !== 0x8b || bytes[2] !== 8) return -2;
 	const flags = bytes[3]!;

@@ -32,7 +32,7 @@ export interface RandomAccessReader {
 
 const encoder = new TextEncoder();
 
-export function toBytes(chunk: Uint8Array | string): Uint8Array {
+function toBytes(chunk: Uint8Array | string): Uint8Array {
 	return typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
 }
 
@@ -47,7 +47,7 @@ export function concatBytes(parts: Uint8Array[], total?: number): Uint8Array {
 	return out;
 }
 
-export function isReopenableStream(source: ToolpathSource): source is ReopenableStream {
+function isReopenableStream(source: ToolpathSource): source is ReopenableStream {
 	return !(source instanceof Uint8Array) && typeof (source as ReopenableStream).open === 'function';
 }
 

@@ -34,11 +34,11 @@ const EOCD_BYTES = 22;
 const ZIP64_LOCATOR_BYTES = 20;
 const ZIP64_EOCD_BYTES = 56;
 const CENTRAL_BYTES = 46;
-export const LOCAL_HEADER_BYTES = 30;
+const LOCAL_HEADER_BYTES = 30;
 const SATURATED_16 = 0xffff;
 const SATURATED_32 = 0xffffffff;
 
-export const ZIP_METHOD_STORED = 0;
+const ZIP_METHOD_STORED = 0;
 export const ZIP_METHOD_DEFLATE = 8;
 
 class Bytes {

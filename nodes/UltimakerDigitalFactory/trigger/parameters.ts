@@ -28,7 +28,7 @@ export function parseClusterIds(value: unknown): string[] {
 	return [...new Set(ids)];
 }
 
-export function parseEvents(value: unknown): TriggerEventName[] {
+function parseEvents(value: unknown): TriggerEventName[] {
 	const list = Array.isArray(value) ? value : typeof value === 'string' && value.trim() ? value.split(',') : [];
 	const names = list.map((entry) => String(entry).trim()).filter((entry) => entry.length > 0);
 	const unknown = names.filter((name) => !(TRIGGER_EVENT_NAMES as readonly string[]).includes(name));

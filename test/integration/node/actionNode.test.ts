@@ -1,6 +1,6 @@
 /**
  * The action node against the emulator over real sockets, run through n8n-core's real ExecuteContext
- * (test/helpers/n8nContext): every operation, the bad inputs of issue #3 and the emulator's faults.
+ * (test/helpers/n8nContext): every operation, bad inputs and the emulator's faults.
  */
 import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 

@@ -1,4 +1,4 @@
-/** The public contract of DESIGN.md §2–3: names that workflows depend on. */
+/** The action node's and the credentials' public contract: names that workflows depend on. */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { UltimakerDigitalFactoryApi } from '../../../credentials/UltimakerDigitalFactoryApi.credentials';
@@ -90,4 +90,19 @@ test('credentials: names, fields, Bearer auth, test request, OAuth2 endpoints an
 	);
 	expect(field('authQueryParameters').default).toContain('organization_id=');
 	expect(field('baseUrl').default).toBe('https://api.ultimaker.com');
+});
+
+test.each([
+	['UltimakerDigitalFactory', 'ultimakerDigitalFactory'],
+	['UltimakerDigitalFactoryTrigger', 'ultimakerDigitalFactoryTrigger'],
+])('codex %s.node.json: package-qualified node name, categories, documentation links', (file, nodeName) => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const codex = require(`../../../nodes/UltimakerDigitalFactory/${file}.node.json`);
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const pkg = require('../../../package.json');
+	expect(codex.node).toBe(`${pkg.name}.${nodeName}`);
+	expect(codex.categories.length).toBeGreaterThan(0);
+	for (const link of [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation]) {
+		expect(link.url).toMatch(new RegExp(`^${pkg.homepage.replace(/#readme$/, '')}`));
+	}
 });

@@ -1,4 +1,4 @@
-/** The trigger's public contract (DESIGN §4): names, defaults and options that workflows depend on. */
+/** The trigger's public contract: names, defaults and options that workflows depend on. */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
 import { TRIGGER_EVENT_NAMES } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';

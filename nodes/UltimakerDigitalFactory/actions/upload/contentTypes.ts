@@ -43,7 +43,7 @@ export function ruleForFileName(fileName: string): ContentTypeRule | undefined {
 }
 
 /** A MIME type as the API validates it: `type/subtype`, no parameters, no spaces. */
-export function isValidContentType(value: string): boolean {
+function isValidContentType(value: string): boolean {
 	return /^[a-z]+\/[a-z0-9.+-]+$/i.test(value);
 }
 

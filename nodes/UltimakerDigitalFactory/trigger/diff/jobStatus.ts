@@ -1,5 +1,5 @@
 /**
- * How the trigger reads print-job statuses. The API's list is open (digital-factory-api.md §3.3), so unknown
+ * How the trigger reads print-job statuses. The API's list of statuses is open, so unknown
  * values fall into `other` and never produce a terminal event by themselves.
  */
 
@@ -39,7 +39,7 @@ interface JobTimes {
 
 /**
  * The outcome of a job in a terminal status. `wait_cleanup` is shared by finished and aborted prints:
- * elapsed ≥ total means it finished (DESIGN §4). Without a known total we cannot tell, and call it finished.
+ * elapsed ≥ total means it finished (as Cura reads it). Without a known total we cannot tell, and call it finished.
  */
 export function terminalOutcome(job: JobTimes): TerminalOutcome {
 	switch (job.status) {

@@ -152,7 +152,7 @@ function saveJob(job: JobMemory): JobState {
 const SMALL = 16;
 
 /** Ids and values in insertion order, without a hash table for the usual handful of entries. */
-export class Entries<T> {
+class Entries<T> {
 	readonly ids: string[] = [];
 	readonly values: T[] = [];
 	private index: Map<string, number> | undefined;
