@@ -1,5 +1,6 @@
 /** index.js, the programmatic entry: the node and credential classes, and a pure core that loads without n8n. */
 import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -37,7 +38,7 @@ it('the core runs without loading n8n-workflow (a Node-RED package can use it)',
 
 it('index.d.ts types the entry (a TypeScript consumer compiles against it)', () => {
 	const consumer = join(ROOT, '.entry-types-check.ts');
-	require('node:fs').writeFileSync(
+	writeFileSync(
 		consumer,
 		"import { diffSnapshots, inspectToolpath, findPrinter, UltimakerDigitalFactory, type TriggerEvent } from './index';\n" +
 			'const events: TriggerEvent[] = diffSnapshots(undefined, [], { offlineAfterMissedPolls: 1 }, new Date()).events;\n' +
@@ -46,6 +47,6 @@ it('index.d.ts types the entry (a TypeScript consumer compiles against it)', () 
 	try {
 		execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', consumer], { cwd: ROOT, encoding: 'utf8' });
 	} finally {
-		require('node:fs').rmSync(consumer, { force: true });
+		rmSync(consumer, { force: true });
 	}
 });
