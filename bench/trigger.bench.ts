@@ -2,6 +2,7 @@
  * Trigger benchmark: cost of the pure diff per poll, size of the stored state, and requests per poll.
  *
  *   npm run bench -- trigger        (or: npx tsx --expose-gc bench/trigger.bench.ts)
+ *   BENCH_DIFF_MODULE=<path to another build's trigger/diff/index.js> …   compares another build's diff on the same input
  *
  * Farms of 1, 10 and 100 printers (one printer per cluster, as Digital Factory usually registers them), each
  * cluster with a printing job, 2 queued jobs and 5 finished jobs in its history (100 printers → 500 history
@@ -10,7 +11,11 @@
  * The diff is timed alone (snapshots are built, and their garbage collected with --expose-gc, before the clock
  * starts); the JSON save/load of the state that
  * n8n does between polls is timed separately. Requests per poll are counted by running the real node's poll()
- * (n8n-core PollContext) against the emulator with the same farm sizes.
+ * (n8n-core PollContext) against the emulator with accounts of 1 to 1,000 clusters (the emulator runs in this
+ * process, so CPU and heap figures include it: an upper bound for the node).
+ * Big farms: one cluster of 250 to 2,000 printers whose jobs are attributed only through `assigned_to` and all
+ * change on every poll — the case where a lookup per printer per job would grow quadratically.
+ * Wall times depend on what else the machine runs; CPU times (user + system of this process) much less.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,16 +25,22 @@ import { runInNewContext } from 'node:vm';
 import type { IDataObject } from 'n8n-workflow';
 import { startEmulator } from '../emulator';
 import type { ApiPrinterStatus, ApiPrintJobStatus, ClusterObservation, TriggerState } from '../nodes/UltimakerDigitalFactory/trigger/diff';
-import { UltimakerDigitalFactoryTrigger } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
+// With `.ts`: tsx would resolve `….node` to the codex file `….node.json` next to it.
+import { UltimakerDigitalFactoryTrigger } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node.ts';
 import { createPollContext } from '../test/helpers/n8nContext';
 
 // The diff as n8n runs it: the tsc build in dist/ (`npm run bench` builds first); the TypeScript source otherwise.
-const DIST_EVENTS = join(__dirname, '..', 'dist', 'nodes', 'UltimakerDigitalFactory', 'trigger', 'diff', 'index.js');
-const diffSource = existsSync(DIST_EVENTS) ? 'dist/ (tsc build)' : 'TypeScript source via tsx (run `npm run build` for dist)';
+const DIST_EVENTS = process.env.BENCH_DIFF_MODULE ?? join(__dirname, '..', 'dist', 'nodes', 'UltimakerDigitalFactory', 'trigger', 'diff', 'index.js');
+const diffSource = process.env.BENCH_DIFF_MODULE ? DIST_EVENTS : existsSync(DIST_EVENTS) ? 'dist/ (tsc build)' : 'TypeScript source via tsx (run `npm run build` for dist)';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/trigger/diff') as typeof import('../nodes/UltimakerDigitalFactory/trigger/diff');
 
 const SIZES = [1, 10, 100];
+const BIG_SIZES = [250, 500, 1000, 2000];
+const BIG_WARMUP = 5;
+const BIG_POLLS = 20;
+/** Account sizes for the real poll against the emulator (one printer per cluster). */
+const REQUEST_SIZES = [1, 10, 100, 1000];
 const WARMUP_POLLS = 30;
 const MEASURED_POLLS = 300;
 const HISTORY_PER_CLUSTER = 5;
@@ -173,6 +184,8 @@ interface DiffFigures {
 	diffMedianMs: number;
 	diffP95Ms: number;
 	diffMaxMs: number;
+	/** CPU time of the diff (user + system), less sensitive to other load on the machine than wall time. */
+	diffCpuMedianMs: number;
 	saveLoadMedianMs: number;
 	stateBytesMax: number;
 	stateBytesPerPrinter: number;
@@ -185,6 +198,7 @@ function measureDiff(printers: number, forceGcBeforeEachPoll: boolean): DiffFigu
 	const options = { offlineAfterMissedPolls: 3 };
 	let state: TriggerState | undefined;
 	const diffTimes: number[] = [];
+	const cpuTimes: number[] = [];
 	const saveLoadTimes: number[] = [];
 	let stateBytesMax = 0;
 	let events = 0;
@@ -198,19 +212,23 @@ function measureDiff(printers: number, forceGcBeforeEachPoll: boolean): DiffFigu
 		// "cold": a full GC before each poll, as between two polls a minute apart in a busy n8n (V8 then also
 		// drops inline caches); "warm": polls back to back, so the JIT-optimised diff at its fastest.
 		if (forceGcBeforeEachPoll) collectGarbage();
+		const cpuStart = process.cpuUsage();
 		const started = performance.now();
 		const result = diffSnapshots(state, observations, options, now);
 		const diffed = performance.now();
+		const cpu = process.cpuUsage(cpuStart);
 		const json = JSON.stringify(result.state);
 		state = JSON.parse(json) as TriggerState;
 		const saved = performance.now();
 		if (!measured) continue;
 		diffTimes.push(diffed - started);
+		cpuTimes.push((cpu.user + cpu.system) / 1000);
 		saveLoadTimes.push(saved - diffed);
 		stateBytesMax = Math.max(stateBytesMax, Buffer.byteLength(json));
 		events += result.events.length;
 	}
 	diffTimes.sort((a, b) => a - b);
+	cpuTimes.sort((a, b) => a - b);
 	saveLoadTimes.sort((a, b) => a - b);
 	const round = (value: number) => Math.round(value * 1000) / 1000;
 	return {
@@ -220,6 +238,7 @@ function measureDiff(printers: number, forceGcBeforeEachPoll: boolean): DiffFigu
 		diffMedianMs: round(percentile(diffTimes, 0.5)),
 		diffP95Ms: round(percentile(diffTimes, 0.95)),
 		diffMaxMs: round(diffTimes[diffTimes.length - 1]),
+		diffCpuMedianMs: round(percentile(cpuTimes, 0.5)),
 		saveLoadMedianMs: round(percentile(saveLoadTimes, 0.5)),
 		stateBytesMax,
 		stateBytesPerPrinter: Math.round(stateBytesMax / printers),
@@ -228,10 +247,87 @@ function measureDiff(printers: number, forceGcBeforeEachPoll: boolean): DiffFigu
 	};
 }
 
+interface BigFigures {
+	printers: number;
+	attribution: 'uuid' | 'name';
+	diffMedianMs: number;
+	diffCpuMedianMs: number;
+	diffMaxMs: number;
+	eventsPerPoll: number;
+	stateBytes: number;
+	stateBytesPerPrinter: number;
+}
+
+/** One cluster of `printers` printers whose jobs are attributed only through `assigned_to` and all change every poll. */
+function bigClusterObservation(printers: number, poll: number, attribution: 'uuid' | 'name'): ClusterObservation[] {
+	const paused = poll % 2 === 1;
+	const printerList: ApiPrinterStatus[] = [];
+	const jobs: ApiPrintJobStatus[] = [];
+	for (let i = 0; i < printers; i++) {
+		const uuid = uuidOf(i, 7);
+		const name = `Bay ${i + 1}`;
+		printerList.push({ ...structuredClone(PRINTER_TEMPLATE), uuid, unique_name: `ultimakersystem-${i}`, friendly_name: name, status: paused ? 'idle' : 'printing' });
+		jobs.push({
+			...structuredClone(JOB_TEMPLATE),
+			uuid: uuidOf(i + 5000, 9),
+			name: `part-${i}.ufp`,
+			status: paused ? 'paused' : 'printing',
+			started: true,
+			time_total: 7200,
+			time_elapsed: 60 * poll,
+			printer_uuid: null,
+			printed_on_uuid: null,
+			assigned_to: attribution === 'uuid' ? uuid : name,
+		});
+	}
+	const generated_time = new Date(Date.UTC(2026, 10, 25, 10, poll)).toISOString();
+	return [{ cluster_id: 'big-cluster', friendly_name: 'Big farm', is_online: true, status: { generated_time, printers: printerList, print_jobs: jobs } }];
+}
+
+function measureBigCluster(printers: number, attribution: 'uuid' | 'name'): BigFigures {
+	let state: TriggerState | undefined;
+	const wall: number[] = [];
+	const cpuTimes: number[] = [];
+	let events = 0;
+	let stateBytes = 0;
+	for (let poll = 0; poll < BIG_WARMUP + BIG_POLLS; poll++) {
+		const observations = bigClusterObservation(printers, poll, attribution);
+		collectGarbage();
+		const cpuStart = process.cpuUsage();
+		const started = performance.now();
+		const result = diffSnapshots(state, observations, { offlineAfterMissedPolls: 3 }, new Date(Date.UTC(2026, 10, 25, 10, poll, 30)));
+		const elapsed = performance.now() - started;
+		const cpu = process.cpuUsage(cpuStart);
+		const json = JSON.stringify(result.state);
+		state = JSON.parse(json) as TriggerState;
+		if (poll < BIG_WARMUP) continue;
+		wall.push(elapsed);
+		cpuTimes.push((cpu.user + cpu.system) / 1000);
+		events += result.events.length;
+		stateBytes = Math.max(stateBytes, Buffer.byteLength(json));
+	}
+	wall.sort((a, b) => a - b);
+	cpuTimes.sort((a, b) => a - b);
+	const round = (value: number) => Math.round(value * 100) / 100;
+	return {
+		printers,
+		attribution,
+		diffMedianMs: round(percentile(wall, 0.5)),
+		diffCpuMedianMs: round(percentile(cpuTimes, 0.5)),
+		diffMaxMs: round(wall[wall.length - 1]),
+		eventsPerPoll: Math.round(events / BIG_POLLS),
+		stateBytes,
+		stateBytesPerPrinter: Math.round(stateBytes / printers),
+	};
+}
+
 interface RequestFigures {
 	printers: number;
 	requestsPerPoll: number;
 	pollWallMs: number;
+	pollCpuMs: number;
+	heapGrowthBytes: number;
+	stateBytes: number;
 }
 
 /** The real node against the emulator: requests per poll (from the emulator's log) and poll wall time. */
@@ -253,11 +349,26 @@ async function measureRequests(printers: number): Promise<RequestFigures> {
 		await poll(); // baseline
 		const polls = 5;
 		const before = emulator.log.list().length;
+		collectGarbage();
+		const heapBefore = process.memoryUsage().heapUsed;
+		let heapPeak = heapBefore;
+		const cpuStart = process.cpuUsage();
 		const started = performance.now();
-		for (let i = 0; i < polls; i++) await poll();
+		for (let i = 0; i < polls; i++) {
+			await poll();
+			heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+		}
 		const wall = (performance.now() - started) / polls;
+		const cpu = process.cpuUsage(cpuStart);
 		const requests = (emulator.log.list().length - before) / polls;
-		return { printers, requestsPerPoll: requests, pollWallMs: Math.round(wall * 10) / 10 };
+		return {
+			printers,
+			requestsPerPoll: requests,
+			pollWallMs: Math.round(wall * 10) / 10,
+			pollCpuMs: Math.round((cpu.user + cpu.system) / 1000 / polls),
+			heapGrowthBytes: heapPeak - heapBefore,
+			stateBytes: JSON.stringify(staticData).length,
+		};
 	} finally {
 		await emulator.close();
 	}
@@ -265,26 +376,37 @@ async function measureRequests(printers: number): Promise<RequestFigures> {
 
 async function main() {
 	const diff = [...SIZES.map((size) => measureDiff(size, false)), ...SIZES.map((size) => measureDiff(size, true))];
+	const big = BIG_SIZES.flatMap((size) => (['uuid', 'name'] as const).map((attribution) => measureBigCluster(size, attribution)));
 	const requests: RequestFigures[] = [];
-	for (const size of SIZES) requests.push(await measureRequests(size));
+	for (const size of REQUEST_SIZES) requests.push(await measureRequests(size));
 
 	console.log(
 		`Pure diff (${diffSource}), ${MEASURED_POLLS} polls after ${WARMUP_POLLS} warm-up polls, one printer per cluster, each cluster: 1 printing + ${QUEUED_PER_CLUSTER} queued + ${HISTORY_PER_CLUSTER} finished jobs. warm = polls back to back; cold = full GC before each poll${collectGarbage === noGc ? ' (NOT APPLIED: run with --expose-gc)' : ''}.\n`,
 	);
-	console.log('| mode | printers | jobs in history | diff median | diff p95 | diff max | state save+load median | state size (max) | per printer | events/poll | snapshot JSON/poll |');
-	console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+	console.log('| mode | printers | jobs in history | diff median | diff CPU median | diff p95 | diff max | state save+load median | state size (max) | per printer | events/poll | snapshot JSON/poll |');
+	console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 	for (const f of diff) {
 		console.log(
-			`| ${f.mode} | ${f.printers} | ${f.historyJobs} | ${f.diffMedianMs} ms | ${f.diffP95Ms} ms | ${f.diffMaxMs} ms | ${f.saveLoadMedianMs} ms | ${(f.stateBytesMax / 1024).toFixed(1)} KB | ${f.stateBytesPerPrinter} B | ${f.eventsPerPoll} | ${(f.snapshotBytesPerPoll / 1024).toFixed(0)} KB |`,
+			`| ${f.mode} | ${f.printers} | ${f.historyJobs} | ${f.diffMedianMs} ms | ${f.diffCpuMedianMs} ms | ${f.diffP95Ms} ms | ${f.diffMaxMs} ms | ${f.saveLoadMedianMs} ms | ${(f.stateBytesMax / 1024).toFixed(1)} KB | ${f.stateBytesPerPrinter} B | ${f.eventsPerPoll} | ${(f.snapshotBytesPerPoll / 1024).toFixed(0)} KB |`,
 		);
 	}
+	console.log(
+		`\nBig farms: ONE cluster of N printers, each printing one job attributed only through \`assigned_to\` (a printer uuid, as Ultimaker's data has it, or a printer name), all changing together (every poll each printer and its job flip between printing and paused, so every printer and job has events). ${BIG_POLLS} polls after ${BIG_WARMUP} warm-up polls, full GC before each.\n`,
+	);
+	console.log('| printers (= jobs) | assigned_to | diff median | diff CPU median | diff max | events/poll | state size | per printer |');
+	console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
+	for (const f of big) {
+		console.log(`| ${f.printers} | ${f.attribution} | ${f.diffMedianMs} ms | ${f.diffCpuMedianMs} ms | ${f.diffMaxMs} ms | ${f.eventsPerPoll} | ${(f.stateBytes / 1024).toFixed(1)} KB | ${f.stateBytesPerPrinter} B |`);
+	}
 	console.log('\nReal node poll() (n8n-core PollContext) against the emulator on loopback, watching all clusters, 5 polls after the baseline:\n');
-	console.log('| printers (= clusters) | HTTP requests per poll | poll wall time |');
-	console.log('|---:|---:|---:|');
-	for (const r of requests) console.log(`| ${r.printers} | ${r.requestsPerPoll} | ${r.pollWallMs} ms |`);
+	console.log('| printers (= clusters) | HTTP requests per poll | poll wall time | poll CPU (node + in-process emulator) | heap growth | stored state |');
+	console.log('|---:|---:|---:|---:|---:|---:|');
+	for (const r of requests) {
+		console.log(`| ${r.printers} | ${r.requestsPerPoll} | ${r.pollWallMs} ms | ${r.pollCpuMs} ms | ${(r.heapGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${(r.stateBytes / 1024).toFixed(0)} KB |`);
+	}
 
 	mkdirSync(join(__dirname, '..', '.bench'), { recursive: true });
-	writeFileSync(join(__dirname, '..', '.bench', 'trigger.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, diffSource, diff, requests }, null, 2)}\n`);
+	writeFileSync(join(__dirname, '..', '.bench', 'trigger.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, diffSource, diff, big, requests }, null, 2)}\n`);
 }
 
 main().catch((error) => {

@@ -20,7 +20,8 @@ import { join } from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
+// With `.ts`: tsx would resolve `….node` to the codex file `….node.json` next to it.
+import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node.ts';
 import { EmulatorClient } from '../emulator/client';
 import { runNode } from '../test/helpers/n8nContext';
 import { startEmulatorChild } from './lib/emulatorChild';

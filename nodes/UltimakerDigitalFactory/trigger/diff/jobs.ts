@@ -5,7 +5,7 @@
 import type { ApiPrintJobStatus } from '../../shared/api/types';
 import type { TriggerEventName } from '../events';
 import type { ClusterEvents, PollContext } from './context';
-import { jobFromApi, printerFromApi, printerFromMemory, terminalKey } from './items';
+import { printerFromApi, printerFromMemory, terminalKey } from './items';
 import { finiteOrNull, hasStarted, jobPhase, terminalOutcome } from './jobStatus';
 import type { JobMemory, NextCluster, RememberedCluster } from './memory';
 import type { Snapshot } from './snapshot';
@@ -98,7 +98,7 @@ function diffJob(job: ApiPrintJobStatus, index: number, before: RememberedCluste
 	const names = silent ? [] : transitionNames(remembered, job);
 	if (names.length === 0) return;
 	const previous = remembered ? { status: remembered.status } : null;
-	const item = jobFromApi(job, snapshot.referenceMs());
+	const item = snapshot.eventJob(job);
 	const printer = printerItem(printerUuid ?? snapshot.singlePrinter, snapshot, before);
 	events.jobs.push({
 		createdMs: parseTime(job.created_at) ?? Number.MAX_SAFE_INTEGER,

@@ -31,6 +31,7 @@ export class Snapshot {
 	private byUuid: Map<string, ApiPrinterStatus> | undefined;
 	private byName: Map<string, string> | undefined;
 	private currentJobs: Map<string, ApiPrintJobStatus> | undefined;
+	private eventJobs: Map<ApiPrintJobStatus, EventJob> | undefined;
 	private referenceTime: number | undefined;
 
 	constructor(
@@ -75,7 +76,18 @@ export class Snapshot {
 			}
 		}
 		const job = this.currentJobs.get(printerUuid);
-		return job ? jobFromApi(job, this.referenceMs()) : null;
+		return job ? this.eventJob(job) : null;
+	}
+
+	/** A job as event items show it; each call gives its own copy (items must not share objects). */
+	eventJob(job: ApiPrintJobStatus): EventJob {
+		this.eventJobs ??= new Map();
+		let item = this.eventJobs.get(job);
+		if (!item) {
+			item = jobFromApi(job, this.referenceMs());
+			this.eventJobs.set(job, item);
+		}
+		return { ...item };
 	}
 
 	/** The snapshot's own time (for time-derived fields), or ours when it has none. */
