@@ -25,18 +25,10 @@ export interface ZipDirectory {
 	size: number;
 }
 
-const EOCD_SIGNATURE = 0x06054b50;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const ZIP64_EOCD_SIGNATURE = 0x06064b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-const EOCD_BYTES = 22;
-const ZIP64_LOCATOR_BYTES = 20;
-const ZIP64_EOCD_BYTES = 56;
-const CENTRAL_BYTES = 46;
-const LOCAL_HEADER_BYTES = 30;
-const SATURATED_16 = 0xffff;
-const SATURATED_32 = 0xffffffff;
+/** Record signatures, fixed record sizes, and the saturated values that mean "see the zip64 record". */
+const SIGNATURE = { eocd: 0x06054b50, zip64Locator: 0x07064b50, zip64Eocd: 0x06064b50, central: 0x02014b50, local: 0x04034b50 } as const;
+const RECORD_BYTES = { eocd: 22, zip64Locator: 20, zip64Eocd: 56, central: 46, localHeader: 30 } as const;
+const SATURATED = { u16: 0xffff, u32: 0xffffffff } as const;
 
 const ZIP_METHOD_STORED = 0;
 export const ZIP_METHOD_DEFLATE = 8;
@@ -62,7 +54,7 @@ class Bytes {
 export function looksLikeZip(prefix: Uint8Array): boolean {
 	if (prefix.length < 4) return false;
 	const signature = new Bytes(prefix).u32(0);
-	return signature === LOCAL_SIGNATURE || signature === EOCD_SIGNATURE;
+	return signature === SIGNATURE.local || signature === SIGNATURE.eocd;
 }
 
 interface DirectoryLocation {
@@ -72,8 +64,8 @@ interface DirectoryLocation {
 }
 
 function findEocd(tail: Bytes): number {
-	for (let at = tail.bytes.length - EOCD_BYTES; at >= 0; at--) {
-		if (tail.u32(at) === EOCD_SIGNATURE && at + EOCD_BYTES + tail.u16(at + 20) <= tail.bytes.length)
+	for (let at = tail.bytes.length - RECORD_BYTES.eocd; at >= 0; at--) {
+		if (tail.u32(at) === SIGNATURE.eocd && at + RECORD_BYTES.eocd + tail.u16(at + 20) <= tail.bytes.length)
 			return at;
 	}
 	return -1;
@@ -86,19 +78,19 @@ async function zip64Location(
 	tailStart: number,
 	fileName: string,
 ): Promise<DirectoryLocation> {
-	const locatorAt = eocdAt - ZIP64_LOCATOR_BYTES;
-	if (locatorAt < 0 || tail.u32(locatorAt) !== ZIP64_LOCATOR_SIGNATURE) {
+	const locatorAt = eocdAt - RECORD_BYTES.zip64Locator;
+	if (locatorAt < 0 || tail.u32(locatorAt) !== SIGNATURE.zip64Locator) {
 		throw corruptArchive(fileName, 'its end record points to zip64 data that is not there');
 	}
 	const recordOffset = tail.u64(locatorAt + 8);
 	if (tail.u32(locatorAt + 16) > 1) throw unsupported(fileName, 'it spans several disks');
 	const inTail = recordOffset - tailStart;
 	const bytes =
-		inTail >= 0 && inTail + ZIP64_EOCD_BYTES <= tail.bytes.length
-			? tail.bytes.subarray(inTail, inTail + ZIP64_EOCD_BYTES)
-			: await reader.read(recordOffset, ZIP64_EOCD_BYTES);
+		inTail >= 0 && inTail + RECORD_BYTES.zip64Eocd <= tail.bytes.length
+			? tail.bytes.subarray(inTail, inTail + RECORD_BYTES.zip64Eocd)
+			: await reader.read(recordOffset, RECORD_BYTES.zip64Eocd);
 	const record = new Bytes(bytes);
-	if (bytes.length < ZIP64_EOCD_BYTES || record.u32(0) !== ZIP64_EOCD_SIGNATURE)
+	if (bytes.length < RECORD_BYTES.zip64Eocd || record.u32(0) !== SIGNATURE.zip64Eocd)
 		throw corruptArchive(fileName, 'its zip64 end record is missing');
 	if (record.u32(16) !== 0 || record.u32(20) !== 0) throw unsupported(fileName, 'it spans several disks');
 	return { entryCount: record.u64(32), size: record.u64(40), offset: record.u64(48) };
@@ -117,7 +109,7 @@ async function locateDirectory(
 	const entryCount = tail.u16(eocdAt + 10);
 	const directorySize = tail.u32(eocdAt + 12);
 	const offset = tail.u32(eocdAt + 16);
-	if (entryCount === SATURATED_16 || directorySize === SATURATED_32 || offset === SATURATED_32) {
+	if (entryCount === SATURATED.u16 || directorySize === SATURATED.u32 || offset === SATURATED.u32) {
 		return zip64Location(reader, tail, eocdAt, size - tail.bytes.length, fileName);
 	}
 	return { entryCount, size: directorySize, offset };
@@ -145,9 +137,9 @@ function applyZip64Extra(entry: ZipEntry, extra: Bytes): void {
 				field += 8;
 				return value;
 			};
-			if (entry.uncompressedSize === SATURATED_32) entry.uncompressedSize = take();
-			if (entry.compressedSize === SATURATED_32) entry.compressedSize = take();
-			if (entry.localHeaderOffset === SATURATED_32) entry.localHeaderOffset = take();
+			if (entry.uncompressedSize === SATURATED.u32) entry.uncompressedSize = take();
+			if (entry.compressedSize === SATURATED.u32) entry.compressedSize = take();
+			if (entry.localHeaderOffset === SATURATED.u32) entry.localHeaderOffset = take();
 			return;
 		}
 		at += 4 + length;
@@ -159,12 +151,12 @@ function parseEntries(directory: Uint8Array, expected: number, fileName: string)
 	const entries: ZipEntry[] = [];
 	let at = 0;
 	while (entries.length < expected) {
-		if (at + CENTRAL_BYTES > directory.length || bytes.u32(at) !== CENTRAL_SIGNATURE)
+		if (at + RECORD_BYTES.central > directory.length || bytes.u32(at) !== SIGNATURE.central)
 			throw corruptArchive(fileName, 'its central directory is damaged');
 		const nameLength = bytes.u16(at + 28);
 		const extraLength = bytes.u16(at + 30);
 		const commentLength = bytes.u16(at + 32);
-		const nameStart = at + CENTRAL_BYTES;
+		const nameStart = at + RECORD_BYTES.central;
 		if (nameStart + nameLength + extraLength + commentLength > directory.length)
 			throw corruptArchive(fileName, 'its central directory is cut short');
 		const entry: ZipEntry = {
@@ -212,7 +204,7 @@ export async function readZipDirectory(
 }
 
 function checkEntryBounds(entry: ZipEntry, directoryOffset: number, fileName: string): void {
-	const end = entry.localHeaderOffset + LOCAL_HEADER_BYTES + entry.compressedSize;
+	const end = entry.localHeaderOffset + RECORD_BYTES.localHeader + entry.compressedSize;
 	if (
 		![entry.compressedSize, entry.uncompressedSize, entry.localHeaderOffset].every(Number.isFinite) ||
 		end > directoryOffset
@@ -297,10 +289,10 @@ function joinHead(head: Uint8Array[], headBytes: number): Uint8Array {
 
 /** Offset of the data within `head` (from the local header), or -1 when more bytes are needed. */
 function localDataStart(head: Uint8Array, entry: ZipEntry, fileName: string): number {
-	if (head.length < LOCAL_HEADER_BYTES) return -1;
+	if (head.length < RECORD_BYTES.localHeader) return -1;
 	const bytes = new Bytes(head);
-	if (bytes.u32(0) !== LOCAL_SIGNATURE)
+	if (bytes.u32(0) !== SIGNATURE.local)
 		throw corruptArchive(fileName, `the local header of ${entry.name} is missing`);
-	const start = LOCAL_HEADER_BYTES + bytes.u16(26) + bytes.u16(28);
+	const start = RECORD_BYTES.localHeader + bytes.u16(26) + bytes.u16(28);
 	return head.length >= start ? start : -1;
 }
