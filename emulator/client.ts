@@ -65,11 +65,15 @@ export interface FaultRequest {
 	path: string;
 	kind: FaultKind;
 	count?: number;
+	/** Matching requests let through before the rule applies. */
+	skip?: number;
 	status?: number;
 	retryAfter?: number;
 	delayMs?: number;
 	body?: string;
 	contentType?: string;
+	/** `redirect`: the Location header (default: the request's own URL). */
+	location?: string;
 }
 
 /** A JSON object the emulator rendered (cluster, printer, print job, upload …), read as the API's field names. */

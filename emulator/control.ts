@@ -76,7 +76,8 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 	});
 
 	router.add('POST', '/_emulator/faults', async (ctx) => {
-		const rule = rt.faults.add(await readObject(ctx));
+		// A raw fault may carry a large body (a list page of 100,000+ rows).
+		const rule = rt.faults.add(await readObject(ctx, 64 * 1024 * 1024));
 		sendJson(ctx, 200, { data: rule });
 	});
 	router.add('GET', '/_emulator/faults', (ctx) => sendJson(ctx, 200, { data: rt.faults.list() }));

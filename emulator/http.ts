@@ -44,6 +44,17 @@ export interface Context {
 	baseUrl: string;
 	/** Set by a `blankPrintId` fault: the print answer carries `cluster_job_id: ""` (the job is still queued). */
 	blankPrintId?: boolean;
+	/** Set by faults that serve the request but change its answer (`garbled`, `failAfter`, `duplicateRows`). */
+	answerFilter?: (answer: Answer) => Answer;
+	/** Set by a `drip` fault: the body goes out one byte every `everyMs`. */
+	drip?: { everyMs: number; later: (ms: number, fn: () => void) => void };
+}
+
+/** An answer as `send` is about to write it. */
+export interface Answer {
+	status: number;
+	body: Buffer;
+	headers: Record<string, string | number>;
 }
 
 export type Handler = (ctx: Context) => Promise<void> | void;
@@ -98,10 +109,12 @@ function splitPath(path: string): string[] {
 	return trimmed === '' ? [] : trimmed.split('/').slice(1);
 }
 
-export function send(ctx: Context, status: number, body: Buffer | string | null, headers: Record<string, string | number> = {}): void {
+export function send(ctx: Context, answeredStatus: number, body: Buffer | string | null, answeredHeaders: Record<string, string | number> = {}): void {
 	const { res } = ctx;
 	if (res.headersSent || res.destroyed) return;
-	const payload = body === null ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+	let answer: Answer = { status: answeredStatus, body: body === null ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body), headers: answeredHeaders };
+	if (ctx.answerFilter) answer = ctx.answerFilter(answer);
+	const { status, body: payload, headers } = answer;
 	res.statusCode = status;
 	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 	if (status !== 204 && status !== 304) res.setHeader('Content-Length', payload.length);
@@ -115,7 +128,21 @@ export function send(ctx: Context, status: number, body: Buffer | string | null,
 		res.socket?.destroy();
 		return;
 	}
+	if (ctx.drip && payload.length > 0 && ctx.method !== 'HEAD') return drip(ctx, payload, ctx.drip);
 	res.end(ctx.method === 'HEAD' ? undefined : payload);
+}
+
+/** Fault: headers at once, then one byte of the body every `everyMs` (an idle timeout never fires). */
+function drip(ctx: Context, payload: Buffer, pace: NonNullable<Context['drip']>): void {
+	let offset = 0;
+	const next = () => {
+		if (ctx.res.destroyed) return;
+		if (offset >= payload.length) return void ctx.res.end();
+		ctx.res.write(payload.subarray(offset, offset + 1));
+		offset++;
+		pace.later(pace.everyMs, next);
+	};
+	next();
 }
 
 export function sendJson(ctx: Context, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
@@ -160,8 +187,8 @@ export function readBody(ctx: Context, limit = 1024 * 1024): Promise<Buffer> {
 }
 
 /** Parses a JSON body; empty → undefined; malformed → 400 with an errors envelope. */
-export async function readJson(ctx: Context): Promise<unknown> {
-	const body = await readBody(ctx);
+export async function readJson(ctx: Context, limit?: number): Promise<unknown> {
+	const body = await readBody(ctx, limit);
 	if (body.length === 0) return undefined;
 	try {
 		return JSON.parse(body.toString('utf8'));
@@ -181,8 +208,8 @@ export async function readDataObject(ctx: Context): Promise<Record<string, unkno
 }
 
 /** A plain JSON object body (control API), `{}` when empty. */
-export async function readObject(ctx: Context): Promise<Record<string, unknown>> {
-	const body = await readJson(ctx);
+export async function readObject(ctx: Context, limit?: number): Promise<Record<string, unknown>> {
+	const body = await readJson(ctx, limit);
 	if (body === undefined) return {};
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw validation('body: must be a JSON object');
 	return body as Record<string, unknown>;

@@ -6,11 +6,12 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { VirtualClock } from './clock';
-import { FaultRegistry, rateLimitError, statusFaultError } from './faults';
+import { FaultRegistry, duplicateRows, echoHeadersEnvelope, rateLimitError, statusFaultError } from './faults';
 import type { FaultRule } from './faults';
-import type { Context } from './http';
-import { HttpError, Router, baseUrlOf, errorEnvelope, send, sendError, sendJson } from './http';
+import type { Answer, Context } from './http';
+import { HttpError, Router, baseUrlOf, errorEnvelope, readBody, send, sendError, sendJson } from './http';
 import { RequestLog } from './requestLog';
 import type { ResolvedOptions, Runtime } from './runtime';
 import { DEFAULT_FARM, EmulatorState, validateFarm } from './state';
@@ -285,6 +286,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				// The request is served normally; only the print answer's id comes back empty.
 				ctx.blankPrintId = true;
 				return false;
+			case 'garbled':
+				// Served (it takes effect); a 2xx answer's body is replaced by something no client can read.
+				ctx.answerFilter = (answer) =>
+					answer.status >= 200 && answer.status < 300
+						? { status: answer.status, body: Buffer.from(fault.body ?? ''), headers: { 'Content-Type': fault.contentType ?? 'text/html' } }
+						: answer;
+				return false;
+			case 'failAfter':
+				// Served (it takes effect: the print is queued, the bytes are stored), then answered with an error.
+				ctx.answerFilter = (answer) => (answer.status >= 200 && answer.status < 300 ? faultAnswer(ctx, statusFaultError(fault.status)) : answer);
+				return false;
+			case 'duplicateRows':
+				ctx.answerFilter = duplicateRows;
+				return false;
+			case 'drip':
+				ctx.drip = { everyMs: fault.delayMs, later: rt.later };
+				return false;
+			case 'redirect':
+				// Not served: a 3xx that a client must not take for success (on a resumable session, 308 = incomplete).
+				send(ctx, fault.status, null, { Location: fault.location ?? `${ctx.baseUrl}${ctx.req.url ?? ctx.path}`, Connection: 'close' });
+				return true;
+			case 'echoHeaders':
+				sendJson(ctx, fault.status, echoHeadersEnvelope(ctx.req.headers, fault.status));
+				return true;
+			case 'lateCommit':
+				await serveLate(ctx, fault);
+				return true;
 			case 'dropMidBody': {
 				const length = Number(ctx.req.headers['content-length'] ?? 0);
 				const chunked = ctx.req.headers['transfer-encoding'] !== undefined;
@@ -295,13 +323,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		}
 	}
 
-	function answerFault(ctx: Context, error: HttpError): void {
+	/** An injected error as the server would send it: GCS-style XML on storage, the errors envelope on the API. */
+	function faultAnswer(ctx: Context, error: HttpError): Answer {
 		if (ctx.server === 'storage') {
 			const code = error.status === 429 ? 'SlowDown' : error.status === 503 ? 'ServiceUnavailable' : 'InternalError';
 			const xml = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code><Message>${error.title}</Message></Error>`;
-			send(ctx, error.status, xml, { 'Content-Type': 'application/xml; charset=UTF-8', Connection: 'close', ...error.headers });
-		} else {
-			sendError(ctx, error);
+			return { status: error.status, body: Buffer.from(xml), headers: { 'Content-Type': 'application/xml; charset=UTF-8', Connection: 'close', ...error.headers } };
+		}
+		const envelope = JSON.stringify(errorEnvelope(error.status, error.code, error.title, error.detail));
+		return { status: error.status, body: Buffer.from(envelope), headers: { 'Content-Type': 'application/json; charset=utf-8', ...error.headers } };
+	}
+
+	function answerFault(ctx: Context, error: HttpError): void {
+		const answer = faultAnswer(ctx, error);
+		send(ctx, answer.status, answer.body, answer.headers);
+	}
+
+	/**
+	 * `lateCommit`: a gateway answers `status` (504) at once while the backend still carries the request out
+	 * `delayMs` later — its own answer goes nowhere.
+	 */
+	async function serveLate(ctx: Context, fault: FaultRule): Promise<void> {
+		const body = await readBody(ctx, 16 * 1024 * 1024).catch(() => Buffer.alloc(0));
+		answerFault(ctx, statusFaultError(fault.status));
+		rt.later(fault.delayMs, () => void serveDetached(ctx, body));
+	}
+
+	async function serveDetached(original: Context, body: Buffer): Promise<void> {
+		const req = Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+			headers: original.req.headers,
+			socket: { destroy: () => undefined },
+		}) as unknown as IncomingMessage;
+		const res = { headersSent: true, destroyed: true, on: () => undefined } as unknown as ServerResponse;
+		const ctx: Context = { ...original, req, res, bodyBytes: 0, truncateResponse: false, dropAfterBodyBytes: null, answerFilter: undefined, drip: undefined };
+		try {
+			if (ctx.server === 'storage') await handleStorage(rt, ctx);
+			else await dispatch(ctx);
+		} catch {
+			// Nobody waits for this answer.
 		}
 	}
 

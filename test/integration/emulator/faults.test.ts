@@ -138,6 +138,86 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 		expect((await emu.client.api('GET', '/cura/v1/jobs')).json.data).toEqual([]);
 	});
 
+	// --- faults that serve the request but spoil the answer, and faults that do not serve it as asked ---------
+	const printPath = (jobId: string) => `/connect/v1/clusters/${encodeURIComponent(clusterId)}/print/${encodeURIComponent(jobId)}`;
+	const queued = async () => (await emu.client.api('GET', statusPath())).json.data.print_jobs as Array<{ uuid: string; cloud_job_id: string }>;
+
+	test('garbled: the print is queued, the 2xx answer is an HTML page', async () => {
+		const jobId = await emu.client.uploadJob('g.gcode', ';FLAVOR:Griffin\n');
+		await inject({ method: 'POST', path: '/connect/v1/clusters/*/print/*', kind: 'garbled' });
+		const reply = await emu.client.api('POST', printPath(jobId));
+		expect(reply.status).toBe(200);
+		expect(reply.headers['content-type']).toContain('text/html');
+		expect(reply.json).toBeUndefined();
+		expect((await queued()).map((job) => job.cloud_job_id)).toEqual([jobId]);
+	});
+
+	test('failAfter: the print is queued, then answered 502; on storage the bytes are stored, then 503', async () => {
+		const jobId = await emu.client.uploadJob('f.gcode', ';FLAVOR:Griffin\n');
+		await inject({ method: 'POST', path: '/connect/v1/clusters/*/print/*', kind: 'failAfter', status: 502 });
+		const reply = await emu.client.api('POST', printPath(jobId));
+		expect(reply.status).toBe(502);
+		expect(reply.json.errors[0].http_status).toBe('502');
+		expect(await queued()).toHaveLength(1);
+		const job = await emu.client.registerJob({ file_size: gcode.size });
+		await inject({ path: '/upload/*', kind: 'failAfter', status: 503 });
+		const put = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		expect(put.status).toBe(503);
+		expect(put.text).toContain('ServiceUnavailable');
+		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploaded');
+	});
+
+	test('lateCommit: 504 at once, the print queued delayMs later', async () => {
+		const jobId = await emu.client.uploadJob('l.gcode', ';FLAVOR:Griffin\n');
+		await inject({ method: 'POST', path: '/connect/v1/clusters/*/print/*', kind: 'lateCommit', delayMs: 300 });
+		const reply = await emu.client.api('POST', printPath(jobId));
+		expect(reply.status).toBe(504);
+		expect(await queued()).toHaveLength(0);
+		await new Promise((resolve) => setTimeout(resolve, 450));
+		expect((await queued()).map((job) => job.cloud_job_id)).toEqual([jobId]);
+	});
+
+	test('redirect: storage answers 3xx with a Location, nothing stored, the URL still open', async () => {
+		const job = await emu.client.registerJob({ file_size: gcode.size });
+		await inject({ path: '/upload/*', kind: 'redirect', status: 308 });
+		const put = await emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size });
+		expect(put.status).toBe(308);
+		expect(put.headers.location).toEqual(expect.stringContaining('/upload/'));
+		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
+		expect((await emu.client.controlReply('POST', '/faults', { path: '/x', kind: 'redirect', status: 200 })).status).toBe(422);
+	});
+
+	test('drip: headers at once, then one byte every delayMs', async () => {
+		await inject({ path: '/cura/v1', kind: 'drip', delayMs: 20 });
+		const started = Date.now();
+		const reply = await emu.client.api('GET', '/cura/v1');
+		expect(reply.status).toBe(200);
+		expect(reply.json.version).toBeDefined();
+		// Every byte after the first waited 20 ms.
+		expect(Date.now() - started).toBeGreaterThanOrEqual((Buffer.byteLength(reply.text) - 1) * 20 * 0.9);
+	});
+
+	test('echoHeaders: an error envelope repeating the request headers, the bare token in the title', async () => {
+		await inject({ path: statusPath(), kind: 'echoHeaders', status: 401 });
+		const reply = await emu.client.api('GET', statusPath());
+		expect(reply.status).toBe(401);
+		const [error] = reply.json.errors;
+		expect(error.title).toBe(`Request rejected for credentials ${emu.apiToken}`);
+		expect(error.detail).toContain(`authorization: Bearer ${emu.apiToken}`);
+		expect(error.meta.request_headers.authorization).toBe(`Bearer ${emu.apiToken}`);
+	});
+
+	test('duplicateRows: every list entry twice (a list, or a status\'s print_jobs and printers); skip lets the first requests through', async () => {
+		await inject({ path: '/connect/v1/clusters', kind: 'duplicateRows', skip: 1 });
+		const once = (await emu.client.api('GET', '/connect/v1/clusters')).json.data;
+		const twice = (await emu.client.api('GET', '/connect/v1/clusters')).json.data;
+		expect(twice).toEqual(once.flatMap((cluster: unknown) => [cluster, cluster]));
+		await inject({ path: statusPath(), kind: 'duplicateRows' });
+		const status = (await emu.client.api('GET', statusPath())).json.data;
+		const plain = (await emu.client.api('GET', statusPath())).json.data;
+		expect(status.printers).toHaveLength(plain.printers.length * 2);
+	});
+
 	test('bad fault specs are 422; DELETE /_emulator/faults clears them', async () => {
 		expect((await emu.client.controlReply('POST', '/faults', { path: '/x', kind: 'meteor' })).status).toBe(422);
 		expect((await emu.client.controlReply('POST', '/faults', { kind: 'drop' })).status).toBe(422);
