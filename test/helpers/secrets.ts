@@ -8,7 +8,7 @@
  *   findSecrets(value)               the secrets (or token-shaped strings) found in any value, deeply
  *   expectNoSecrets(value, where)    throws with the location when something is found
  *   errorSurfaces(error)             every text n8n could show or store for an error (message, description,
- *                                    JSON, inspect output, cause chain, context, errorResponse)
+ *                                    toJSON(), JSON, inspect output, cause chain, context, errorResponse, messages)
  *   recordLeak / leaks()             the process-wide list the jest setup file (test/setup/secretScan.ts) fails on
  *
  * The scan is for exact registered values plus the shapes the emulator issues (`umapi-…`, `umat-…`, `umrt-…`)
@@ -46,43 +46,54 @@ export function findSecretsInText(text: string): string[] {
 	return [...found];
 }
 
-/** Every string reachable from a value (objects, arrays, Maps, errors incl. non-enumerable message/stack/cause). */
+/**
+ * Every string reachable from a value (objects, arrays, Maps, errors incl. non-enumerable message/stack/cause).
+ * Iterative, so a large output (100,000 rows) is walked quickly and deep values cannot overflow the stack.
+ */
 export function stringsIn(value: unknown, seen = new Set<unknown>(), out: string[] = []): string[] {
-	if (typeof value === 'string') {
-		out.push(value);
-		return out;
-	}
-	if (Buffer.isBuffer(value)) {
-		out.push(value.toString('latin1'));
-		return out;
-	}
-	if (typeof value !== 'object' || value === null || seen.has(value)) return out;
-	seen.add(value);
-	if (value instanceof Map) {
-		for (const [key, entry] of value) {
-			stringsIn(key, seen, out);
-			stringsIn(entry, seen, out);
-		}
-		return out;
-	}
-	const keys = new Set<string>(Object.keys(value));
-	if (value instanceof Error) for (const key of ['message', 'stack', 'cause', 'description']) keys.add(key);
-	for (const key of keys) {
-		out.push(key);
-		let entry: unknown;
-		try {
-			entry = (value as Record<string, unknown>)[key];
-		} catch {
+	const pending: unknown[] = [value];
+	while (pending.length > 0) {
+		const current = pending.pop();
+		if (typeof current === 'string') {
+			out.push(current);
 			continue;
 		}
-		stringsIn(entry, seen, out);
+		if (typeof current !== 'object' || current === null || seen.has(current)) continue;
+		seen.add(current);
+		if (Buffer.isBuffer(current)) {
+			out.push(current.toString('latin1'));
+			continue;
+		}
+		if (current instanceof Map) {
+			for (const [key, entry] of current) pending.push(key, entry);
+			continue;
+		}
+		const keys = Object.keys(current);
+		if (current instanceof Error) keys.push(...['message', 'stack', 'cause', 'description'].filter((key) => !keys.includes(key)));
+		for (const key of keys) {
+			out.push(key);
+			try {
+				pending.push((current as Record<string, unknown>)[key]);
+			} catch {
+				// a getter that throws: nothing to read
+			}
+		}
 	}
 	return out;
 }
 
+/**
+ * The texts that carry a secret: one scan of all of them joined first (a large output — 100,000 rows — is
+ * scanned in one pass), then text by text only when that scan found something.
+ */
+function textsWithSecrets(texts: string[]): string[] {
+	if (findSecretsInText(texts.join('\n')).length === 0) return [];
+	return texts.filter((text) => findSecretsInText(text).length > 0);
+}
+
 export function findSecrets(value: unknown): string[] {
 	const found = new Set<string>();
-	for (const text of stringsIn(value)) for (const secret of findSecretsInText(text)) found.add(secret);
+	for (const text of textsWithSecrets(stringsIn(value))) for (const secret of findSecretsInText(text)) found.add(secret);
 	return [...found];
 }
 
@@ -111,6 +122,10 @@ export function errorSurfaces(error: unknown): string[] {
 		}
 		const e = current as Record<string, unknown>;
 		surfaces.push(String(e.message ?? ''), String(e.description ?? ''), safeJson(current));
+		// What n8n serialises into the execution: toJSON() (message, description, context, cause), and the fields
+		// it keeps beside it.
+		if (typeof e.toJSON === 'function') surfaces.push(safeJson((e.toJSON as () => unknown).call(current)));
+		surfaces.push(safeJson(e.errorResponse), safeJson(e.context), safeJson(e.messages));
 		surfaces.push(inspect(current, { depth: 8, showHidden: false, breakLength: Infinity }));
 		surfaces.push(...stringsIn(current));
 		current = e.cause;
@@ -153,7 +168,7 @@ function maskAll(text: string, secrets: string[]): string {
 export function scanForSecrets(where: string, value: unknown): string[] {
 	const texts = value instanceof Error ? errorSurfaces(value) : stringsIn(value);
 	const found = new Set<string>();
-	for (const text of texts) {
+	for (const text of textsWithSecrets(texts)) {
 		const hits = findSecretsInText(text);
 		if (hits.length === 0) continue;
 		hits.forEach((hit) => found.add(hit));

@@ -1,12 +1,15 @@
 /**
  * Resource → operations record (the one registration point of every operation), and the per-item loop: every
- * output item carries `pairedItem`, errors become error items when "Continue On Fail" is set.
+ * output item carries `pairedItem`, errors become error items when "Continue On Fail" is set (with `outcome`:
+ * `failed`, or `unknown` when the change may have happened), and every output and error leaves the node free of
+ * the credential's secrets.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getConnection } from '../shared/authentication';
 import { asNodeError, failureOf } from '../shared/transport/failure';
+import { redactError, redactOutput } from '../shared/transport/redact';
 import * as cluster from './cluster';
 import * as file from './file';
 import * as job from './job';
@@ -36,12 +39,20 @@ function errorJson(error: Error): IDataObject {
 	const withDetails = error as Partial<NodeApiError>;
 	if (withDetails.description) json.description = withDetails.description;
 	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
-	const code = failureOf(error)?.apiCode;
-	if (code) json.code = code;
+	const failure = failureOf(error);
+	if (failure?.apiCode) json.code = failure.apiCode;
+	if (failure) json.outcome = failure.outcome;
+	const jobId = (error as Partial<NodeApiError>).context?.job_id;
+	if (typeof jobId === 'string') json.job_id = jobId;
 	return json;
 }
 
-async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+/** The secrets of the credential an item used, for cleaning what leaves the node (filled once it is read). */
+interface Secrets {
+	values: string[];
+}
+
+async function runItem(this: IExecuteFunctions, itemIndex: number, secrets: Secrets): Promise<IDataObject[]> {
 	const resource = this.getNodeParameter('resource', itemIndex) as string;
 	const operation = this.getNodeParameter('operation', itemIndex) as string;
 	const module = findOperation(resource, operation);
@@ -49,6 +60,7 @@ async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`, { itemIndex });
 	}
 	const connection = await getConnection.call(this, this.getNodeParameter('authentication', itemIndex, 'apiToken'), itemIndex);
+	secrets.values = connection.secrets;
 	return await module.execute.call(this, itemIndex, connection);
 }
 
@@ -56,11 +68,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const items = this.getInputData();
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const secrets: Secrets = { values: [] };
 		try {
-			for (const json of await runItem.call(this, itemIndex)) output.push({ json, pairedItem: { item: itemIndex } });
+			for (const json of await runItem.call(this, itemIndex, secrets)) {
+				output.push({ json: redactOutput(json, secrets.values), pairedItem: { item: itemIndex } });
+			}
 		} catch (error) {
-			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndex);
-			output.push({ json: errorJson(error as Error), pairedItem: { item: itemIndex } });
+			const clean = redactError(asNodeError(this.getNode(), error, itemIndex), secrets.values);
+			if (!this.continueOnFail()) throw clean;
+			output.push({ json: errorJson(clean), pairedItem: { item: itemIndex } });
 		}
 	}
 	return [output];

@@ -8,13 +8,25 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string; 
 const fail = (message: string, hint: string): { ok: false; message: string; hint: string } => ({ ok: false, message, hint });
 
 /**
- * Trims an id and makes it safe for one path segment: empty/whitespace ids and dot segments (`.`, `..`, which
- * URL normalisation would resolve into another endpoint) are refused; everything else is percent-encoded, so
- * `/`, `?`, `#` and `%` can never leave the segment.
+ * The longest id accepted. Digital Factory's ids are uuids (36 characters) or base64 strings (about 44); the
+ * bound keeps a mapped-in document out of URLs and error messages.
+ */
+export const MAX_ID_LENGTH = 256;
+
+/**
+ * Trims an id and makes it safe for one path segment: empty/whitespace ids, overlong ids and dot segments (`.`,
+ * `..`, which URL normalisation would resolve into another endpoint) are refused; everything else is
+ * percent-encoded, so `/`, `?`, `#` and `%` can never leave the segment.
  */
 export function checkIdSegment(value: unknown, label: string): Checked<string> {
 	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (text === '') return fail(`${label} is empty`, `Enter the ${label}, or map it from a previous node's output.`);
+	if (text.length > MAX_ID_LENGTH) {
+		return fail(
+			`The ${label} is too long (${text.length} characters; at most ${MAX_ID_LENGTH})`,
+			`A ${label} is an identifier returned by Digital Factory. Check the value mapped into ${label}.`,
+		);
+	}
 	if (text === '.' || text === '..') {
 		return fail(`"${text}" is not a valid ${label}`, `A ${label} is an identifier returned by Digital Factory.`);
 	}

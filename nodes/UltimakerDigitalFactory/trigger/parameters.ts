@@ -1,4 +1,5 @@
 /** Reading and checking the trigger's parameters (pure: values in, settings or a message out). */
+import { checkIdSegment } from '../shared/validation';
 import { TRIGGER_EVENT_NAMES, type TriggerEventName } from './diff';
 
 export interface TriggerSettings {
@@ -54,6 +55,13 @@ export function readSettings(raw: {
 			'No cluster selected',
 			'Pick at least one cluster in "Clusters" (or enter cluster IDs separated by commas), or set "Watch" to all clusters.',
 		);
+	}
+	if (scope === 'selected') {
+		// The same check as every cluster ID of the action node: one path segment, never another endpoint.
+		for (const clusterId of clusterIds) {
+			const checked = checkIdSegment(clusterId, 'cluster ID');
+			if (!checked.ok) throw new ParameterProblem(`Clusters: ${checked.message}`, checked.hint);
+		}
 	}
 	const options = (raw.options && typeof raw.options === 'object' ? raw.options : {}) as Record<string, unknown>;
 	const missed = Number(options.offlineAfterMissedPolls ?? 3);

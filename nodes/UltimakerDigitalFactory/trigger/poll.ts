@@ -1,12 +1,15 @@
 /**
  * One poll: read the settings, observe the watched clusters, diff against the state kept in the workflow's
  * static data, and emit one item per event. "Fetch test event" (manual mode) shows real items and never changes
- * the stored state.
+ * the stored state. A poll that cannot work (a broken credential, a refused request) fails — n8n shows the error —
+ * and leaves the stored state as it was; events and errors leave free of the credential's secrets.
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getConnection } from '../shared/authentication';
+import { asNodeError } from '../shared/transport/failure';
+import { redactError, redactOutput } from '../shared/transport/redact';
 import type { DiffOptions, TriggerEvent, TriggerState } from './diff';
 import { diffSnapshots, filterEvents, isTriggerState, sampleEvents } from './diff';
 import { observeClusters } from './observe';
@@ -43,11 +46,24 @@ function manualEvents(this: IPollFunctions, previous: TriggerState | undefined, 
 }
 
 export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	// The credential's secrets, once read (the list grows if n8n refreshes the OAuth2 token during the poll).
+	const secrets = { values: [] as string[] };
+	try {
+		const events = await pollEvents.call(this, secrets);
+		if (events.length === 0) return null;
+		return [this.helpers.returnJsonArray(events.map((event) => redactOutput(event as unknown as IDataObject, secrets.values)))];
+	} catch (error) {
+		throw redactError(asNodeError(this.getNode(), error), secrets.values);
+	}
+}
+
+async function pollEvents(this: IPollFunctions, secrets: { values: string[] }): Promise<TriggerEvent[]> {
 	const settings = settingsOf.call(this);
 	const manual = this.getMode() === 'manual';
 	const staticData = this.getWorkflowStaticData('node');
 	const previous = isTriggerState(staticData[STATE_KEY]) ? (staticData[STATE_KEY] as TriggerState) : undefined;
 	const connection = await getConnection.call(this, this.getNodeParameter('authentication', 'apiToken'));
+	secrets.values = connection.secrets;
 	const observations = await observeClusters.call(this, connection, {
 		scope: settings.scope,
 		clusterIds: settings.clusterIds,
@@ -69,6 +85,5 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 		staticData[STATE_KEY] = result.state as unknown as IDataObject;
 		events = filterEvents(result.events, settings.events);
 	}
-	if (events.length === 0) return null;
-	return [this.helpers.returnJsonArray(events as unknown as IDataObject[])];
+	return events;
 }

@@ -16,8 +16,10 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ClusterSpec, Emulator, LoggedRequest } from '../../../emulator';
+import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
 import type { CredentialStore } from '../../helpers/n8nContext';
-import { inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
+import { createPollContext, inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
+import { expectNoSecrets } from '../../helpers/secrets';
 import type { Auth, FaultSpec } from './harness';
 import { byId, clusterIds, credentialsFor, gcodeItem, gcodeText, jobsOf, printsOf, routeCounts, run, sent, start, summary, uploadedJob } from './harness';
 
@@ -353,6 +355,102 @@ const ROWS: Row[] = [
 		expect: { type: 'api', message: /registered the job upload but sent no usable upload URL/, description: /nothing was uploaded/ },
 		requests: { only: [REGISTER_ROUTE], counts: { 'PUT /cura/v1/jobs/upload': 1 } },
 	},
+	// --- broken credentials: a specific error naming the problem and the fix, nothing sent ----------------------
+	{
+		name: 'OAuth2 credential that was never connected (no token data)',
+		auth: 'oAuth2',
+		parameters: listClusters,
+		credentials: () => ({ oauthTokenData: undefined }),
+		expect: { type: 'operation', message: /^Credential problem: The OAuth2 credential is not connected to an Ultimaker account$/, description: /click "Connect my account"/ },
+		requests: 'none',
+	},
+	{
+		name: 'OAuth2 access token with an inner line break',
+		auth: 'oAuth2',
+		parameters: (ctx) => getCluster(ctx.clusterId)(),
+		credentials: () => ({ oauthTokenData: { access_token: 'umat-AAAAAAAAAAAAAAAA\nBBBBBBBBBBBBBBBB', token_type: 'Bearer' } }),
+		expect: { type: 'operation', message: /^Credential problem: The OAuth2 access token in the credential contains a line break$/, description: /Reconnect/ },
+		requests: 'none',
+	},
+	{
+		name: 'API token with an inner line break (pasted across two lines)',
+		auth: 'apiToken',
+		parameters: listClusters,
+		credentials: (ctx) => ({ apiToken: `${ctx.emu.apiToken.slice(0, 12)}\r\n${ctx.emu.apiToken.slice(12)}` }),
+		expect: { type: 'operation', message: /^Credential problem: The API token in the credential contains a line break$/, description: /paste the token .* again, on one line/ },
+		requests: 'none',
+	},
+	{
+		name: 'API token with a space inside',
+		auth: 'apiToken',
+		parameters: uploadJob(),
+		items: async () => [await gcodeItem()],
+		credentials: (ctx) => ({ apiToken: `${ctx.emu.apiToken.slice(0, 12)} ${ctx.emu.apiToken.slice(12)}` }),
+		expect: { type: 'operation', message: /contains a space or a character no token has/ },
+		requests: 'none',
+	},
+	{
+		name: 'empty API token',
+		auth: 'apiToken',
+		parameters: (ctx) => sendPrint(ctx.jobId)(ctx),
+		credentials: () => ({ apiToken: '  ' }),
+		expect: { type: 'operation', message: /^Credential problem: The credential has no API token$/, description: /Settings → API Tokens/ },
+		requests: 'none',
+	},
+	{
+		name: 'a wrong API token: the hint keeps its own example "umapi-…|main" (redaction does not eat it)',
+		auth: 'apiToken',
+		parameters: (ctx) => getJob(ctx.jobId)(),
+		credentials: () => ({ apiToken: 'umapi-not-a-real-token-0001|main' }),
+		expect: { type: 'api', message: /^Digital Factory did not accept the API token$/, description: /it looks like umapi-…\|main\)/ },
+		requests: { only: [JOB_ROUTE], counts: { 'GET /cura/v1/jobs/:job': 1 } },
+	},
+	// --- limits: ids have a length limit, single-object answers are shape-checked -------------------------------
+	{
+		name: 'Get job: a job ID of 100,000 characters → a short error, nothing sent',
+		auth: 'apiToken',
+		parameters: getJob('x'.repeat(100_000)),
+		expect: { type: 'operation', message: /^The job ID is too long \(100000 characters; at most 256\)$/ },
+		requests: 'none',
+	},
+	{
+		name: 'Print job action: a print job UUID of 300 characters (OAuth2)',
+		auth: 'oAuth2',
+		parameters: printAction('u'.repeat(300)),
+		expect: { type: 'operation', message: /^The print job UUID is too long \(300 characters; at most 256\)$/ },
+		requests: 'none',
+	},
+	{
+		name: 'Send print: a cluster ID of 257 characters',
+		auth: 'apiToken',
+		parameters: (ctx) => ({ resource: 'print', operation: 'send', clusterId: byId('c'.repeat(257)), jobId: ctx.jobId }),
+		expect: { type: 'operation', message: /^The cluster ID is too long/ },
+		requests: 'none',
+	},
+	{
+		name: 'Get cluster answered {"data": []} → an error, not an array item',
+		auth: 'apiToken',
+		parameters: (ctx) => getCluster(ctx.clusterId)(),
+		faults: () => [{ path: '/connect/v1/clusters/*', kind: 'raw', status: 200, contentType: 'application/json', body: '{"data": []}' }],
+		expect: { type: 'api', message: /^Digital Factory sent an answer that could not be read for cluster / },
+		requests: { only: [CLUSTER_ROUTE], counts: { 'GET /connect/v1/clusters/:cluster': 1 } },
+	},
+	{
+		name: 'Get job answered an object without job_id (OAuth2) → an error naming the missing id',
+		auth: 'oAuth2',
+		parameters: (ctx) => getJob(ctx.jobId)(),
+		faults: () => [{ path: '/cura/v1/jobs/*', kind: 'raw', status: 200, contentType: 'application/json', body: '{"data": {"message": "ok"}}' }],
+		expect: { type: 'api', message: /could not be read for job /, description: /Expected an object with "job_id"/ },
+		requests: { only: [JOB_ROUTE], counts: { 'GET /cura/v1/jobs/:job': 1 } },
+	},
+	{
+		name: 'Print job action answered {"data": [1, 2]} → the list is not spread into the item',
+		auth: 'apiToken',
+		parameters: printAction('8026483e-00e0-4451-bf6b-b4ce929369d4'),
+		faults: () => [{ method: 'POST', path: '/connect/v1/clusters/*/print_jobs/*/action/*', kind: 'raw', status: 200, contentType: 'application/json', body: '{"data": [1, 2]}' }],
+		expect: { ok: true, check: (items) => expect(Object.keys(items[0]).sort()).toEqual(['accepted', 'action', 'cluster_id', 'print_job_uuid']) },
+		requests: { only: [ACTION_ROUTE], counts: { 'POST /connect/v1/clusters/:cluster/print_jobs/:uuid/action/:action': 1 } },
+	},
 	{
 		name: 'a 200 whose upload_url is not http(s) (e.g. file:///etc/passwd) → refused, never fetched',
 		auth: 'oAuth2',
@@ -404,7 +502,7 @@ describe('bad input gets a specific, actionable error and sends nothing harmful'
 	});
 
 	test('the table covers every operation and both credentials', () => {
-		expect(ROWS.length).toBeGreaterThanOrEqual(30);
+		expect(ROWS.length).toBeGreaterThanOrEqual(60);
 		const dummy: Ctx = { emu: { url: 'http://127.0.0.1:1' } as Emulator, clusterId: 'c', jobId: 'j' };
 		const covered = new Set(ROWS.map((row) => `${row.parameters(dummy).resource}.${row.parameters(dummy).operation}`));
 		expect([...covered].sort()).toEqual(
@@ -435,5 +533,109 @@ describe('bad input gets a specific, actionable error and sends nothing harmful'
 		checkRequests(row, ctx, log);
 		// Bad input never queues a print.
 		expect((await printsOf(ctx.emu)).length).toBe(printsBefore);
+	});
+});
+
+/**
+ * The same through the trigger's poll (n8n-core's PollContext): cluster IDs get the action node's checks, a
+ * credential that cannot work fails the poll (n8n shows the error) and leaves the stored state untouched —
+ * never an empty poll that saves an empty state.
+ */
+interface TriggerRow {
+	name: string;
+	auth: Auth;
+	clusterIds?: (ctx: Ctx) => string[];
+	credentials?: (ctx: Ctx) => IDataObject;
+	expect: { type: 'operation' | 'api'; message: RegExp; description?: RegExp };
+	requests: 'none' | { only: RegExp[]; encoded?: (ctx: Ctx) => string };
+}
+
+const TRIGGER_ROWS: TriggerRow[] = [
+	{
+		name: 'cluster ID ".." (dot segment) → refused before any request',
+		auth: 'apiToken',
+		clusterIds: () => ['..'],
+		expect: { type: 'operation', message: /^Clusters: "\.\." is not a valid cluster ID$/ },
+		requests: 'none',
+	},
+	{
+		name: 'cluster ID with a control character (OAuth2)',
+		auth: 'oAuth2',
+		clusterIds: (ctx) => [ctx.clusterId, 'abc\u0007'],
+		expect: { type: 'operation', message: /^Clusters: The cluster ID contains control characters$/ },
+		requests: 'none',
+	},
+	{
+		name: 'cluster ID of 300 characters',
+		auth: 'apiToken',
+		clusterIds: () => ['k'.repeat(300)],
+		expect: { type: 'operation', message: /^Clusters: The cluster ID is too long \(300 characters; at most 256\)$/ },
+		requests: 'none',
+	},
+	{
+		name: 'cluster ID "<id>/../../clusters" stays one encoded segment under the status route',
+		auth: 'apiToken',
+		clusterIds: (ctx) => [`${ctx.clusterId}/../../clusters`],
+		expect: { type: 'operation', message: /^Cluster ".+\/\.\.\/\.\.\/clusters" was not found$/ },
+		requests: { only: [LIST_ROUTE, STATUS_ROUTE], encoded: (ctx) => `${encodeURIComponent(ctx.clusterId)}%2F..%2F..%2Fclusters/status` },
+	},
+	{
+		name: 'OAuth2 credential that was never connected → the poll fails with the credential problem',
+		auth: 'oAuth2',
+		credentials: () => ({ oauthTokenData: undefined }),
+		expect: { type: 'operation', message: /^Credential problem: The OAuth2 credential is not connected to an Ultimaker account$/, description: /Connect my account/ },
+		requests: 'none',
+	},
+	{
+		name: 'API token with an inner line break → the poll fails with the credential problem',
+		auth: 'apiToken',
+		credentials: (ctx) => ({ apiToken: `${ctx.emu.apiToken.slice(0, 9)}\n${ctx.emu.apiToken.slice(9)}` }),
+		expect: { type: 'operation', message: /^Credential problem: The API token in the credential contains a line break$/ },
+		requests: 'none',
+	},
+];
+
+describe('bad input through the trigger poll fails the poll, sends nothing harmful and keeps the stored state', () => {
+	let ctx: Ctx | undefined;
+	afterEach(async () => {
+		await ctx?.emu.close();
+		ctx = undefined;
+	});
+	const trigger = new UltimakerDigitalFactoryTrigger();
+
+	test.each(TRIGGER_ROWS.map((row) => [`${row.name} [${row.auth}]`, row] as const))('%s', async (_name, row) => {
+		ctx = await setUp({ name: row.name, auth: row.auth, parameters: () => ({}), expect: row.expect, requests: 'none' });
+		const credentials = await credentialsFor(ctx.emu, row.auth, row.credentials?.(ctx) ?? {});
+		// A state from an earlier poll: a failed poll must leave it exactly as it was.
+		const staticData: IDataObject = { state: { v: 1, marker: 'earlier poll' } };
+		const before = JSON.stringify(staticData);
+		const clusterIds = row.clusterIds?.(ctx);
+		const parameters = {
+			authentication: row.auth,
+			clusterScope: clusterIds ? 'selected' : 'all',
+			...(clusterIds ? { clusterIds } : {}),
+			events: [],
+			options: {},
+		};
+		await ctx.emu.client.clearRequests();
+		const { context } = createPollContext({ nodeType: trigger, parameters, credentials, staticData });
+		const error = await trigger.poll.call(context).then(
+			() => undefined,
+			(thrown: unknown) => thrown as Error & { description?: string },
+		);
+		if (!error) throw new Error('expected the poll to fail');
+		expectNoSecrets(error, 'trigger error');
+		expect(error).toBeInstanceOf(row.expect.type === 'api' ? NodeApiError : NodeOperationError);
+		expect(error.message).toMatch(row.expect.message);
+		if (row.expect.description) expect(error.description).toMatch(row.expect.description);
+		expect(JSON.stringify(staticData)).toBe(before);
+		const log = await sent(ctx.emu);
+		if (row.requests === 'none') {
+			expect(summary(log)).toEqual([]);
+		} else {
+			const { only, encoded } = row.requests;
+			for (const entry of log) if (!only.some((pattern) => pattern.test(entry.path))) throw new Error(`request left the trigger's routes: ${entry.method} ${entry.path}`);
+			if (encoded) expect(log.some((entry) => entry.path.includes(encoded(ctx!)))).toBe(true);
+		}
 	});
 });

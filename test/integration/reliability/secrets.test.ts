@@ -138,3 +138,62 @@ describe('the trigger poll: outputs and errors carry no token', () => {
 		}
 	});
 });
+
+/**
+ * An API (or a gateway in front of it) whose error answer echoes the request's headers — the bearer token in
+ * the detail, the bare token in the title, all headers in `meta` — reaches nothing n8n stores: not the message or
+ * description, not `errorResponse`, `context` or `toJSON()`, not the continue-on-fail error item.
+ */
+describe.each<Auth>(['apiToken', 'oAuth2'])('error answers that echo the Authorization header — %s', (auth) => {
+	const operations: Array<[string, INodeParameters, () => Promise<Parameters<typeof run>[0]['items']>]> = [
+		['List clusters', { resource: 'cluster', operation: 'getMany', returnAll: true }, async () => undefined],
+		['Get job', { resource: 'job', operation: 'get', jobId: 'some-job' }, async () => undefined],
+		['Upload job', { resource: 'job', operation: 'upload' }, async () => [await gcodeItem('echo.gcode')]],
+	];
+
+	test.each(operations)('%s', async (_label, parameters, items) => {
+		emu = await start();
+		const credentials = await credentialsFor(emu, auth);
+		const secret = auth === 'apiToken' ? emu.apiToken : String((credentials.ultimakerDigitalFactoryOAuth2Api.oauthTokenData as IDataObject).access_token);
+		await emu.client.addFault({ path: '/*', kind: 'echoHeaders', status: 400, count: 2 });
+		const failed = await run({ parameters, items: await items(), credentials });
+		expect(failed.error).toBeDefined();
+		const error = failed.error;
+		expect(error.message).toMatch(/rejected the request/);
+		// The API's own words stay (redacted), so the user still sees what was refused.
+		expect(error.description).toMatch(/Request rejected for credentials \[redacted\]/);
+		for (const surface of [error.toJSON(), error.errorResponse, error.context, error.messages, error.description, error.stack]) {
+			expect(JSON.stringify(surface) ?? '').not.toContain(secret);
+		}
+		expect(findSecrets(errorSurfaces(error))).toEqual([]);
+		await emu.client.addFault({ path: '/*', kind: 'echoHeaders', status: 400, count: 2 });
+		const item = await run({ parameters, items: await items(), credentials, continueOnFail: true });
+		expect(item.items?.[0].json.error).toMatch(/rejected the request/);
+		expect(JSON.stringify(item.items)).not.toContain(secret);
+	});
+
+	test('an answer that echoes the token into the data: the output item is redacted, the rest kept', async () => {
+		emu = await start();
+		const credentials = await credentialsFor(emu, auth);
+		const secret = auth === 'apiToken' ? emu.apiToken : String((credentials.ultimakerDigitalFactoryOAuth2Api.oauthTokenData as IDataObject).access_token);
+		const body = JSON.stringify({ data: { job_id: 'j1', job_name: `part uploaded with ${secret}`, status: 'uploaded', note: { seen: [`Bearer ${secret}`] } } });
+		await emu.client.addFault({ path: '/cura/v1/jobs/*', kind: 'raw', status: 200, contentType: 'application/json', body });
+		const [item] = await ok(credentials, { resource: 'job', operation: 'get', jobId: 'j1' });
+		expect(item).toMatchObject({ job_id: 'j1', status: 'uploaded', job_name: 'part uploaded with [redacted]' });
+		expect(JSON.stringify(item)).not.toContain(secret);
+	});
+
+	test('the trigger poll', async () => {
+		emu = await start();
+		const credentials = await credentialsFor(emu, auth);
+		await emu.client.addFault({ path: '/connect/v1/clusters', kind: 'echoHeaders', status: 403 });
+		const trigger = new UltimakerDigitalFactoryTrigger();
+		const { context } = createPollContext({ nodeType: trigger, parameters: { authentication: auth, clusterScope: 'all', events: [], options: {} }, credentials });
+		const error = await trigger.poll.call(context).then(
+			() => undefined,
+			(thrown: unknown) => thrown as Error,
+		);
+		expect(error).toBeDefined();
+		expect(findSecrets(errorSurfaces(error))).toEqual([]);
+	});
+});

@@ -29,6 +29,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		method: 'GET',
 		path: `/cura/v1/jobs/${pathId.call(this, jobId, 'job ID', itemIndex)}`,
 		what: `job ${jobId}`,
+		requiredKeys: ['job_id'],
 		retry: 'idempotent',
 		itemIndex,
 	});

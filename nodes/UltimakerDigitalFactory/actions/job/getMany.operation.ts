@@ -18,6 +18,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		method: 'GET',
 		path: '/cura/v1/jobs',
 		what: 'the job list',
+		idKey: 'job_id',
 		retry: 'idempotent',
 		itemIndex,
 		...readLimit.call(this, itemIndex),

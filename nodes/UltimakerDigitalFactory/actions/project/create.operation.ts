@@ -32,6 +32,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		path: '/cura/v1/projects',
 		body: { data: { display_name: name } },
 		what: `the new project "${name}"`,
+		requiredKeys: ['library_project_id'],
 		// Creating twice would make two projects: only a 429 (refused before acting) is retried.
 		retry: 'rateLimitOnly',
 		itemIndex,

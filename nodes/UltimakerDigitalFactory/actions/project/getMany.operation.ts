@@ -29,6 +29,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		path: '/cura/v1/projects',
 		qs: search ? { search } : undefined,
 		what: 'the project list',
+		idKey: 'library_project_id',
 		retry: 'idempotent',
 		itemIndex,
 		...readLimit.call(this, itemIndex),

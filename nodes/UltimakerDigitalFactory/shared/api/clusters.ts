@@ -40,7 +40,10 @@ export function clusterSegment(this: UltimakerContext, clusterId: unknown, itemI
 	return checked.value;
 }
 
-/** Every cluster of the workspace (active ones unless `includeInactive`), entries without a string id left out. */
+/**
+ * Every cluster of the workspace (active ones unless `includeInactive`), each once; entries whose id is not a
+ * usable cluster ID (missing, a dot segment, overlong) are left out.
+ */
 export async function listClusters(
 	this: UltimakerContext,
 	connection: Connection,
@@ -56,8 +59,9 @@ export async function listClusters(
 		returnAll: true,
 		limit: Number.MAX_SAFE_INTEGER,
 		sendLimit: false,
+		idKey: 'cluster_id',
 	});
-	return (rows as unknown[] as ApiCluster[]).filter((row) => typeof row.cluster_id === 'string' && row.cluster_id !== '');
+	return (rows as unknown[] as ApiCluster[]).filter((row) => checkIdSegment(row.cluster_id, 'cluster ID').ok && typeof row.cluster_id === 'string');
 }
 
 export async function getCluster(this: UltimakerContext, connection: Connection, clusterId: string, options: ClusterRequestOptions): Promise<ApiCluster> {
@@ -66,6 +70,7 @@ export async function getCluster(this: UltimakerContext, connection: Connection,
 		method: 'GET',
 		path: `/connect/v1/clusters/${segment}`,
 		what: `cluster ${clusterId}`,
+		requiredKeys: ['cluster_id'],
 		...options,
 	})) as ApiCluster;
 }

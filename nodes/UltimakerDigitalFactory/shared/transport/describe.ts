@@ -55,7 +55,7 @@ interface Wording {
 	description: string;
 }
 
-type WordingRule = (status: number, code: string | undefined, what: string) => Wording | undefined;
+type WordingRule = (status: number, code: string | undefined, what: string, ambiguous: boolean) => Wording | undefined;
 
 const MAKE_TOKEN = `A new one can be made in ${TOKEN_PAGE}.`;
 const RECONNECT = 'Open the credential and click "Reconnect" to sign in again.';
@@ -130,21 +130,25 @@ const WORDING_RULES: WordingRule[] = [
 					description: 'The node waited and retried, but the limit was still in force. Run the workflow again later, or poll less often.',
 				}
 			: undefined,
-	(status, _code, what) =>
+	(status, _code, what, ambiguous) =>
 		status >= 500
 			? {
 					message: `Digital Factory had a server error (${status}) while handling ${what}`,
-					description: 'This is on the service side. Try again later; if it persists, check status.ultimaker.com.',
+					// A change that failed this way may have happened: the caller says to check first, never "try again".
+					description: ambiguous
+						? 'This is on the service side.'
+						: 'This is on the service side. Try again later; if it persists, check status.ultimaker.com.',
 				}
 			: undefined,
 ];
 
-export function describeApiError(status: number, body: unknown, authKind: AuthKind, what: string): DescribedError {
+/** `ambiguous`: the request was a change that may have been carried out (the caller adds what to check). */
+export function describeApiError(status: number, body: unknown, authKind: AuthKind, what: string, ambiguous = false): DescribedError {
 	const apiError = firstApiError(body);
 	const code = apiError?.code;
 	const says = apiSays(apiError);
 	const wording = loginWording(status, body, code, authKind) ??
-		WORDING_RULES.reduce<Wording | undefined>((found, rule) => found ?? rule(status, code, what), undefined) ?? {
+		WORDING_RULES.reduce<Wording | undefined>((found, rule) => found ?? rule(status, code, what, ambiguous), undefined) ?? {
 			message: `Digital Factory answered ${status} for ${what}`,
 			description: '',
 		};

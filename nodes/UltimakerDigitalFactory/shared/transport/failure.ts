@@ -19,6 +19,12 @@ export type FailureKind =
 	/** The workflow was stopped while the request ran. */
 	| 'cancelled';
 
+/**
+ * What became of the operation, for people and workflows: `failed` = it did not happen, trying again is safe;
+ * `unknown` = it may have happened — check (the queue, the job) before trying again.
+ */
+export type Outcome = 'failed' | 'unknown';
+
 export interface Failure {
 	kind: FailureKind;
 	/** HTTP method of the failed request. */
@@ -33,11 +39,21 @@ export interface Failure {
 	networkCode?: string;
 	/** False only when the request certainly never reached the server (refused, unknown host, not sent). */
 	reachedServer: boolean;
-	/** The request may have changed something on the server: nothing says it was refused before acting. */
+	/**
+	 * The request may have changed something on the server: nothing says it was refused before acting. Counts
+	 * every attempt: a retry refused with 409 after a lost 502 still may have taken effect (the first attempt).
+	 */
 	mayHaveTakenEffect: boolean;
 	/** The same request may succeed later without any change (rate limit, server error, network). */
 	transient: boolean;
+	/**
+	 * The operation's outcome: `unknown` while the request may have taken effect; an operation that checked
+	 * afterwards (the print queue, the job's state) sets what it found out.
+	 */
+	outcome: Outcome;
 }
+
+const outcomeOf = (mayHaveTakenEffect: boolean): Outcome => (mayHaveTakenEffect ? 'unknown' : 'failed');
 
 /** Codes for which Node says the connection was never made: the request cannot have reached the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
@@ -49,6 +65,7 @@ const isRead = (method: string) => method === 'GET' || method === 'HEAD';
 export function httpFailure(method: string, what: string, status: number, apiCode?: string): Failure {
 	// A gateway's 5xx/408 or an unfollowed redirect does not say the backend did nothing; a 4xx does.
 	const ambiguous = status >= 500 || status === 408 || (status >= 300 && status < 400);
+	const mayHaveTakenEffect = !isRead(method) && ambiguous;
 	return {
 		kind: 'http',
 		method,
@@ -56,35 +73,40 @@ export function httpFailure(method: string, what: string, status: number, apiCod
 		status,
 		apiCode,
 		reachedServer: true,
-		mayHaveTakenEffect: !isRead(method) && ambiguous,
+		mayHaveTakenEffect,
 		transient: status === 429 || status === 408 || status >= 500,
+		outcome: outcomeOf(mayHaveTakenEffect),
 	};
 }
 
 export function networkFailure(method: string, what: string, networkCode: string): Failure {
 	const reachedServer = !NOT_SENT_CODES.has(networkCode);
+	const mayHaveTakenEffect = !isRead(method) && reachedServer;
 	return {
 		kind: 'network',
 		method,
 		what,
 		networkCode,
 		reachedServer,
-		mayHaveTakenEffect: !isRead(method) && reachedServer,
+		mayHaveTakenEffect,
 		transient: !PERMANENT_NETWORK_CODES.has(networkCode),
+		outcome: outcomeOf(mayHaveTakenEffect),
 	};
 }
 
 export function unreadableFailure(method: string, what: string, status: number): Failure {
 	// The server said yes (2xx) in a way we cannot read: for a change, that most likely means it happened.
-	return { kind: 'unreadable', method, what, status, reachedServer: true, mayHaveTakenEffect: !isRead(method), transient: false };
+	const mayHaveTakenEffect = !isRead(method);
+	return { kind: 'unreadable', method, what, status, reachedServer: true, mayHaveTakenEffect, transient: false, outcome: outcomeOf(mayHaveTakenEffect) };
 }
 
 export function configurationFailure(method: string, what: string): Failure {
-	return { kind: 'configuration', method, what, reachedServer: false, mayHaveTakenEffect: false, transient: false };
+	return { kind: 'configuration', method, what, reachedServer: false, mayHaveTakenEffect: false, transient: false, outcome: 'failed' };
 }
 
 export function cancelledFailure(method: string, what: string): Failure {
-	return { kind: 'cancelled', method, what, reachedServer: true, mayHaveTakenEffect: !isRead(method), transient: false };
+	const mayHaveTakenEffect = !isRead(method);
+	return { kind: 'cancelled', method, what, reachedServer: true, mayHaveTakenEffect, transient: false, outcome: outcomeOf(mayHaveTakenEffect) };
 }
 
 const failures = new WeakMap<object, Failure>();

@@ -2,7 +2,8 @@
  * The one place that talks to the Digital Factory API: URL on the credential's Base URL, auth through n8n
  * (`httpRequestWithAuthentication` applies the token or the OAuth2 access token), JSON envelopes, bounded retries
  * (429 honouring Retry-After; 5xx and dropped connections only where a repeat cannot do harm), OAuth2 refresh on
- * 401/403 `tokenExpired`, and every failure classified once (failure.ts) with words free of secrets.
+ * 401/403 `tokenExpired`, a total deadline per request, and every failure classified once (failure.ts) with
+ * words free of secrets.
  */
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
@@ -10,9 +11,17 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { Connection, UltimakerContext } from '../authentication';
 import { describeApiError, describeNetworkCode, isTokenExpired, retryAfterMs } from './describe';
 import type { Failure } from './failure';
-import { asNodeError, cancelledFailure, failureError, httpFailure, networkFailure, unreadableFailure } from './failure';
+import {
+	asNodeError,
+	cancelledFailure,
+	configurationFailure,
+	failureError,
+	httpFailure,
+	networkFailure,
+	unreadableFailure,
+} from './failure';
 import { MAX_PAGES, nextPage, pageSize } from './pagination';
-import { redactSecrets } from './redact';
+import { redactSecrets, secretList } from './redact';
 
 export type RetryPolicy =
 	/** Reads and registrations: a repeat does no harm, so 429, 5xx and dropped connections are retried. */
@@ -42,9 +51,18 @@ export interface ApiResponse<T> {
 
 /** A longer Retry-After than this fails fast instead of stalling the workflow. */
 const MAX_RETRY_AFTER_MS = 60_000;
-/** JSON API calls are small; Cura gives each 10 s. */
+/**
+ * JSON API calls are small; Cura gives each 10 s. `API_TIMEOUT_MS` is n8n's (axios') timeout, which only bounds
+ * silence; `API_DEADLINE_MS` bounds a whole request, first byte to last, so a server that drips one byte every
+ * few seconds cannot hold a workflow or a poll for minutes.
+ */
 const API_TIMEOUT_MS = 30_000;
+export const API_DEADLINE_MS = 30_000;
 const MAX_RETRIES = { rateLimited: 3, serverError: 2, network: 2 };
+/** A timed-out request is not repeated: it already took the whole deadline. */
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED']);
+/** Node refuses to send a header with these characters: the credential (a token with a line break) is at fault. */
+const INVALID_HEADER_CODES = new Set(['ERR_INVALID_CHAR', 'ERR_HTTP_INVALID_HEADER_VALUE']);
 
 type RetriesUsed = Record<keyof typeof MAX_RETRIES, number>;
 
@@ -71,7 +89,34 @@ function cancelSignal(context: UltimakerContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
+/**
+ * The request's abort signal: the execution's cancel signal and the deadline together. n8n's
+ * `httpRequestWithAuthentication` overwrites `abortSignal` with the execution's cancel signal, so the option is
+ * an accessor that keeps what n8n sets and adds the deadline to it (n8n's httpRequest hands it to axios).
+ */
+function withDeadline(request: IHttpRequestOptions, deadline: AbortSignal, cancel: AbortSignal | undefined): void {
+	let signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
+	Object.defineProperty(request, 'abortSignal', {
+		configurable: true,
+		enumerable: true,
+		get: () => signal,
+		set: (next: AbortSignal | undefined) => {
+			signal = next ? AbortSignal.any([next, deadline]) : deadline;
+		},
+	});
+}
+
+/** What an error thrown without an HTTP answer means, given the signals the request ran with. */
+function thrownFailure(this: UltimakerContext, options: ApiRequestOptions, error: unknown, deadline: AbortSignal): Failure {
+	if (cancelSignal(this)?.aborted) return cancelledFailure(options.method, options.what);
+	if (deadline.aborted) return networkFailure(options.method, options.what, 'ETIMEDOUT');
+	const code = networkCodeOf(error);
+	if (INVALID_HEADER_CODES.has(code)) return configurationFailure(options.method, options.what);
+	return networkFailure(options.method, options.what, code);
+}
+
 async function attempt(this: UltimakerContext, connection: Connection, options: ApiRequestOptions): Promise<Attempt> {
+	const deadline = AbortSignal.timeout(API_DEADLINE_MS);
 	const request: IHttpRequestOptions = {
 		method: options.method,
 		url: options.url ?? `${connection.baseUrl}${options.path ?? ''}`,
@@ -82,8 +127,8 @@ async function attempt(this: UltimakerContext, connection: Connection, options: 
 		disableFollowRedirect: true,
 		// A hung connection must not hold a workflow or a poll for axios's default of minutes.
 		timeout: API_TIMEOUT_MS,
-		abortSignal: cancelSignal(this),
 	};
+	withDeadline(request, deadline, cancelSignal(this));
 	if (options.body !== undefined) request.body = options.body;
 	if (options.qs !== undefined) request.qs = options.qs;
 	let answer: IN8nHttpFullResponse;
@@ -95,8 +140,7 @@ async function attempt(this: UltimakerContext, connection: Connection, options: 
 	} catch (error) {
 		// n8n's own errors before sending (a credential it cannot use) are configuration problems: pass them on.
 		if (error instanceof NodeOperationError) throw asNodeError(this.getNode(), error, options.itemIndex);
-		if (cancelSignal(this)?.aborted) return { ok: false, failure: cancelledFailure(options.method, options.what) };
-		return { ok: false, failure: networkFailure(options.method, options.what, networkCodeOf(error)) };
+		return { ok: false, failure: thrownFailure.call(this, options, error, deadline) };
 	}
 	const response = { statusCode: answer.statusCode, body: answer.body, headers: answer.headers as Record<string, unknown> };
 	if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true, response };
@@ -115,6 +159,7 @@ function nextStep(failed: Extract<Attempt, { ok: false }>, policy: RetryPolicy, 
 		used.rateLimited++;
 		return { retry: true, waitMs: wait };
 	}
+	if (failure.networkCode !== undefined && TIMEOUT_CODES.has(failure.networkCode)) return { retry: false };
 	const budget = failure.kind === 'network' ? 'network' : failure.status !== undefined && failure.status >= 500 ? 'serverError' : undefined;
 	if (policy !== 'idempotent' || budget === undefined || used[budget] >= MAX_RETRIES[budget]) return { retry: false };
 	used[budget]++;
@@ -132,6 +177,7 @@ export async function apiRequest<T = IDataObject>(
 ): Promise<ApiResponse<T>> {
 	const used: RetriesUsed = { rateLimited: 0, serverError: 0, network: 0 };
 	let refreshed = false;
+	let earlierMayHaveTakenEffect = false;
 	for (;;) {
 		const result = await attempt.call(this, connection, options);
 		if (result.ok) return result.response as ApiResponse<T>;
@@ -141,15 +187,24 @@ export async function apiRequest<T = IDataObject>(
 			if (await refreshLogin.call(this, connection)) continue;
 		}
 		const next = nextStep(result, options.retry, used);
-		if (!next.retry) throw requestError.call(this, connection, options, result, used.network + 1);
+		if (!next.retry) throw requestError.call(this, connection, options, withEarlierAttempts(result, earlierMayHaveTakenEffect), used.network + 1);
+		earlierMayHaveTakenEffect ||= result.failure.mayHaveTakenEffect;
 		await sleep(next.waitMs);
 	}
+}
+
+/** The request's failure over all its attempts: if an earlier attempt may have acted, so may the request. */
+function withEarlierAttempts(failed: Extract<Attempt, { ok: false }>, earlier: boolean): Extract<Attempt, { ok: false }> & { earlier: boolean } {
+	if (!earlier || failed.failure.mayHaveTakenEffect) return { ...failed, earlier: false };
+	return { ...failed, failure: { ...failed.failure, mayHaveTakenEffect: true, outcome: 'unknown' }, earlier: true };
 }
 
 /** n8n's own refresh: exchanges the refresh token and saves the rotated pair in the credential. */
 async function refreshLogin(this: UltimakerContext, connection: Connection): Promise<boolean> {
 	try {
-		await this.helpers.refreshOAuth2Token.call(this, connection.credentialType);
+		const tokens = (await this.helpers.refreshOAuth2Token.call(this, connection.credentialType)) as IDataObject | undefined;
+		// The new tokens are secrets too, from now on.
+		connection.secrets.push(...secretList([tokens?.access_token, tokens?.refresh_token, tokens?.id_token]));
 		return true;
 	} catch {
 		// Reported with the original answer: the login has expired.
@@ -157,18 +212,28 @@ async function refreshLogin(this: UltimakerContext, connection: Connection): Pro
 	}
 }
 
+/** Said when a change may have been carried out although the request failed: never a blind "try again". */
+export const CHECK_BEFORE_RETRY = 'It may have been carried out before the error: check in Digital Factory before trying again.';
+const EARLIER_ATTEMPT =
+	'An earlier attempt of this request may have been carried out before its answer was lost: check in Digital Factory before trying again.';
+
 function requestError(
 	this: UltimakerContext,
 	connection: Connection,
 	options: ApiRequestOptions,
-	failed: Extract<Attempt, { ok: false }>,
+	failed: Extract<Attempt, { ok: false }> & { earlier: boolean },
 	tries: number,
 ): NodeApiError | NodeOperationError {
 	const { failure } = failed;
-	const text = { itemIndex: options.itemIndex, ...failureWords(connection, options, failed, tries) };
+	const words = failureWords(connection, options, failed, tries);
+	const addition = failed.earlier ? EARLIER_ATTEMPT : failure.mayHaveTakenEffect && failure.kind === 'http' ? CHECK_BEFORE_RETRY : '';
+	const description = [words.description, addition].filter(Boolean).join(' ');
 	const apiError = failure.kind === 'http' ? describeApiError(failure.status!, failed.response?.body, connection.authKind, options.what).apiError : undefined;
-	const safeApiError = apiError ? (JSON.parse(redactSecrets(JSON.stringify({ ...apiError, meta: undefined }))) as JsonObject) : undefined;
-	return failureError(this.getNode(), failure, { ...text, message: redactSecrets(text.message), description: redactSecrets(text.description) }, safeApiError);
+	const redact = (text: string) => redactSecrets(text, connection.secrets);
+	// The API's own error object, without `meta` (free-form, may echo the request) and free of secrets.
+	const safeApiError = apiError ? (JSON.parse(redact(JSON.stringify({ ...apiError, meta: undefined }))) as JsonObject) : undefined;
+	const text = { itemIndex: options.itemIndex, message: redact(words.message), description: redact(description) };
+	return failureError(this.getNode(), failure, text, safeApiError);
 }
 
 function failureWords(
@@ -181,18 +246,13 @@ function failureWords(
 	if (failure.kind === 'cancelled') {
 		return { message: `The workflow was stopped while requesting ${options.what}`, description: 'The request was cut off; its outcome is unknown.' };
 	}
-	if (failure.kind === 'network') {
-		const words = describeNetworkCode(failure.networkCode);
+	if (failure.kind === 'configuration') {
 		return {
-			message: `The connection to Digital Factory failed while requesting ${options.what}: ${words}`,
-			description:
-				options.retry === 'idempotent'
-					? `Tried ${tries} times. Check the network connection and the credential's Base URL (${connection.baseUrl}).`
-					: failure.reachedServer
-						? 'The request may or may not have reached Digital Factory; it was not repeated automatically.'
-						: `The request did not reach Digital Factory, so nothing happened. Check the network connection and the credential's Base URL (${connection.baseUrl}).`,
+			message: `The credential cannot be sent to Digital Factory for ${options.what}`,
+			description: 'The token holds characters a request header cannot carry (a line break, for example). Paste the token again, on one line, or reconnect the OAuth2 credential.',
 		};
 	}
+	if (failure.kind === 'network') return networkWords(connection, options, failure, tries);
 	const status = failure.status!;
 	if (status >= 300 && status < 400) {
 		return {
@@ -200,7 +260,22 @@ function failureWords(
 			description: "The node does not follow redirects so the token stays on the Base URL. Check the credential's Base URL.",
 		};
 	}
-	return describeApiError(status, failed.response?.body, connection.authKind, options.what);
+	return describeApiError(status, failed.response?.body, connection.authKind, options.what, failure.mayHaveTakenEffect);
+}
+
+function networkWords(connection: Connection, options: ApiRequestOptions, failure: Failure, tries: number): { message: string; description: string } {
+	const timedOut = failure.networkCode !== undefined && TIMEOUT_CODES.has(failure.networkCode);
+	const words = timedOut ? `no complete answer within ${API_DEADLINE_MS / 1000} seconds` : describeNetworkCode(failure.networkCode);
+	const checkNetwork = `Check the network connection and the credential's Base URL (${connection.baseUrl}).`;
+	let description: string;
+	if (failure.mayHaveTakenEffect) {
+		description = `The request may or may not have reached Digital Factory; it was not repeated automatically. ${CHECK_BEFORE_RETRY}`;
+	} else if (!failure.reachedServer) {
+		description = `The request did not reach Digital Factory, so nothing happened. ${checkNetwork}`;
+	} else {
+		description = timedOut || options.retry !== 'idempotent' ? checkNetwork : `Tried ${tries} times. ${checkNetwork}`;
+	}
+	return { message: `The connection to Digital Factory failed while requesting ${options.what}: ${words}`, description };
 }
 
 /**
@@ -213,45 +288,79 @@ export function unreadableAnswer(
 	options: ApiRequestOptions,
 	response: ApiResponse<unknown>,
 	expected = 'JSON with a "data" field',
+	secrets: readonly string[] = [],
 ): NodeApiError | NodeOperationError {
+	const failure = unreadableFailure(options.method, options.what, response.statusCode);
 	const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? null);
-	return failureError(this.getNode(), unreadableFailure(options.method, options.what, response.statusCode), {
+	// A change answered 2xx most likely happened: the words must not invite a blind repeat.
+	const hint = failure.mayHaveTakenEffect
+		? `Digital Factory accepted the request (${response.statusCode}), so it most likely was carried out. ${CHECK_BEFORE_RETRY}`
+		: "A proxy or sign-in page may be answering instead of the API: check the credential's Base URL.";
+	return failureError(this.getNode(), failure, {
 		message: `Digital Factory sent an answer that could not be read for ${options.what}`,
-		description: redactSecrets(
-			`Expected ${expected} but got: ${text.slice(0, 200)}. A proxy or sign-in page may be answering instead of the API: check the credential's Base URL.`,
-		),
+		description: redactSecrets(`Expected ${expected} but got: ${text.slice(0, 200)}. ${hint}`, secrets),
 		itemIndex: options.itemIndex,
 	});
 }
 
-/** The `data` object of a JSON:API answer. */
-export async function apiData(this: UltimakerContext, connection: Connection, options: ApiRequestOptions): Promise<IDataObject> {
+export interface DataOptions extends ApiRequestOptions {
+	/** Keys the object must have as non-empty strings (its id): anything else is not the object asked for. */
+	requiredKeys?: string[];
+}
+
+/** The `data` object of a JSON:API answer, shape-checked: an object (not a list), with its id keys. */
+export async function apiData(this: UltimakerContext, connection: Connection, options: DataOptions): Promise<IDataObject> {
 	const response = await apiRequest.call(this, connection, options);
 	const data = (response.body as { data?: unknown } | undefined)?.data;
 	// An array is a list endpoint's answer, not the one object asked for.
-	if (!data || typeof data !== 'object' || Array.isArray(data)) throw unreadableAnswer.call(this, options, response);
+	if (!data || typeof data !== 'object' || Array.isArray(data)) throw unreadableAnswer.call(this, options, response, undefined, connection.secrets);
+	const missing = (options.requiredKeys ?? []).filter((key) => typeof (data as IDataObject)[key] !== 'string' || (data as IDataObject)[key] === '');
+	if (missing.length > 0) {
+		throw unreadableAnswer.call(this, options, response, `an object with ${missing.map((key) => `"${key}"`).join(', ')}`, connection.secrets);
+	}
 	return data as IDataObject;
+}
+
+export interface ListOptions extends ApiRequestOptions {
+	returnAll: boolean;
+	limit: number;
+	sendLimit?: boolean;
+	/** The rows' id field: a row already seen (pages that overlap, a list that repeats itself) is left out. */
+	idKey?: string;
+}
+
+/** Adds a page's rows (no spread into `push`: a page may hold any number of rows); false once `limit` is reached. */
+function collect(rows: IDataObject[], page: unknown[], seen: Set<string>, options: ListOptions): boolean {
+	for (const row of page as IDataObject[]) {
+		const id = options.idKey !== undefined && typeof row === 'object' && row !== null ? row[options.idKey] : undefined;
+		if (typeof id === 'string') {
+			if (seen.has(id)) continue;
+			seen.add(id);
+		}
+		rows.push(row);
+		if (!options.returnAll && rows.length >= options.limit) return false;
+	}
+	return true;
 }
 
 /**
  * Every row of a list endpoint, following `links.next` (opaque absolute URLs) until done, or until `limit`
- * rows are collected. A next link that leaves the Base URL is refused, never followed with the token.
+ * rows are collected. A next link that leaves the Base URL is refused, never followed with the token; a list
+ * longer than MAX_PAGES pages is an error, never a silently cut result.
  */
-export async function apiList(
-	this: UltimakerContext,
-	connection: Connection,
-	options: ApiRequestOptions & { returnAll: boolean; limit: number; sendLimit?: boolean },
-): Promise<IDataObject[]> {
+export async function apiList(this: UltimakerContext, connection: Connection, options: ListOptions): Promise<IDataObject[]> {
 	const rows: IDataObject[] = [];
+	const seen = new Set<string>();
 	const visited = new Set<string>();
 	let url: string | undefined;
 	for (let page = 0; page < MAX_PAGES; page++) {
 		const firstPageQs = options.sendLimit !== false ? { ...options.qs, limit: pageSize(options.returnAll, options.limit - rows.length) } : options.qs;
 		const response = await apiRequest.call(this, connection, { ...options, url, path: url ? undefined : options.path, qs: url ? undefined : firstPageQs });
 		const body = response.body as { data?: unknown; links?: { next?: string | null } };
-		if (!body || typeof body !== 'object' || !Array.isArray(body.data)) throw unreadableAnswer.call(this, options, response, 'JSON with a "data" list');
-		for (const row of body.data as IDataObject[]) rows.push(row);
-		if (!options.returnAll && rows.length >= options.limit) return rows.slice(0, options.limit);
+		if (!body || typeof body !== 'object' || !Array.isArray(body.data)) {
+			throw unreadableAnswer.call(this, options, response, 'JSON with a "data" list', connection.secrets);
+		}
+		if (!collect(rows, body.data, seen, options)) return rows;
 		if (url) visited.add(url);
 		const next = nextPage(body, connection.baseUrl, visited);
 		if (next.done) {
@@ -265,5 +374,16 @@ export async function apiList(
 		}
 		url = next.url;
 	}
-	return rows;
+	throw tooManyPages.call(this, options, rows.length);
+}
+
+function tooManyPages(this: UltimakerContext, options: ListOptions, rows: number): NodeApiError | NodeOperationError {
+	const what = options.what.charAt(0).toUpperCase() + options.what.slice(1);
+	return failureError(this.getNode(), unreadableFailure(options.method, options.what, 200), {
+		message: `${what} has more than ${MAX_PAGES} pages; the node stopped after ${rows} rows`,
+		description: options.returnAll
+			? 'Rather than return a silently cut list, the node stops here. Turn off "Return All" and set a Limit, or narrow the list with a filter.'
+			: "The server keeps sending next-page links. Lower the Limit, or check the credential's Base URL.",
+		itemIndex: options.itemIndex,
+	});
 }
