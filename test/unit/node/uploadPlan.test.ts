@@ -26,8 +26,9 @@ describe('upload planning', () => {
 		expect(storageHeaders({ ...job, origin: undefined })).toEqual({ 'Content-Type': 'text/plain', 'Content-Length': '123' });
 	});
 
-	test("storage outcomes follow Cura's rule", () => {
-		expect([200, 201, 204, 308].map(storageOutcome)).toEqual(['stored', 'stored', 'stored', 'stored']);
+	test('storage outcomes: only 2xx is stored (a 3xx is not followed; on a resumable session 308 means incomplete)', () => {
+		expect([200, 201, 204].map(storageOutcome)).toEqual(['stored', 'stored', 'stored']);
+		expect([301, 302, 307, 308].map(storageOutcome)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
 		expect([429, 500, 502, 503, 504].map(storageOutcome)).toEqual(['retry', 'retry', 'retry', 'retry', 'retry']);
 		expect([400, 403, 404, 501].map(storageOutcome)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
 	});

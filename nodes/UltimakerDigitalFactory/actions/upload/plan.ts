@@ -43,9 +43,13 @@ export function storageHeaders(plan: UploadPlan): Record<string, string> {
 
 export type StorageOutcome = 'stored' | 'retry' | 'rejected';
 
-/** Cura's rule: ≤ 308 is success; 500/502/503/504 (and GCS's 429 SlowDown) are worth retrying; else failure. */
+/**
+ * Only a 2xx stored the bytes. A 3xx is not success: redirects are not followed (the body would have to be sent
+ * again elsewhere), and on a resumable session 308 means "incomplete". 500/502/503/504 (and GCS's 429 SlowDown)
+ * are worth retrying; anything else is a failure. Whatever storage answered, the API is asked what it has.
+ */
 export function storageOutcome(status: number): StorageOutcome {
-	if (status >= 200 && status <= 308) return 'stored';
+	if (status >= 200 && status < 300) return 'stored';
 	if (status === 429 || status === 500 || status === 502 || status === 503 || status === 504) return 'retry';
 	return 'rejected';
 }

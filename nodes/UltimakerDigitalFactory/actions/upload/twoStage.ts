@@ -32,12 +32,15 @@ export interface BinarySource {
 	itemIndex: number;
 }
 
-/** The exact byte count of a binary (metadata for stored data; decoded length for in-memory data). */
+/**
+ * The exact byte count of a binary (metadata for stored data; for in-memory data the decoded bytes that will be
+ * sent — base64 with line breaks would otherwise count the line breaks and declare more than is sent).
+ */
 export async function binarySize(this: IExecuteFunctions, source: BinarySource): Promise<number> {
 	if (source.binary.id) {
 		return (await this.helpers.getBinaryMetadata(source.binary.id)).fileSize;
 	}
-	return Buffer.byteLength(source.binary.data, 'base64');
+	return (await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName)).length;
 }
 
 /** A fresh body for one attempt: a stream for stored binaries (memory stays flat), a Buffer for in-memory ones. */
@@ -106,6 +109,52 @@ export function withoutUploadUrl(data: IDataObject): IDataObject {
 	return rest;
 }
 
+/** What the API says it has of an upload: `uploaded`, `failed` (with its reason), or still waiting. */
+async function askApi(this: IExecuteFunctions, connection: Connection, plan: UploadPlan, id: string, itemIndex: number): Promise<IDataObject> {
+	return await apiData.call(this, connection, {
+		method: 'GET',
+		path: statusPath(plan, id),
+		what: `${plan.target === 'job' ? 'job' : 'file'} ${id}`,
+		requiredKeys: [plan.target === 'job' ? 'job_id' : 'file_id'],
+		retry: 'idempotent',
+		itemIndex,
+	});
+}
+
+/**
+ * The storage PUTs: only a 2xx from storage counts as stored. After every failed attempt — before any retry —
+ * the API is asked what it has: storage may have kept the bytes although its answer was an error (a 503 after
+ * storing), and a one-time URL cannot be used again.
+ */
+async function storeBytes(
+	this: IExecuteFunctions,
+	connection: Connection,
+	plan: UploadPlan,
+	source: BinarySource,
+	upload: { id: string; uploadUrl: string },
+): Promise<{ ok: true } | { ok: false; problem: string }> {
+	const headers = storageHeaders(plan);
+	let problem = '';
+	for (let attempt = 1; attempt <= STORAGE_MAX_ATTEMPTS; attempt++) {
+		if (this.getExecutionCancelSignal()?.aborted) return { ok: false, problem: 'the workflow was stopped' };
+		const result = await putToStorage.call(this, upload.uploadUrl, headers, await openBody.call(this, source));
+		const outcome = result.kind === 'answered' ? storageOutcome(result.status) : 'retry';
+		if (outcome === 'stored') return { ok: true };
+		problem =
+			result.kind === 'answered'
+				? `storage answered ${result.status} (${redactSecrets(storageMessage(result.text))})`
+				: `the connection to storage broke (${describeNetworkCode(result.code)})`;
+		const current = await askApi.call(this, connection, plan, upload.id, source.itemIndex);
+		if (current.status === 'uploaded') return { ok: true };
+		if (current.status === 'failed') {
+			return { ok: false, problem: `${problem}; Digital Factory marked the upload failed: ${String(current.status_description ?? 'no reason given')}` };
+		}
+		if (outcome === 'rejected') return { ok: false, problem };
+		if (attempt < STORAGE_MAX_ATTEMPTS) await sleep(storageRetryDelayMs(attempt));
+	}
+	return { ok: false, problem };
+}
+
 export interface UploadResult {
 	data: IDataObject;
 	id: string;
@@ -139,48 +188,10 @@ export async function uploadBinary(
 		});
 	}
 
-	const headers = storageHeaders(plan);
-	let lastProblem = '';
-	let stored = false;
-	for (let attempt = 1; attempt <= STORAGE_MAX_ATTEMPTS && !stored; attempt++) {
-		if (this.getExecutionCancelSignal()?.aborted) {
-			lastProblem = 'the workflow was stopped';
-			break;
-		}
-		const body = await openBody.call(this, source);
-		const result = await putToStorage.call(this, uploadUrl, headers, body);
-		if (result.kind === 'answered') {
-			const outcome = storageOutcome(result.status);
-			if (outcome === 'stored') {
-				stored = true;
-				break;
-			}
-			lastProblem = `storage answered ${result.status} (${redactSecrets(storageMessage(result.text))})`;
-			if (outcome === 'rejected') break;
-		} else {
-			lastProblem = `the connection to storage broke (${describeNetworkCode(result.code)})`;
-			// Did the bytes arrive anyway, or did storage mark the upload failed? Ask the API before retrying.
-			const current = await apiData.call(this, connection, {
-				method: 'GET',
-				path: statusPath(plan, id),
-				what: `${kind} ${id}`,
-				retry: 'idempotent',
-				itemIndex,
-			});
-			if (current.status === 'uploaded') {
-				stored = true;
-				break;
-			}
-			if (current.status === 'failed') {
-				lastProblem += `; Digital Factory marked the upload failed: ${String(current.status_description ?? 'no reason given')}`;
-				break;
-			}
-		}
-		if (attempt < STORAGE_MAX_ATTEMPTS) await sleep(storageRetryDelayMs(attempt));
-	}
-	if (!stored) {
-		throw new NodeApiError(this.getNode(), { message: `Upload failed: ${lastProblem}` } as JsonObject, {
-			message: `Uploading "${plan.name}" failed: ${lastProblem}`,
+	const stored = await storeBytes.call(this, connection, plan, source, { id, uploadUrl });
+	if (!stored.ok) {
+		throw new NodeApiError(this.getNode(), { message: `Upload failed: ${stored.problem}` } as JsonObject, {
+			message: `Uploading "${plan.name}" failed: ${stored.problem}`,
 			description: `Nothing was sent to a printer. The ${kind} ${id} stays unusable; run the node again to upload the file anew.`,
 			itemIndex,
 		});
@@ -192,13 +203,7 @@ export async function uploadBinary(
 	let latest: IDataObject = registered;
 	for (const delay of [0, ...uploadPollDelaysMs()]) {
 		if (delay > 0) await sleep(delay);
-		latest = await apiData.call(this, connection, {
-			method: 'GET',
-			path: statusPath(plan, id),
-			what: `${kind} ${id}`,
-			retry: 'idempotent',
-			itemIndex,
-		});
+		latest = await askApi.call(this, connection, plan, id, itemIndex);
 		if (latest.status === 'uploaded') return { id, data: withoutUploadUrl(latest) };
 		if (latest.status === 'failed') {
 			throw new NodeApiError(this.getNode(), { message: 'Upload failed' } as JsonObject, {
