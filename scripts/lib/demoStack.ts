@@ -137,9 +137,9 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 		copyFileSync(SAMPLE_GCODE, sampleFile);
 
 		log(`• Starting the Digital Factory emulator on port ${options.emulatorPort} (clock ${options.speed}× real time)...`);
-		// The example workflows read Send print's job_instance_uuid, which the node passes through from the print
-		// answer: the demo's emulator sends that documented key besides Ultimaker's recorded ones.
-		const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM, printResponse: 'documented' });
+		// The print answer as Ultimaker recorded it (cluster_job_id only): the example workflows read Send print's
+		// job_instance_uuid, which the node fills from it.
+		const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM });
 		cleanups.push(() => emulator.close());
 		await markForMaintenance(emulator, 'Production line 2');
 

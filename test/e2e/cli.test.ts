@@ -69,10 +69,10 @@ describe('action node in real n8n (n8n execute --id)', () => {
 	const control$ = (path: string) => `${emu.url}/_emulator${path}`;
 
 	beforeAll(async () => {
-		// The workflows read Send print's job_instance_uuid, which the node passes through from the print answer:
-		// these emulators send the documented key besides Ultimaker's recorded ones.
-		emu = await startEmulator({ port: 0, storagePort: 0, seed: 'e2e-cli', speed: 0, farm: ACTIONS_FARM, printResponse: 'documented' });
-		examplesEmu = await startEmulator({ port: 0, storagePort: 0, seed: 'e2e-examples', speed: 0, farm: EXAMPLES_FARM, printResponse: 'documented' });
+		// The print answer as Ultimaker recorded it (cluster_job_id only): the workflows read Send print's
+		// job_instance_uuid, which the node fills from it.
+		emu = await startEmulator({ port: 0, storagePort: 0, seed: 'e2e-cli', speed: 0, farm: ACTIONS_FARM });
+		examplesEmu = await startEmulator({ port: 0, storagePort: 0, seed: 'e2e-examples', speed: 0, farm: EXAMPLES_FARM });
 		clusters = await emu.client.clustersByName();
 		exampleClusters = await examplesEmu.client.clustersByName();
 		n8n = N8nSandbox.create();

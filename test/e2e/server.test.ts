@@ -153,8 +153,9 @@ describe('n8n server: trigger and example workflows', () => {
 	const uploaded: Record<string, { cube: string; stand: string }> = {};
 
 	beforeAll(async () => {
-		// The example workflows read Send print's job_instance_uuid (passed through from the print answer).
-		const options = { port: 0, storagePort: 0, speed: 0, printResponse: 'documented' as const };
+		// The print answer as Ultimaker recorded it (cluster_job_id only): the example workflows read Send print's
+		// job_instance_uuid, which the node fills from it.
+		const options = { port: 0, storagePort: 0, speed: 0 };
 		eventsEmu = await startEmulator({ ...options, seed: 'e2e-events', farm: TRIGGER_FARM });
 		notifyEmu = await startEmulator({ ...options, seed: 'e2e-notify', farm: TRIGGER_FARM });
 		shopEmu = await startEmulator({ ...options, seed: 'e2e-shop', farm: SHOP_FARM });

@@ -7,6 +7,7 @@ import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workf
 import type { Emulator, FaultRequest } from '../../../emulator';
 import { startEmulator } from '../../../emulator';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
+import { forgetSends } from '../../../nodes/UltimakerDigitalFactory/actions/print/owners';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { inMemoryBinary, runNode, storeBinary } from '../../helpers/n8nContext';
 
@@ -16,14 +17,16 @@ const nodeType = new UltimakerDigitalFactory();
 let emu: Emulator;
 
 beforeAll(async () => {
-	// The node passes the print answer through; these tests read the documented job_instance_uuid from it.
-	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'node-tests', speed: 0, printResponse: 'documented' });
+	// The print answer as Ultimaker recorded it (cluster_job_id only): the node fills job_instance_uuid from it.
+	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'node-tests', speed: 0 });
 });
 afterAll(async () => {
 	await emu.close();
 });
 beforeEach(async () => {
 	await emu.client.reset({ seed: 'node-tests' });
+	// The reset hands out the same ids again; the node's memory of its own print sends must not carry over.
+	forgetSends();
 	await emu.client.clearFaults();
 	await emu.client.clearRequests();
 });
@@ -576,7 +579,8 @@ describe('printing', () => {
 		const error = await runError({ resource: 'print', operation: 'send', clusterId: rl(clusterId), jobId });
 		expect(error.message).toBe('Sending the print was interrupted and the job does not appear in the queue');
 		const calls = (await apiRequests('/connect/v1/clusters/')).map((entry) => `${entry.method} ${entry.path.replace(/.*\//, '')} ${entry.status}`);
-		expect(calls).toEqual(['GET status 200', `POST ${encodeURIComponent(jobId)} 502`, 'GET status 200']);
+		// The queue is re-read with backoff over the recovery window (five reads), never the POST again.
+		expect(calls).toEqual(['GET status 200', `POST ${encodeURIComponent(jobId)} 502`, ...Array(5).fill('GET status 200')]);
 	});
 
 	test('a 429 on the print POST is retried (the server refused before acting)', async () => {

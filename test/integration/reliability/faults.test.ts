@@ -7,14 +7,18 @@
  * - the exact number of requests per route (bounded retries, no storms),
  * - no duplicate job upload and no duplicate print,
  * - no job reported `uploaded` by the node that the emulator does not have as `uploaded`,
+ * - no print reported queued by the node that the emulator does not have, no print the emulator has that the
+ *   node reported as not queued (an ambiguous outcome is reported `outcome: "unknown"`, never as a failure),
  * - no test token in any output or error (harness.run scans both).
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { httpRequest } from '../../../emulator';
+import { failureOf } from '../../../nodes/UltimakerDigitalFactory/shared/transport/failure';
 import type { ClusterSpec, Emulator } from '../../../emulator';
 import type { CredentialStore } from '../../helpers/n8nContext';
+import { inMemoryBinary } from '../../helpers/n8nContext';
 import { registerSecret } from '../../helpers/secrets';
 import type { Auth, FaultSpec, RunResult } from './harness';
 import {
@@ -22,6 +26,7 @@ import {
 	clusterIds,
 	credentialsFor,
 	gcodeItem,
+	gcodeText,
 	jobsOf,
 	printsOf,
 	routeCounts,
@@ -41,18 +46,39 @@ const LIST = 'GET /connect/v1/clusters';
 const CLUSTER = 'GET /connect/v1/clusters/:cluster';
 const STATUS = 'GET /connect/v1/clusters/:cluster/status';
 const PRINT = 'POST /connect/v1/clusters/:cluster/print/:job';
+const ACTION = 'POST /connect/v1/clusters/:cluster/print_jobs/:uuid/action/:action';
+const JOBS = 'GET /cura/v1/jobs';
 const TOKEN = 'POST /token';
+const PRINT_PATH = '/connect/v1/clusters/*/print/*';
+const STATUS_PATH = '/connect/v1/clusters/*/status';
 
 const ONE_S5: ClusterSpec[] = [{ friendly_name: 'Bay 1', printers: [{ type: 'ultimaker_s5' }] }];
 const THREE_S5: ClusterSpec[] = [1, 2, 3].map((n) => ({ friendly_name: `Bay ${n}`, printers: [{ type: 'ultimaker_s5' }] }));
 
-type Operation = 'upload' | 'uploadInMemory' | 'send' | 'uploadAndSend' | 'listClusters' | 'getClusters';
+type Operation =
+	| 'upload'
+	| 'uploadInMemory'
+	| 'uploadInMemoryWrapped'
+	| 'send'
+	| 'sendTwice'
+	| 'uploadAndSend'
+	| 'listClusters'
+	| 'getClusters'
+	| 'getCluster'
+	| 'listJobs'
+	| 'abort'
+	| 'remove';
+
+/** Operations that print an already-uploaded job (Ctx.jobId). */
+const SENDS: Operation[] = ['send', 'sendTwice'];
 
 interface Ctx {
 	emu: Emulator;
 	clusters: string[];
-	/** An already-uploaded job (for Send print). */
+	/** An already-uploaded job (for Send print and the print-job actions). */
 	jobId: string;
+	/** A print of it: printing (abort) or queued behind another (remove). */
+	printUuid: string;
 }
 
 interface Row {
@@ -74,6 +100,8 @@ interface Row {
 	requests: Record<string, number>;
 	/** The run had to wait at least this long (Retry-After / backoff honoured). */
 	minMs?: number;
+	/** …and took no longer than this (total deadlines). */
+	maxMs?: number;
 	/** Print-job instances of the job sent (Send print rows) or of any job (upload-and-print rows). */
 	prints?: number;
 	/** Jobs the emulator has after the run, by status (besides the pre-uploaded one for Send print). */
@@ -85,8 +113,18 @@ function parametersFor(operation: Operation, ctx: Ctx): INodeParameters {
 		case 'upload':
 		case 'uploadInMemory':
 			return { resource: 'job', operation: 'upload' };
+		case 'uploadInMemoryWrapped':
+			return { resource: 'job', operation: 'upload' };
 		case 'send':
+		case 'sendTwice':
 			return { resource: 'print', operation: 'send', clusterId: byId(ctx.clusters[0]), jobId: ctx.jobId };
+		case 'abort':
+		case 'remove':
+			return { resource: 'print', operation: 'action', clusterId: byId(ctx.clusters[0]), printJobUuid: ctx.printUuid, printAction: operation };
+		case 'getCluster':
+			return { resource: 'cluster', operation: 'get', clusterId: byId(ctx.clusters[0]) };
+		case 'listJobs':
+			return { resource: 'job', operation: 'getMany', returnAll: true };
 		case 'uploadAndSend':
 			return { resource: 'print', operation: 'uploadAndSend', clusterId: byId(ctx.clusters[0]) };
 		case 'listClusters':
@@ -99,6 +137,7 @@ function parametersFor(operation: Operation, ctx: Ctx): INodeParameters {
 async function itemsFor(operation: Operation, ctx: Ctx) {
 	if (operation === 'upload' || operation === 'uploadAndSend') return [await gcodeItem('part.gcode')];
 	if (operation === 'uploadInMemory') return [await gcodeItem('part.gcode', undefined, 'memory')];
+	if (operation === 'uploadInMemoryWrapped') return [wrappedBase64Item('part.gcode', WRAPPED_GCODE)];
 	if (operation === 'getClusters') return ctx.clusters.map((clusterId) => ({ json: { clusterId } }));
 	return [{ json: {} }];
 }
@@ -122,6 +161,17 @@ const expireAccessToken = async (ctx: Ctx) => {
 	await ctx.emu.client.advanceClock(601);
 };
 const holdSecondCluster = (ctx: Ctx): FaultSpec[] => [{ method: 'GET', path: `/connect/v1/clusters/${ctx.clusters[1]}`, kind: 'slow', delayMs: 1500 }];
+
+/** A G-code whose in-memory base64 is wrapped at 76 characters with CRLF, as MIME tools write it. */
+const WRAPPED_GCODE = gcodeText(600, 40);
+function wrappedBase64Item(name: string, text: string) {
+	const item = { json: {}, binary: { data: inMemoryBinary(Buffer.from(text), { fileName: name, mimeType: 'text/plain' }) } };
+	item.binary.data.data = (item.binary.data.data.match(/.{1,76}/g) ?? []).join('\r\n');
+	return item;
+}
+
+/** The node says the outcome is unknown: in words and as `outcome: "unknown"`, never advising a blind retry. */
+const unknownWords = /may have been queued — check the queue before retrying/;
 
 const uploaded = (items: IDataObject[]) => {
 	expect(items).toHaveLength(1);
@@ -205,21 +255,21 @@ const ROWS: Row[] = [
 	// --- 5xx on storage -------------------------------------------------------------------------------------
 	...[500, 502, 503].map(
 		(status): Row => ({
-			name: `${status} once on the storage PUT → retried with a fresh stream, uploaded`,
+			name: `${status} once on the storage PUT → the API is asked first (still uploading), retried with a fresh stream, uploaded`,
 			operation: 'upload',
 			faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'status', status, count: 1 }],
 			expect: { ok: true, check: uploaded },
-			requests: { [REGISTER]: 1, [STORAGE]: 2, [JOB]: 1 },
+			requests: { [REGISTER]: 1, [STORAGE]: 2, [JOB]: 2 },
 			minMs: 450,
 			jobs: { uploaded: 1 },
 		}),
 	),
 	{
-		name: '503 on every storage PUT → 5 attempts with backoff, a clear error, the job stays not uploaded',
+		name: '503 on every storage PUT → 5 attempts with backoff, the API asked after each, a clear error, the job stays not uploaded',
 		operation: 'upload',
 		faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'status', status: 503, count: 10 }],
 		expect: { error: /Uploading "part\.gcode" failed: storage answered 503/, type: 'api', description: /Nothing was sent to a printer/ },
-		requests: { [REGISTER]: 1, [STORAGE]: 5 },
+		requests: { [REGISTER]: 1, [STORAGE]: 5, [JOB]: 5 },
 		minMs: 7000,
 		jobs: { uploading: 1 },
 	},
@@ -402,8 +452,8 @@ const ROWS: Row[] = [
 		faults: () => [{ method: 'POST', path: '/connect/v1/clusters/*/print/*', kind: 'drop' }],
 		retryOnFail: true,
 		expect: { ok: true, check: queued },
-		// First run: status, POST (dropped), status again (nothing new) → error. Retry: status, POST.
-		requests: { [STATUS]: 3, [PRINT]: 2 },
+		// First run: status, POST (dropped), five re-reads over the recovery window (nothing new) → error. Retry: status, POST.
+		requests: { [STATUS]: 7, [PRINT]: 2 },
 		prints: 1,
 	},
 	{
@@ -412,16 +462,271 @@ const ROWS: Row[] = [
 		farm: ONE_S5,
 		faults: () => [{ method: 'POST', path: '/connect/v1/clusters/*/print/*', kind: 'status', status: 502 }],
 		expect: { error: /Sending the print was interrupted and the job does not appear in the queue/, type: 'api', description: /not re-sent automatically/ },
-		requests: { [STATUS]: 2, [PRINT]: 1 },
+		// The queue re-read five times over the 30 s recovery window.
+		requests: { [STATUS]: 6, [PRINT]: 1 },
+		minMs: 29_000,
 		prints: 0,
 	},
+	// --- print once: ambiguous answers ---------------------------------------------------------------------
+	{
+		name: 'print POST answered 2xx with an unreadable body although the print was queued → recovered from the queue, one print',
+		operation: 'send',
+		farm: ONE_S5,
+		faults: () => [{ method: 'POST', path: PRINT_PATH, kind: 'garbled' }],
+		expect: {
+			ok: true,
+			check: async (items, ctx) => {
+				const [print] = await printsOf(ctx.emu, ctx.jobId);
+				expect(items[0]).toMatchObject({ recovered_after_error: true, job_instance_uuid: print.uuid, cluster_job_id: print.uuid, status: print.status });
+			},
+		},
+		requests: { [STATUS]: 2, [PRINT]: 1 },
+		prints: 1,
+	},
+	{
+		name: 'print POST answered 502 after queueing and every re-read of the queue fails → "may have been queued", outcome unknown (continue on fail)',
+		operation: 'send',
+		farm: ONE_S5,
+		faults: () => [
+			{ method: 'POST', path: PRINT_PATH, kind: 'failAfter', status: 502 },
+			{ method: 'GET', path: STATUS_PATH, kind: 'status', status: 502, skip: 1, count: 20 },
+		],
+		continueOnFail: true,
+		expect: {
+			ok: true,
+			check: (items) => {
+				expect(items[0]).toMatchObject({ error: 'Sending the print was interrupted and the queue could not be read', outcome: 'unknown', httpCode: '502' });
+				expect(items[0].description).toMatch(unknownWords);
+				expect(items[0].description).not.toMatch(/run the node again|try again later/i);
+			},
+		},
+		requests: { [STATUS]: 6, [PRINT]: 1 },
+		prints: 1,
+	},
+	{
+		name: 'gateway 504 while the backend queues the print a second later → found on a later re-read, one print',
+		operation: 'send',
+		farm: ONE_S5,
+		faults: () => [{ method: 'POST', path: PRINT_PATH, kind: 'lateCommit', status: 504, delayMs: 1000 }],
+		expect: {
+			ok: true,
+			check: async (items, ctx) => {
+				const [print] = await printsOf(ctx.emu, ctx.jobId);
+				expect(items[0]).toMatchObject({ recovered_after_error: true, job_instance_uuid: print.uuid });
+			},
+		},
+		// Before, the immediate re-read (not there yet), the re-read 2 s later (there).
+		requests: { [STATUS]: 3, [PRINT]: 1 },
+		minMs: 1900,
+		prints: 1,
+	},
+	{
+		name: 'print answer dripping one byte every 5 s → cut at the 30 s deadline, the queue shows the print → recovered, one print',
+		operation: 'send',
+		farm: ONE_S5,
+		faults: () => [{ method: 'POST', path: PRINT_PATH, kind: 'drip', delayMs: 5000 }],
+		expect: { ok: true, check: (items) => expect(items[0]).toMatchObject({ recovered_after_error: true, job_instance_uuid: expect.any(String) }) },
+		requests: { [STATUS]: 2, [PRINT]: 1 },
+		minMs: 29_000,
+		maxMs: 45_000,
+		prints: 1,
+	},
+	{
+		name: 'recorded print answer with cluster_job_id "" → the id comes from the queue, under both names',
+		operation: 'send',
+		farm: ONE_S5,
+		faults: () => [{ method: 'POST', path: PRINT_PATH, kind: 'blankPrintId' }],
+		expect: {
+			ok: true,
+			check: async (items, ctx) => {
+				const [print] = await printsOf(ctx.emu, ctx.jobId);
+				expect(items[0]).toMatchObject({ status: 'queued', job_instance_uuid: print.uuid, cluster_job_id: print.uuid, instance_from_queue: true });
+			},
+		},
+		requests: { [STATUS]: 2, [PRINT]: 1 },
+		prints: 1,
+	},
+	{
+		name: 'print answer cut off and the status listing every print twice → still one print claimed, once',
+		operation: 'send',
+		farm: ONE_S5,
+		faults: () => [
+			{ method: 'POST', path: PRINT_PATH, kind: 'dropMidBody' },
+			{ method: 'GET', path: STATUS_PATH, kind: 'duplicateRows', skip: 1, count: 5 },
+		],
+		expect: {
+			ok: true,
+			check: async (items, ctx) => {
+				const [print] = await printsOf(ctx.emu, ctx.jobId);
+				expect(items[0]).toMatchObject({ recovered_after_error: true, job_instance_uuid: print.uuid });
+			},
+		},
+		requests: { [STATUS]: 2, [PRINT]: 1 },
+		prints: 1,
+	},
+	{
+		name: 'two executions send the same job at once; one is queued, the other gets a 502 → one success with that print, the other "unknown", never both success',
+		operation: 'sendTwice',
+		farm: ONE_S5,
+		faults: () => [{ method: 'POST', path: PRINT_PATH, kind: 'status', status: 502 }],
+		continueOnFail: true,
+		expect: {
+			ok: true,
+			check: async (items, ctx) => {
+				const prints = await printsOf(ctx.emu, ctx.jobId);
+				const succeeded = items.filter((item) => !item.error);
+				const failed = items.filter((item) => item.error);
+				expect(succeeded).toHaveLength(1);
+				expect(succeeded[0].job_instance_uuid).toBe(prints[0].uuid);
+				expect(failed).toHaveLength(1);
+				expect(failed[0]).toMatchObject({ outcome: 'unknown' });
+				expect(failed[0].description).toMatch(unknownWords);
+			},
+		},
+		requests: { [STATUS]: 7, [PRINT]: 2 },
+		prints: 1,
+	},
+	{
+		name: 'two executions send the same job at once and both answers are lost after queueing → two prints, neither claimed, both "unknown"',
+		operation: 'sendTwice',
+		farm: ONE_S5,
+		faults: () => [{ method: 'POST', path: PRINT_PATH, kind: 'failAfter', status: 502, count: 2 }],
+		continueOnFail: true,
+		expect: {
+			ok: true,
+			check: (items) => {
+				expect(items.map((item) => item.outcome)).toEqual(['unknown', 'unknown']);
+				for (const item of items) expect(item.error).toBe('Sending the print was interrupted; a print of this job exists, possibly from another run');
+			},
+		},
+		requests: { [STATUS]: 12, [PRINT]: 2 },
+		prints: 2,
+	},
+	{
+		name: 'Upload and print: 502 after queueing, re-reads failing → the hint says to check the queue, never to send again blindly',
+		operation: 'uploadAndSend',
+		farm: ONE_S5,
+		faults: () => [
+			{ method: 'POST', path: PRINT_PATH, kind: 'failAfter', status: 502 },
+			{ method: 'GET', path: STATUS_PATH, kind: 'status', status: 503, skip: 1, count: 20 },
+		],
+		expect: {
+			error: /^Sending the print was interrupted and the queue could not be read$/,
+			type: 'api',
+			description: /may have been queued — check the queue before retrying.*Check the queue for a print of it before sending it again/s,
+		},
+		requests: { [REGISTER]: 1, [STORAGE]: 1, [JOB]: 1, [STATUS]: 6, [PRINT]: 1 },
+		prints: 1,
+		jobs: { uploaded: 1 },
+	},
+	// --- uploads: only 2xx is stored; the API decides after a storage failure ------------------------------
+	...[307, 308].map(
+		(status): Row => ({
+			name: `storage answers ${status} (not followed, nothing stored) → a failed upload, never "uploaded"`,
+			operation: 'upload',
+			faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'redirect', status }],
+			expect: { error: new RegExp(`Uploading "part\\.gcode" failed: storage answered ${status}`), type: 'api' },
+			requests: { [REGISTER]: 1, [STORAGE]: 1, [JOB]: 1 },
+			jobs: { uploading: 1 },
+		}),
+	),
+	{
+		name: 'storage answers 503 after it stored the bytes → the API says uploaded → success, no second PUT',
+		operation: 'upload',
+		faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'failAfter', status: 503 }],
+		expect: { ok: true, check: uploaded },
+		requests: { [REGISTER]: 1, [STORAGE]: 1, [JOB]: 2 },
+		jobs: { uploaded: 1 },
+	},
+	{
+		name: 'in-memory binary whose base64 has line breaks → the declared size is the bytes sent, uploaded',
+		operation: 'uploadInMemoryWrapped',
+		expect: {
+			ok: true,
+			check: async (items, ctx) => {
+				uploaded(items);
+				expect(items[0].file_size).toBe(Buffer.byteLength(WRAPPED_GCODE));
+				const [put] = await sent(ctx.emu, 'storage');
+				expect(put.bodyBytes).toBe(Buffer.byteLength(WRAPPED_GCODE));
+			},
+		},
+		requests: { [REGISTER]: 1, [STORAGE]: 1, [JOB]: 1 },
+		jobs: { uploaded: 1 },
+	},
+	// --- limits ---------------------------------------------------------------------------------------------
+	{
+		name: 'Get cluster answer dripping one byte every 5 s → fails at the 30 s total deadline, not retried',
+		operation: 'getCluster',
+		faults: () => [{ method: 'GET', path: '/connect/v1/clusters/*', kind: 'drip', delayMs: 5000, count: 5 }],
+		expect: { error: /connection to Digital Factory failed while requesting cluster .*: no complete answer within 30 seconds/, type: 'api' },
+		requests: { [CLUSTER]: 1 },
+		minMs: 29_000,
+		maxMs: 40_000,
+	},
+	{
+		name: 'List clusters whose answer lists every cluster twice → each cluster once',
+		operation: 'listClusters',
+		faults: () => [{ path: '/connect/v1/clusters', kind: 'duplicateRows' }],
+		expect: { ok: true, check: (items) => expect(new Set(items.map((item) => item.cluster_id)).size).toBe(items.length) },
+		requests: { [LIST]: 1 },
+	},
+	{
+		name: 'Get many jobs with a single page of 130,000 rows → every row, no crash',
+		operation: 'listJobs',
+		faults: () => [{ path: '/cura/v1/jobs', kind: 'raw', status: 200, contentType: 'application/json', body: bigPage(130_000) }],
+		expect: { ok: true, check: (items) => expect(items).toHaveLength(130_000) },
+		requests: { [JOBS]: 1 },
+	},
+	// --- print-job actions whose first attempt may have worked ---------------------------------------------
+	{
+		name: 'abort whose 502 answer was lost after it worked → retried, 409 → the job is aborting → reported done',
+		operation: 'abort',
+		farm: ONE_S5,
+		faults: () => [{ method: 'POST', path: '/connect/v1/clusters/*/print_jobs/*/action/abort', kind: 'failAfter', status: 502 }],
+		expect: {
+			ok: true,
+			check: (items, ctx) => expect(items[0]).toMatchObject({ action: 'abort', accepted: true, recovered_after_error: true, status: 'aborting', print_job_uuid: ctx.printUuid }),
+		},
+		requests: { [ACTION]: 2, [STATUS]: 1 },
+	},
+	{
+		name: 'remove whose 502 answer was lost after it worked (not retried) → the job is gone → reported done',
+		operation: 'remove',
+		farm: ONE_S5,
+		faults: () => [{ method: 'POST', path: '/connect/v1/clusters/*/print_jobs/*/action/remove', kind: 'failAfter', status: 502 }],
+		expect: { ok: true, check: (items) => expect(items[0]).toMatchObject({ action: 'remove', recovered_after_error: true }) },
+		requests: { [ACTION]: 1, [STATUS]: 1 },
+	},
+	{
+		name: 'abort answered 502 every time without acting → the job is still printing → the error says so',
+		operation: 'abort',
+		farm: ONE_S5,
+		faults: () => [{ method: 'POST', path: '/connect/v1/clusters/*/print_jobs/*/action/abort', kind: 'status', status: 502, count: 5 }],
+		expect: { error: /server error \(502\) while handling the abort action/, type: 'api', description: /The job's state now: printing; it does not show the abort action/ },
+		requests: { [ACTION]: 3, [STATUS]: 1 },
+	},
 ];
+
+/** A `GET /cura/v1/jobs` page of `rows` jobs and no next link. */
+function bigPage(rows: number): string {
+	const data = Array.from({ length: rows }, (_, index) => ({ job_id: `job-${index}`, job_name: `part-${index}.gcode`, status: 'uploaded' }));
+	return JSON.stringify({ data, links: { next: null } });
+}
 
 async function setUp(row: Row): Promise<Ctx> {
 	const emu = await start({ farm: row.farm });
 	const clusters = await clusterIds(emu);
-	const jobId = row.operation === 'send' ? await uploadedJob(emu, 'ready.gcode') : '';
-	return { emu, clusters, jobId };
+	const needsJob = [...SENDS, 'abort', 'remove'].includes(row.operation);
+	const jobId = needsJob ? await uploadedJob(emu, 'ready.gcode') : '';
+	let printUuid = '';
+	if (row.operation === 'abort' || row.operation === 'remove') {
+		const print = async () => (await emu.client.api('POST', `/connect/v1/clusters/${encodeURIComponent(clusters[0])}/print/${encodeURIComponent(jobId)}`)).json.data.cluster_job_id as string;
+		const first = await print();
+		// abort: the first print, printing once pre-print is over; remove: a second print, queued behind it.
+		printUuid = row.operation === 'abort' ? first : await print();
+		await emu.client.advanceClock(60);
+	}
+	return { emu, clusters, jobId, printUuid };
 }
 
 async function runRow(row: Row, ctx: Ctx): Promise<{ result: RunResult; ms: number; runs: number }> {
@@ -433,7 +738,11 @@ async function runRow(row: Row, ctx: Ctx): Promise<{ result: RunResult; ms: numb
 	const once = async () =>
 		run({ parameters: parametersFor(row.operation, ctx), items: await itemsFor(row.operation, ctx), credentials, continueOnFail: row.continueOnFail });
 	let result: RunResult;
-	if (row.midRun) {
+	if (row.operation === 'sendTwice') {
+		// Two executions of the same workflow at once: their items side by side.
+		const both = await Promise.all([once(), once()]);
+		result = { items: both.flatMap((one) => one.items ?? []), error: both.find((one) => one.error)?.error, credentials };
+	} else if (row.midRun) {
 		const running = once();
 		await waitForRequest(ctx.emu, row.midRun.whenPath(ctx));
 		await row.midRun.action(ctx);
@@ -449,11 +758,17 @@ async function runRow(row: Row, ctx: Ctx): Promise<{ result: RunResult; ms: numb
 	return { result, ms: Date.now() - started, runs };
 }
 
+/** Duplicate or lost prints and uploads across all rows (the target is 0), printed at the end. */
+const tally = { prints: 0, uploads: 0 };
+
 describe('fault injection through the node (execute in n8n-core ExecuteContext, emulator over real sockets)', () => {
 	let ctx: Ctx | undefined;
 	afterEach(async () => {
 		await ctx?.emu.close();
 		ctx = undefined;
+	});
+	afterAll(() => {
+		console.log(`fault table: ${ROWS.length} rows; duplicate or lost prints: ${tally.prints}; duplicate or lost uploads: ${tally.uploads}`);
 	});
 
 	test.each(ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
@@ -476,14 +791,23 @@ describe('fault injection through the node (execute in n8n-core ExecuteContext, 
 		// 2. Exactly the requests expected: bounded retries, no storms.
 		expect(routeCounts(log)).toEqual(row.requests);
 		if (row.minMs !== undefined) expect(ms).toBeGreaterThanOrEqual(row.minMs);
+		if (row.maxMs !== undefined) expect(ms).toBeLessThanOrEqual(row.maxMs);
 
-		// 3. No duplicate print.
+		// 3. No duplicate print, no lost print: every print the node claims exists and is claimed once, and every
+		//    print that exists was claimed or reported with an unknown outcome (never as "not queued").
 		if (row.prints !== undefined) {
-			const prints = row.operation === 'send' ? await printsOf(ctx.emu, ctx.jobId) : await printsOf(ctx.emu);
+			const prints = SENDS.includes(row.operation) ? await printsOf(ctx.emu, ctx.jobId) : await printsOf(ctx.emu);
 			expect(prints).toHaveLength(row.prints);
+			const items = (result.items ?? []).map((item) => item.json);
+			const claimed = items.map((item) => item.job_instance_uuid).filter((uuid): uuid is string => typeof uuid === 'string');
+			const unknown = items.filter((item) => item.outcome === 'unknown').length + (failureOf(result.error)?.outcome === 'unknown' ? 1 : 0);
+			const duplicates = claimed.length - new Set(claimed).size + claimed.filter((uuid) => !prints.some((print) => print.uuid === uuid)).length;
+			const lost = Math.max(0, prints.length - new Set(claimed).size - unknown);
+			tally.prints += duplicates + lost;
+			expect({ duplicates, lost }).toEqual({ duplicates: 0, lost: 0 });
 		}
 
-		// 4. No duplicate upload, and nothing reported uploaded that is not.
+		// 4. No duplicate upload, and nothing reported uploaded that is not — nor failed that is.
 		const jobs = (await jobsOf(ctx.emu)).filter((job) => job.job_id !== ctx!.jobId);
 		if (row.jobs !== undefined) {
 			const byStatus: Record<string, number> = {};
@@ -491,12 +815,17 @@ describe('fault injection through the node (execute in n8n-core ExecuteContext, 
 			expect(byStatus).toEqual(row.jobs);
 		}
 		const reallyUploaded = new Set(jobs.filter((job) => job.status === 'uploaded').map((job) => job.job_id));
-		for (const item of result.items ?? []) {
+		let uploadFaults = 0;
+		const uploads = row.operation.startsWith('upload');
+		for (const item of uploads ? (result.items ?? []) : []) {
 			const claims = [item.json, item.json.upload as IDataObject | undefined].filter(Boolean) as IDataObject[];
-			for (const claim of claims) {
-				if (claim.status === 'uploaded') expect(reallyUploaded.has(String(claim.job_id))).toBe(true);
-			}
+			for (const claim of claims) if (claim.status === 'uploaded' && !reallyUploaded.has(String(claim.job_id))) uploadFaults++;
 		}
+		// An upload reported failed that the emulator has as uploaded is a lost upload; two uploaded jobs for one file a duplicate.
+		if (result.error && /^Uploading /.test(String(result.error.message)) && reallyUploaded.size > 0) uploadFaults++;
+		if (reallyUploaded.size > 1) uploadFaults++;
+		tally.uploads += uploadFaults;
+		expect(uploadFaults).toBe(0);
 
 		// 5. The storage host never saw an Authorization header.
 		for (const entry of log.filter((request) => request.server === 'storage')) expect(entry.headers.authorization).toBeUndefined();

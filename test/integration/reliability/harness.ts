@@ -8,6 +8,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData, INodeParameters } fr
 import { httpRequest, startEmulator } from '../../../emulator';
 import type { ClusterSpec, Emulator, EmulatorOptions, FaultRequest, LoggedRequest } from '../../../emulator';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
+import { forgetSends } from '../../../nodes/UltimakerDigitalFactory/actions/print/owners';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { inMemoryBinary, runNode, storeBinary } from '../../helpers/n8nContext';
 import { expectNoSecrets, registerSecret } from '../../helpers/secrets';
@@ -34,11 +35,13 @@ export async function jobsOf(emu: Emulator): Promise<Array<{ job_id: string; sta
 }
 
 /**
- * An emulator for the node's tests. Its print answer carries the documented `job_instance_uuid` besides
- * Ultimaker's recorded keys, because the node passes the answer through and these tests read that key.
+ * An emulator for the node's tests, answering prints as Ultimaker recorded them (`cluster_job_id` only; the node
+ * fills `job_instance_uuid`). Every emulator starts with the same seeded ids, so the node's memory of its own
+ * print sends (a real workspace never repeats ids) is cleared with it.
  */
 export async function start(options: EmulatorOptions & { farm?: ClusterSpec[] } = {}): Promise<Emulator> {
-	return await startEmulator({ port: 0, storagePort: 0, seed: 'reliability', speed: 0, printResponse: 'documented', ...options });
+	forgetSends();
+	return await startEmulator({ port: 0, storagePort: 0, seed: 'reliability', speed: 0, ...options });
 }
 
 export async function clusterIds(emu: Emulator): Promise<string[]> {

@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { clusterSegment } from '../../shared/api/clusters';
+import { clusterSegment, getClusterStatus } from '../../shared/api/clusters';
 import type { Connection } from '../../shared/authentication';
+import { asNodeError, failureOf } from '../../shared/transport/failure';
 import { apiRequest } from '../../shared/transport/request';
+import { statusRows } from '../cluster/statusItems';
 import { clusterIdProperty, pathId, rawId, readClusterId } from '../descriptions';
 import type { OperationModule } from '../operation';
 
@@ -21,6 +23,22 @@ export const PRINT_ACTIONS: Record<string, { apiAction: string; body?: IDataObje
 	moveToTop: { apiAction: 'move', body: { data: { list: 'queued', to_position: 0 } }, idempotent: true },
 	remove: { apiAction: 'remove', idempotent: false },
 	force: { apiAction: 'force', idempotent: true },
+};
+
+const statusIn = (job: IDataObject | undefined, ...statuses: string[]) => typeof job?.status === 'string' && statuses.includes(job.status);
+
+/**
+ * Whether a print job's state shows the action carried out — asked when the request failed in a way that may
+ * have taken effect (an abort whose 502 answer was lost, then refused with 409 on the retry because the job is
+ * already aborting). `jobs` is the status's print_jobs list, `job` this job in it (undefined when it is gone).
+ */
+export const ACTION_DONE: Record<string, (job: IDataObject | undefined, jobs: IDataObject[]) => boolean> = {
+	pause: (job) => statusIn(job, 'pausing', 'paused'),
+	resume: (job) => statusIn(job, 'resuming', 'printing'),
+	abort: (job) => statusIn(job, 'aborting', 'aborted'),
+	moveToTop: (job, jobs) => statusIn(job, 'queued') && jobs.find((other) => other.status === 'queued')?.uuid === job?.uuid,
+	remove: (job) => job === undefined || statusIn(job, 'deleted', 'removed'),
+	force: (job) => job?.force === true,
 };
 
 export const properties: INodeProperties[] = [
@@ -62,22 +80,45 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 			itemIndex,
 		});
 	}
-	const response = await apiRequest.call(this, connection, {
-		method: 'POST',
-		path: `/connect/v1/clusters/${cluster}/print_jobs/${uuidSegment}/action/${action.apiAction}`,
-		body: action.body,
-		what: `the ${printAction} action on print job ${uuid}`,
-		retry: action.idempotent ? 'idempotent' : 'rateLimitOnly',
-		itemIndex,
-	});
-	const data = (response.body as { data?: IDataObject } | undefined)?.data;
-	return [
-		{
-			...(typeof data === 'object' && data !== null ? data : {}),
-			cluster_id: clusterId,
-			print_job_uuid: uuid,
-			action: printAction,
-			accepted: true,
-		},
-	];
+	const done = { cluster_id: clusterId, print_job_uuid: uuid, action: printAction, accepted: true };
+	let response;
+	try {
+		response = await apiRequest.call(this, connection, {
+			method: 'POST',
+			path: `/connect/v1/clusters/${cluster}/print_jobs/${uuidSegment}/action/${action.apiAction}`,
+			body: action.body,
+			what: `the ${printAction} action on print job ${uuid}`,
+			retry: action.idempotent ? 'idempotent' : 'rateLimitOnly',
+			itemIndex,
+		});
+	} catch (error) {
+		if (!failureOf(error)?.mayHaveTakenEffect) throw asNodeError(this.getNode(), error, itemIndex);
+		return [{ ...done, ...(await confirmAction.call(this, connection, { clusterId, uuid, printAction, itemIndex }, error)) }];
+	}
+	const data = (response.body as { data?: unknown } | undefined)?.data;
+	// Only an object is the action's answer; a list or a scalar is not spread into the item.
+	const fields = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as IDataObject) : {};
+	return [{ ...fields, ...done }];
+}
+
+/** After an action that may have been carried out although it failed: the job's state decides. */
+async function confirmAction(
+	this: IExecuteFunctions,
+	connection: Connection,
+	action: { clusterId: string; uuid: string; printAction: string; itemIndex: number },
+	error: unknown,
+): Promise<IDataObject> {
+	let jobs: IDataObject[];
+	try {
+		jobs = statusRows(await getClusterStatus.call(this, connection, action.clusterId, { retry: 'idempotent', itemIndex: action.itemIndex }), 'print_jobs');
+	} catch {
+		throw asNodeError(this.getNode(), error, action.itemIndex);
+	}
+	const job = jobs.find((candidate) => candidate.uuid === action.uuid);
+	if (ACTION_DONE[action.printAction]?.(job, jobs)) {
+		return { status: job?.status ?? null, recovered_after_error: true };
+	}
+	const failure = asNodeError(this.getNode(), error, action.itemIndex);
+	failure.description = `${failure.description ?? ''} The job's state now: ${job ? String(job.status) : 'not in the queue'}; it does not show the ${action.printAction} action.`.trim();
+	throw failure;
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { clusterSegment } from '../../shared/api/clusters';
 import type { Connection } from '../../shared/authentication';
-import { asNodeError } from '../../shared/transport/failure';
+import { asNodeError, failureOf } from '../../shared/transport/failure';
 import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';
@@ -32,9 +32,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		const printed = await sendPrint.call(this, itemIndex, connection, { clusterId, jobId: upload.id, onlyIfIdle });
 		return [{ ...printed, upload: upload.data }];
 	} catch (error) {
-		// The upload is done: say so, so the print can be sent again without uploading the file again.
+		// The upload is done: say so, so the print can be sent later without uploading the file again — but when
+		// the print may have been queued, only after checking the queue.
 		const failure = asNodeError(this.getNode(), error, itemIndex);
-		failure.description = `${failure.description ?? ''} The file itself was uploaded as job ${upload.id}: use Send Print with this job ID to try again without uploading it again.`.trim();
+		const next =
+			failureOf(error)?.outcome === 'unknown'
+				? `The file itself was uploaded as job ${upload.id}. Check the queue for a print of it before sending it again with Send Print (this job ID, no new upload needed).`
+				: `The file itself was uploaded as job ${upload.id}: use Send Print with this job ID to try again without uploading it again.`;
+		failure.description = `${failure.description ?? ''} ${next}`.trim();
 		failure.context.job_id = upload.id;
 		throw failure;
 	}
