@@ -2,9 +2,11 @@
  * Jest setup (setupFilesAfterEnv, every project): for the whole run, scans for test tokens (see ./secrets.ts)
  * - everything written to process.stdout / process.stderr and through console.* (masked, so the log itself
  *   never carries a token),
- * - every output and every thrown error of the two nodes: `UltimakerDigitalFactory.prototype.execute` and
- *   `UltimakerDigitalFactoryTrigger.prototype.poll` are wrapped, which covers runNode, createExecuteContext and
- *   createPollContext alike,
+ * - every output and every thrown error of the two nodes: `UltimakerDigitalFactory.prototype.execute`,
+ *   `UltimakerDigitalFactoryTrigger.prototype.poll` and the editor's cluster pickers (list search, load options)
+ *   are wrapped, which covers runNode, createExecuteContext and createPollContext alike; errors are scanned as
+ *   n8n shows and stores them (test/helpers/secrets.ts `errorSurfaces`: message, description, toJSON(),
+ *   errorResponse, context, cause chain),
  * and fails the test file in afterAll if anything was found.
  */
 import { findSecretsInText, leaks, mask, recordLeak, scanForSecrets } from './secrets';
@@ -45,7 +47,12 @@ function scanBufferedConsole(): void {
 type AnyMethod = (this: unknown, ...args: unknown[]) => Promise<unknown>;
 
 function guardMethod(owner: { prototype: object } | undefined, method: string, label: string): void {
-	const prototype = owner?.prototype as Record<string, AnyMethod> | undefined;
+	guardFunction(owner?.prototype as Record<string, AnyMethod> | undefined, method, label);
+}
+
+/** Wraps `holder[method]` (a prototype, or a module's exports) so its results and errors are scanned. */
+function guardFunction(holder: Record<string, AnyMethod> | undefined, method: string, label: string): void {
+	const prototype = holder;
 	const original = prototype?.[method];
 	if (!prototype || typeof original !== 'function' || (original as { secretGuard?: true }).secretGuard) return;
 	const guarded: AnyMethod = async function (this: unknown, ...args: unknown[]) {
@@ -75,6 +82,15 @@ function guardNodes(): void {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const trigger = require('../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node');
 		guardMethod(trigger.UltimakerDigitalFactoryTrigger, 'poll', 'UltimakerDigitalFactoryTrigger.poll');
+	} catch {
+		// not loadable here; nothing to guard
+	}
+	try {
+		// The nodes hold these functions in their `methods`; the instances are built later, from the wrapped exports.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		guardFunction(require('../../nodes/UltimakerDigitalFactory/methods/listSearch'), 'searchClusters', 'searchClusters');
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		guardFunction(require('../../nodes/UltimakerDigitalFactory/methods/loadOptions'), 'getClusters', 'getClusters');
 	} catch {
 		// not loadable here; nothing to guard
 	}

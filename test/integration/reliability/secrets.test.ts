@@ -9,7 +9,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator } from '../../../emulator';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
-import { createPollContext, storeBinary } from '../../helpers/n8nContext';
+import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
+import { createExecuteContext, createPollContext, storeBinary } from '../../helpers/n8nContext';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { errorSurfaces, findSecrets, registeredSecrets, registerSecret } from '../../helpers/secrets';
 import type { Auth } from './harness';
@@ -181,6 +182,31 @@ describe.each<Auth>(['apiToken', 'oAuth2'])('error answers that echo the Authori
 		const [item] = await ok(credentials, { resource: 'job', operation: 'get', jobId: 'j1' });
 		expect(item).toMatchObject({ job_id: 'j1', status: 'uploaded', job_name: 'part uploaded with [redacted]' });
 		expect(JSON.stringify(item)).not.toContain(secret);
+	});
+
+	test("the editor's cluster picker (list search of the action node, load options of the trigger)", async () => {
+		emu = await start();
+		const credentials = await credentialsFor(emu, auth);
+		const action = new UltimakerDigitalFactory();
+		const { context } = createExecuteContext({ nodeType: action, parameters: { authentication: auth, resource: 'cluster', operation: 'get' }, credentials });
+		// The pickers use getCredentials, the node parameters and the HTTP helpers of the context.
+		const loadContext = Object.assign(Object.create(context), {
+			getCurrentNodeParameter: (name: string) => (name === 'authentication' ? auth : undefined),
+			getNodeParameter: (name: string, fallback?: unknown) => (name === 'authentication' ? auth : fallback),
+		});
+		const pickers = [
+			() => action.methods.listSearch.searchClusters.call(loadContext, undefined),
+			() => new UltimakerDigitalFactoryTrigger().methods.loadOptions.getClusters.call(loadContext),
+		];
+		for (const picker of pickers) {
+			await emu.client.addFault({ path: '/connect/v1/clusters', kind: 'echoHeaders', status: 400 });
+			const error = await picker().then(
+				() => undefined,
+				(thrown: unknown) => thrown as Error,
+			);
+			expect(error?.message).toMatch(/rejected the request for the cluster list/);
+			expect(findSecrets(errorSurfaces(error))).toEqual([]);
+		}
 	});
 
 	test('the trigger poll', async () => {
