@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
 const communityNodes = n8nCommunityNodesPlugin.configs.recommended;
 
 export default tseslint.config(
-	globalIgnores(['dist', 'node_modules', 'coverage', '**/*.js', '**/*.mjs']),
+	globalIgnores(['dist', 'node_modules', 'coverage', '**/*.js', '**/*.mjs', 'index.d.ts']),
 	{
 		files: ['**/*.ts'],
 		extends: [js.configs.recommended, tseslint.configs.recommended, communityNodes, importX.configs['flat/recommended']],
