@@ -88,6 +88,15 @@ export class UltimakerDigitalFactoryTrigger implements INodeType {
 						description:
 							'How many polls in a row a printer must be unreachable (no answer, cluster offline, or status unreachable) before Printer Offline is emitted',
 					},
+					{
+						displayName: 'Progress Milestones',
+						name: 'progressMilestones',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 25,50,75',
+						description:
+							'Percentages (whole numbers 1–99, separated by commas) at which a print emits Job Progress Milestone, once each per print. Empty: none.',
+					},
 				],
 			},
 		],

@@ -13,6 +13,7 @@ export const TRIGGER_EVENTS = [
 	{ name: 'printer.printCoreChanged', label: 'Printer Print Core Changed', description: 'The print core in an extruder changed' },
 	{ name: 'job.queued', label: 'Job Queued', description: 'A new print job appeared in a cluster queue' },
 	{ name: 'job.started', label: 'Job Started', description: 'A print job started on a printer' },
+	{ name: 'job.progress', label: 'Job Progress Milestone', description: 'A print passed one of the Progress Milestones set in the options (e.g. 25, 50, 75 %)' },
 	{ name: 'job.paused', label: 'Job Paused', description: 'A print was paused' },
 	{ name: 'job.resumed', label: 'Job Resumed', description: 'A paused print continued' },
 	{ name: 'job.finished', label: 'Job Finished', description: 'A print completed (printed for its full time)' },

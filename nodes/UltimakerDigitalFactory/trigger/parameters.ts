@@ -9,6 +9,8 @@ export interface TriggerSettings {
 	offlineAfterMissedPolls: number;
 	emitOnFirstPoll: boolean;
 	includeSnapshot: boolean;
+	/** Ascending, each once; empty = no job.progress. */
+	progressMilestones: number[];
 }
 
 export class ParameterProblem extends Error {
@@ -40,6 +42,26 @@ function parseEvents(value: unknown): TriggerEventName[] {
 		);
 	}
 	return [...new Set(names)] as TriggerEventName[];
+}
+
+const MILESTONE_HINT = 'Enter whole percentages from 1 to 99 separated by commas, e.g. "25,50,75", or leave it empty for none.';
+
+/** "25, 50,75" → [25, 50, 75]; empty → []; anything else names the entry that is wrong. */
+export function parseMilestones(value: unknown): number[] {
+	if (value === undefined || value === null) return [];
+	if (typeof value === 'number') return parseMilestones(String(value));
+	if (Array.isArray(value)) return parseMilestones(value.join(','));
+	if (typeof value !== 'string') throw new ParameterProblem('"Progress Milestones" must be text such as "25,50,75"', MILESTONE_HINT);
+	if (value.trim() === '') return [];
+	const milestones = value.split(',').map((entry, index) => {
+		const text = entry.trim();
+		if (!/^\d{1,2}$/.test(text) || Number(text) < 1) {
+			const what = text === '' ? `entry ${index + 1} is empty` : `"${text}" is not a whole percentage from 1 to 99`;
+			throw new ParameterProblem(`"Progress Milestones" is not valid: ${what}`, MILESTONE_HINT);
+		}
+		return Number(text);
+	});
+	return [...new Set(milestones)].sort((a, b) => a - b);
 }
 
 export function readSettings(raw: {
@@ -78,5 +100,6 @@ export function readSettings(raw: {
 		offlineAfterMissedPolls: missed,
 		emitOnFirstPoll: options.emitOnFirstPoll === true,
 		includeSnapshot: options.includeSnapshot === true,
+		progressMilestones: parseMilestones(options.progressMilestones),
 	};
 }

@@ -78,7 +78,7 @@ async function pollEvents(this: IPollFunctions, secrets: { values: string[] }): 
 			this,
 			previous,
 			(state) => filterEvents(diffSnapshots(state, observations, options, now).events, settings.events),
-			() => sampleEvents(observations, settings.events, now, settings.includeSnapshot),
+			() => sampleEvents(observations, settings.events, now, settings.includeSnapshot, settings.progressMilestones),
 		);
 	} else {
 		const result = diffSnapshots(previous, observations, options, now);

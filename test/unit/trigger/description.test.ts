@@ -40,15 +40,16 @@ describe('trigger description (contract)', () => {
 		expect(typeof new UltimakerDigitalFactoryTrigger().methods.loadOptions.getClusters).toBe('function');
 	});
 
-	it('lets the user pick exactly the 15 contract events (empty = all)', () => {
+	it('lets the user pick exactly the 16 contract events (empty = all)', () => {
 		expect(property('events')).toMatchObject({ type: 'multiOptions', default: [] });
 		expect([...values(property('events'))].sort()).toEqual([...TRIGGER_EVENT_NAMES].sort());
-		expect(TRIGGER_EVENT_NAMES).toHaveLength(15);
+		expect(TRIGGER_EVENT_NAMES).toHaveLength(16);
+		expect(TRIGGER_EVENT_NAMES).toContain('job.progress');
 	});
 
-	it('has the options offlineAfterMissedPolls (3), emitOnFirstPoll (false), includeSnapshot (false)', () => {
+	it('has the options offlineAfterMissedPolls (3), emitOnFirstPoll (false), includeSnapshot (false), progressMilestones ("")', () => {
 		const options = property('options').options as INodeProperties[];
 		const byName = Object.fromEntries(options.map((option) => [option.name, option.default]));
-		expect(byName).toEqual({ offlineAfterMissedPolls: 3, emitOnFirstPoll: false, includeSnapshot: false });
+		expect(byName).toEqual({ offlineAfterMissedPolls: 3, emitOnFirstPoll: false, includeSnapshot: false, progressMilestones: '' });
 	});
 });

@@ -225,6 +225,7 @@ describe('job lifecycle', () => {
 				uuid: 'J1',
 				cloud_job_id: 'cloud-J1',
 				name: 'J1.gcode',
+				reference: null,
 				status: 'printing',
 				owner: 'jdoe',
 				progress: 50,

@@ -63,6 +63,7 @@ describe('recorded emulator sequences', () => {
 				uuid: job.uuid,
 				cloud_job_id: job.cloud_job_id,
 				name: 'bracket.gcode',
+				reference: null,
 				status: 'wait_cleanup',
 				owner: 'emulator-user',
 				progress: 100,

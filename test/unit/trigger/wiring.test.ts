@@ -14,6 +14,7 @@ describe('readSettings', () => {
 			offlineAfterMissedPolls: 3,
 			emitOnFirstPoll: false,
 			includeSnapshot: false,
+			progressMilestones: [],
 		});
 	});
 
@@ -33,6 +34,39 @@ describe('readSettings', () => {
 		expect(() => readSettings({ ...base, events: ['job.finished', 'job.exploded'] })).toThrow('Unknown event "job.exploded"');
 		expect(() => readSettings({ ...base, options: { offlineAfterMissedPolls: 0 } })).toThrow('at least 1');
 		expect(() => readSettings({ ...base, options: { offlineAfterMissedPolls: 1.5 } })).toThrow('whole number');
+	});
+
+	it('reads progress milestones: whole percentages 1–99, spaces allowed, sorted and once each', () => {
+		const milestones = (value: unknown) => readSettings({ ...base, options: { progressMilestones: value } }).progressMilestones;
+		expect(milestones('25,50,75')).toEqual([25, 50, 75]);
+		expect(milestones(' 75 , 25,50 ,25')).toEqual([25, 50, 75]);
+		expect(milestones('')).toEqual([]);
+		expect(milestones('   ')).toEqual([]);
+		expect(milestones(undefined)).toEqual([]);
+		expect(milestones(50)).toEqual([50]);
+		expect(milestones('1,99')).toEqual([1, 99]);
+	});
+
+	it.each([
+		['0', '"0" is not a whole percentage from 1 to 99'],
+		['100', '"100" is not a whole percentage'],
+		['25.5', '"25.5" is not a whole percentage'],
+		['-10', '"-10" is not'],
+		['25;50', '"25;50" is not'],
+		['half', '"half" is not'],
+		['25,,50', 'entry 2 is empty'],
+		['25,50,', 'entry 3 is empty'],
+		['25 %', '"25 %" is not'],
+	])('refuses progress milestones %p with a message naming the entry', (value, message) => {
+		let thrown: unknown;
+		try {
+			readSettings({ ...base, options: { progressMilestones: value } });
+		} catch (error) {
+			thrown = error;
+		}
+		expect((thrown as Error).message).toContain('"Progress Milestones" is not valid');
+		expect((thrown as Error).message).toContain(message);
+		expect((thrown as { description: string }).description).toContain('"25,50,75"');
 	});
 
 	it('reads the event selection and the options', () => {
@@ -72,6 +106,13 @@ describe('sampleEvents (manual mode)', () => {
 		expect(relabelled).toHaveLength(1);
 		expect(relabelled[0]).toMatchObject({ event: 'job.failed', job: { uuid: 'J1' } });
 		expect(sampleEvents(live, ['printer.materialChanged'], now)[0]).toMatchObject({ event: 'printer.materialChanged', printer: { uuid: 'P1' } });
+	});
+
+	it('a job.progress sample names a milestone: the highest configured one reached, else the first', () => {
+		// J1 is at 1.6 % (60 of 3600 s).
+		expect(sampleEvents(live, ['job.progress'], now, false, [1, 25])[0]).toMatchObject({ event: 'job.progress', milestone: 1, job: { uuid: 'J1' } });
+		expect(sampleEvents(live, ['job.progress'], now, false, [25, 50])[0].milestone).toBe(25);
+		expect(sampleEvents(live, ['job.progress'], now)[0].milestone).toBe(50);
 	});
 
 	it('returns nothing without printers', () => {

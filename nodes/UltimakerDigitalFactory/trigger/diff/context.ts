@@ -22,6 +22,8 @@ export interface PollSettings {
 	nowMs: number;
 	threshold: number;
 	includeSnapshot: boolean;
+	/** Progress milestones (percent), ascending; empty = job.progress never fires. */
+	milestones: readonly number[];
 }
 
 export function emptyEvents(): ClusterEvents {
@@ -42,6 +44,7 @@ const BUSY_PHASES = new Set(['active', 'paused', 'waiting']);
 /** What every step of one cluster's diff shares: the mode, the threshold and the event factory. */
 export class PollContext {
 	readonly threshold: number;
+	readonly milestones: readonly number[];
 
 	constructor(
 		private readonly settings: PollSettings,
@@ -50,6 +53,7 @@ export class PollContext {
 		private readonly snapshot: ApiClusterStatus | null,
 	) {
 		this.threshold = settings.threshold;
+		this.milestones = settings.milestones;
 	}
 
 	make(name: TriggerEventName, printer: EventPrinter | null, job: EventJob | null, previous: Record<string, unknown> | null): TriggerEvent {

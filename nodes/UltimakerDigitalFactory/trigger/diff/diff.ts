@@ -5,6 +5,7 @@
  */
 import { emptyEvents, inOrder, PollContext, type Mode, type PollSettings } from './context';
 import { diffJobs, reportRemovals } from './jobs';
+import { cleanMilestones } from './milestones';
 import type { RememberedCluster, TriggerState } from './memory';
 import { loadState, NextCluster, saveState } from './memory';
 import { diffPrinters, missedPoll } from './printers';
@@ -56,6 +57,7 @@ export function diffSnapshots(previous: TriggerState | undefined, observations: 
 		nowMs: now.getTime(),
 		threshold: Math.max(1, Math.floor(Number(options.offlineAfterMissedPolls) || 1)),
 		includeSnapshot: options.includeSnapshot === true,
+		milestones: cleanMilestones(options.progressMilestones),
 	};
 	const before = loadState(previous);
 	const after = new Map<string, NextCluster>();

@@ -1,6 +1,7 @@
 /** Builders of the parts of an event item (printer, job, extruder) from an API snapshot or from memory. */
 import type { ApiMaterial, ApiPrintCore, ApiPrinterStatus, ApiPrintJobStatus } from '../../shared/api/types';
-import { finiteOrNull, jobPhase, terminalOutcome } from './jobStatus';
+import { referenceOf } from '../../shared/reference';
+import { finiteOrNull, jobPhase, progressPercent, terminalOutcome } from './jobStatus';
 import type { Extruder, JobMemory, PrinterMemory } from './memory';
 import type { EventJob, EventPrinter } from './types';
 
@@ -39,10 +40,8 @@ function withTimes(job: JobFields, referenceMs: number): EventJob {
 	const total = job.time_total;
 	const phase = jobPhase(job.status);
 	const finished = phase === 'terminal' && terminalOutcome(job) === 'finished';
-	let progress: number | null = null;
-	if (finished) progress = 100;
-	else if (total !== null && total > 0) progress = Math.floor(Math.min(100, Math.max(0, ((elapsed ?? 0) / total) * 100)) * 10) / 10;
-	else if (phase === 'queued') progress = 0;
+	let progress: number | null = finished ? 100 : progressPercent(elapsed, total);
+	if (progress === null && phase === 'queued') progress = 0;
 	let remaining: number | null = null;
 	if (finished) remaining = 0;
 	else if (total !== null) remaining = Math.max(0, total - (elapsed ?? 0));
@@ -53,6 +52,7 @@ function withTimes(job: JobFields, referenceMs: number): EventJob {
 		uuid: job.uuid,
 		cloud_job_id: job.cloud_job_id,
 		name: job.name,
+		reference: referenceOf(job.name),
 		status: job.status,
 		owner: job.owner,
 		progress,

@@ -68,3 +68,9 @@ export function hasStarted(job: JobTimes & { started?: boolean | null }): boolea
 export function finiteOrNull(value: unknown): number | null {
 	return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
+
+/** Percent printed, one decimal, floored (so 49.96 % is not reported as 50); null without a total. */
+export function progressPercent(elapsed: number | null, total: number | null): number | null {
+	if (total === null || total <= 0) return null;
+	return Math.floor(Math.min(100, Math.max(0, ((elapsed ?? 0) / total) * 100)) * 10) / 10;
+}

@@ -8,6 +8,7 @@ import type { ClusterEvents, PollContext } from './context';
 import { printerFromApi, printerFromMemory, terminalKey } from './items';
 import { finiteOrNull, hasStarted, jobPhase, terminalOutcome } from './jobStatus';
 import type { JobMemory, NextCluster, RememberedCluster } from './memory';
+import { progressStep } from './milestones';
 import type { Snapshot } from './snapshot';
 import { parseTime } from './snapshot';
 import type { EventPrinter } from './types';
@@ -29,7 +30,7 @@ function transitionNames(remembered: JobMemory | undefined, job: ApiPrintJobStat
 	return names;
 }
 
-function jobMemoryFrom(job: ApiPrintJobStatus, printerUuid: string | null, started: boolean): JobMemory {
+function jobMemoryFrom(job: ApiPrintJobStatus, printerUuid: string | null, started: boolean, peakProgress: number | null): JobMemory {
 	return {
 		status: job.status ?? null,
 		name: job.name ?? null,
@@ -39,11 +40,12 @@ function jobMemoryFrom(job: ApiPrintJobStatus, printerUuid: string | null, start
 		elapsed: finiteOrNull(job.time_elapsed),
 		total: finiteOrNull(job.time_total),
 		started,
+		peakProgress,
 	};
 }
 
 /** The remembered job when nothing about it changed (the usual case: no allocation), else a fresh one. */
-function rememberJob(remembered: JobMemory | undefined, job: ApiPrintJobStatus, printerUuid: string | null, started: boolean): JobMemory {
+function rememberJob(remembered: JobMemory | undefined, job: ApiPrintJobStatus, printerUuid: string | null, started: boolean, peakProgress: number | null): JobMemory {
 	const same =
 		!!remembered &&
 		remembered.status === (job.status ?? null) &&
@@ -53,8 +55,9 @@ function rememberJob(remembered: JobMemory | undefined, job: ApiPrintJobStatus, 
 		remembered.cloudJobId === (job.cloud_job_id ?? null) &&
 		remembered.owner === (job.owner ?? null) &&
 		remembered.printerUuid === printerUuid &&
-		remembered.started === started;
-	return same ? remembered! : jobMemoryFrom(job, printerUuid, started);
+		remembered.started === started &&
+		remembered.peakProgress === peakProgress;
+	return same ? remembered! : jobMemoryFrom(job, printerUuid, started, peakProgress);
 }
 
 /**
@@ -75,6 +78,20 @@ function printerItem(uuid: string | null, snapshot: Snapshot, before: Remembered
 	return remembered ? printerFromMemory(uuid, remembered) : null;
 }
 
+/** The transitions with the passed milestones in lifecycle order: after it (re)started, before it paused or waits. */
+function withMilestones(names: TriggerEventName[], crossed: number[]): Array<[TriggerEventName, number | undefined]> {
+	const steps: Array<[TriggerEventName, number | undefined]> = names.map((name) => [name, undefined]);
+	if (crossed.length === 0) return steps;
+	const at = names.findIndex((name) => name !== 'job.queued' && name !== 'job.started' && name !== 'job.resumed');
+	steps.splice(at < 0 ? steps.length : at, 0, ...crossed.map((milestone): [TriggerEventName, number] => ['job.progress', milestone]));
+	return steps;
+}
+
+/** Was the job seen before and is it where it was (status, started)? Then only milestones can be news. */
+function sameStatus(remembered: JobMemory | undefined, job: ApiPrintJobStatus, started: boolean): boolean {
+	return !!remembered && remembered.status === (job.status ?? null) && started === remembered.started;
+}
+
 /** One listed job: what to remember of it, and the events of its change, if any. */
 function diffJob(job: ApiPrintJobStatus, index: number, before: RememberedCluster | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
 	const remembered = before?.jobs.get(job.uuid);
@@ -87,23 +104,29 @@ function diffJob(job: ApiPrintJobStatus, index: number, before: RememberedCluste
 	const printerUuid = snapshot.printerOfJob(job);
 	const started = remembered?.started === true || hasStarted(job);
 	const phase = jobPhase(job.status);
+	const progress = progressStep(remembered, job, context.milestones);
 	if (phase === 'terminal') next.end(key ?? terminalKey(job.uuid));
-	else next.jobs.set(job.uuid, rememberJob(remembered, job, printerUuid, started));
-	// Same status as last time (the usual case): no event is possible, only the progress moved.
-	if (remembered && remembered.status === (job.status ?? null) && started === remembered.started) return;
+	else next.jobs.set(job.uuid, rememberJob(remembered, job, printerUuid, started, progress.peak));
+	// Same status as last time (the usual case): only a milestone can be news.
+	if (sameStatus(remembered, job, started) && progress.crossed.length === 0) return;
 	const silent =
 		context.mode === 'baseline' ||
 		(context.mode === 'emitCurrent' && phase === 'terminal') ||
 		(!remembered && phase === 'terminal' && isReappearingHistory(job, before));
-	const names = silent ? [] : transitionNames(remembered, job);
-	if (names.length === 0) return;
+	const names = silent || sameStatus(remembered, job, started) ? [] : transitionNames(remembered, job);
+	const steps = withMilestones(names, progress.crossed);
+	if (steps.length === 0) return;
 	const previous = remembered ? { status: remembered.status } : null;
 	const item = snapshot.eventJob(job);
 	const printer = printerItem(printerUuid ?? snapshot.singlePrinter, snapshot, before);
 	events.jobs.push({
 		createdMs: parseTime(job.created_at) ?? Number.MAX_SAFE_INTEGER,
 		index,
-		events: names.map((name) => context.make(name, printer, item, previous)),
+		events: steps.map(([name, milestone]) => {
+			if (milestone === undefined) return context.make(name, printer, item, previous);
+			const event = context.make(name, printer, item, { status: remembered!.status, progress: remembered!.peakProgress });
+			return { ...event, milestone };
+		}),
 	});
 }
 

@@ -5,6 +5,7 @@
  * reusing the saved form of everything that did not change, so a quiet poll of a big farm allocates little.
  */
 import type { ApiMaterial } from '../../shared/api/types';
+import { progressPercent } from './jobStatus';
 
 export interface Extruder {
 	index: number;
@@ -36,6 +37,11 @@ export interface JobMemory {
 	total: number | null;
 	/** job.started was emitted (or the job had already started at the baseline). */
 	started: boolean;
+	/**
+	 * The highest progress (percent) this trigger has accounted for: milestones at or below it are never announced
+	 * (again). Set at first sight, raised while the print runs. null: unknown (no total yet).
+	 */
+	peakProgress: number | null;
 }
 
 // ---- the compact form (JSON in static data) ----
@@ -63,6 +69,11 @@ export interface JobState {
 	e: number | null;
 	t: number | null;
 	st?: 1;
+	/**
+	 * peakProgress, only when it is not the progress `e`/`t` give (the usual case has none). States saved before
+	 * milestones existed have no `h`: their peak is the progress last seen, which is exactly what was accounted then.
+	 */
+	h?: number | null;
 }
 
 export interface ClusterState {
@@ -137,6 +148,7 @@ function loadJob(state: JobState): JobMemory {
 		elapsed: state.e ?? null,
 		total: state.t ?? null,
 		started: state.st === 1,
+		peakProgress: state.h !== undefined ? state.h : progressPercent(state.e ?? null, state.t ?? null),
 	};
 	return job;
 }
@@ -145,6 +157,7 @@ function saveJob(job: JobMemory): JobState {
 	const state: JobState = { s: job.status, n: job.name, c: job.cloudJobId, o: job.owner, e: job.elapsed, t: job.total };
 	if (job.printerUuid) state.p = job.printerUuid;
 	if (job.started) state.st = 1;
+	if (job.peakProgress !== progressPercent(job.elapsed, job.total)) state.h = job.peakProgress;
 	return state;
 }
 

@@ -36,7 +36,19 @@ function latestEnding(observation: ClusterObservation, now: Date, includeSnapsho
 	return event;
 }
 
-export function sampleEvents(observations: ClusterObservation[], selected: TriggerEventName[], now: Date, includeSnapshot = false): TriggerEvent[] {
+/** A job.progress sample names a milestone: the highest configured one the job has reached, else the first (50 without any). */
+function sampleMilestone(event: TriggerEvent, milestones: readonly number[]): number {
+	const progress = event.job?.progress ?? 0;
+	return [...milestones].reverse().find((milestone) => milestone <= progress) ?? milestones[0] ?? 50;
+}
+
+export function sampleEvents(
+	observations: ClusterObservation[],
+	selected: TriggerEventName[],
+	now: Date,
+	includeSnapshot = false,
+	milestones: readonly number[] = [],
+): TriggerEvent[] {
 	const current = diffSnapshots(undefined, observations, { offlineAfterMissedPolls: 1, emitOnFirstPoll: true, includeSnapshot }, now).events;
 	const history = observations.map((observation) => latestEnding(observation, now, includeSnapshot)).filter((event): event is TriggerEvent => !!event);
 	const onePerKind: TriggerEvent[] = [];
@@ -49,6 +61,7 @@ export function sampleEvents(observations: ClusterObservation[], selected: Trigg
 	const wanted = selected[0];
 	const family = wanted.split('.')[0];
 	const template = onePerKind.find((event) => event.event.startsWith(`${family}.`) && (family === 'printer' || event.job)) ?? onePerKind[0];
+	if (wanted === 'job.progress') return [{ ...template, event: wanted, milestone: sampleMilestone(template, milestones) }];
 	return [{ ...template, event: wanted }];
 }
 

@@ -28,6 +28,8 @@ export interface DiffOptions {
 	emitOnFirstPoll?: boolean;
 	/** Attach the cluster's full `/status` data to every event as `snapshot`. */
 	includeSnapshot?: boolean;
+	/** Percentages (1–99) at which a print emits job.progress; empty or omitted = none. */
+	progressMilestones?: readonly number[];
 }
 
 // ---- Event item (public contract: workflows read these fields) ----
@@ -48,6 +50,8 @@ export interface EventJob {
 	uuid: string;
 	cloud_job_id: string | null;
 	name: string | null;
+	/** The order reference carried in the job name (Upload job's Reference), or null. */
+	reference: string | null;
 	status: string | null;
 	owner: string | null;
 	/** percent, 0–100, one decimal */
@@ -73,6 +77,8 @@ export interface TriggerEvent {
 	previous: Record<string, unknown> | null;
 	/** printer.materialChanged / printer.printCoreChanged: the extruder after the change */
 	extruder?: EventExtruder;
+	/** job.progress: the milestone (percent) the print passed */
+	milestone?: number;
 	/** with the includeSnapshot option: the cluster's `/status` data (null when it could not be fetched) */
 	snapshot?: ApiClusterStatus | null;
 }
