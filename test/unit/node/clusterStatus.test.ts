@@ -17,7 +17,9 @@ const status = {
 };
 
 test('status: whole, per printer, per print job', () => {
-	expect(splitStatus(status, 'c1', 'none')).toEqual([status]);
+	expect(splitStatus(status, 'c1', 'none')).toEqual([
+		{ ...status, print_jobs: status.print_jobs.map((job) => ({ ...job, impediments_to_printing: [], configuration_changes_required: [], blocked_reason: null, reference: null })) },
+	]);
 	expect(splitStatus(status, 'c1', 'printers')).toEqual(
 		status.printers.map((printer) => ({ ...printer, cluster_id: 'c1', generated_time: status.generated_time })),
 	);

@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiClusterStatus } from '../../shared/api/types';
+import { printJobItem } from './printJobs';
 
 export type StatusSplit = 'none' | 'printers' | 'printJobs';
 
@@ -13,13 +14,15 @@ export function statusRows(status: ApiClusterStatus, key: 'printers' | 'print_jo
 
 /**
  * The status snapshot as output items: one item (the API's `data`), or one per printer / print job with the
- * cluster id and snapshot time added so each item stands on its own.
+ * cluster id and snapshot time added so each item stands on its own. Print jobs carry `reference`,
+ * `blocked_reason` and the two blocking lists either way (printJobs.ts).
  */
 export function splitStatus(status: ApiClusterStatus, clusterId: string, split: StatusSplit): IDataObject[] {
-	if (split === 'none') return [status as IDataObject];
-	return statusRows(status, split === 'printers' ? 'printers' : 'print_jobs').map((row) => ({
-		...row,
-		cluster_id: clusterId,
-		generated_time: status.generated_time,
-	}));
+	if (split === 'none') {
+		const whole = { ...status } as IDataObject;
+		if (Array.isArray(status.print_jobs)) whole.print_jobs = statusRows(status, 'print_jobs').map(printJobItem);
+		return [whole];
+	}
+	const rows = split === 'printers' ? statusRows(status, 'printers') : statusRows(status, 'print_jobs').map(printJobItem);
+	return rows.map((row) => ({ ...row, cluster_id: clusterId, generated_time: status.generated_time }));
 }
