@@ -7,8 +7,13 @@ import * as job from './actions/job';
 import * as print from './actions/print';
 import * as project from './actions/project';
 import { route } from './actions/router';
+import * as toolpath from './actions/toolpath';
 import { searchClusters } from './methods/listSearch';
+import { getClusters } from './methods/loadOptions';
 import { authenticationProperty, credentials } from './shared/authentication';
+
+/** Inspect toolpath reads only the file: no credential is asked for there. */
+const WITHOUT_API = { hide: { resource: ['toolpath'] } };
 
 export class UltimakerDigitalFactory implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,9 +29,9 @@ export class UltimakerDigitalFactory implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials,
+		credentials: credentials.map((credential) => ({ ...credential, displayOptions: { ...credential.displayOptions, ...WITHOUT_API } })),
 		properties: [
-			authenticationProperty,
+			{ ...authenticationProperty, displayOptions: WITHOUT_API },
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -38,6 +43,7 @@ export class UltimakerDigitalFactory implements INodeType {
 					{ name: 'Job', value: 'job', description: 'Uploaded print files (toolpaths)' },
 					{ name: 'Print', value: 'print', description: 'Send jobs to printers and control queued or running prints' },
 					{ name: 'Project', value: 'project', description: 'Digital Library projects' },
+					{ name: 'Toolpath', value: 'toolpath', description: 'Read a sliced file (what it needs, its thumbnail) without uploading it' },
 				],
 				default: 'print',
 			},
@@ -46,10 +52,11 @@ export class UltimakerDigitalFactory implements INodeType {
 			...job.description,
 			...print.description,
 			...project.description,
+			...toolpath.description,
 		],
 	};
 
-	methods = { listSearch: { searchClusters } };
+	methods = { listSearch: { searchClusters }, loadOptions: { getClusters } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);

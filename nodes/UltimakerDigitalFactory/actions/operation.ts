@@ -3,7 +3,7 @@
  * `index.ts` exports one record of its operations: the router maps resources to those records, and the node's
  * description is built from the same records, so an operation is registered in exactly one place.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Connection } from '../shared/authentication';
@@ -16,11 +16,22 @@ export interface OperationOption {
 	description: string;
 }
 
+/** An output item with binary data (Inspect toolpath's thumbnail); most operations return plain JSON objects. */
+export interface OperationItem {
+	json: IDataObject;
+	binary?: IBinaryKeyData;
+}
+
+/** One input item's output: JSON objects, or whole items when binary data goes along. */
+export type OperationOutput = IDataObject[] | { items: OperationItem[] };
+
 export interface OperationModule {
 	option: OperationOption;
 	/** The operation's own parameters, without displayOptions: they are shown for this resource and operation. */
 	properties: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]>;
+	/** false: the operation makes no API call, so it reads no credential (the router passes no connection). */
+	usesApi?: boolean;
+	execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationOutput>;
 }
 
 export type OperationsRecord = Record<string, OperationModule>;

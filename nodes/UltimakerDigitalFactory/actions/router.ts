@@ -7,15 +7,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { Connection } from '../shared/authentication';
 import { getConnection } from '../shared/authentication';
 import { asNodeError, failureOf } from '../shared/transport/failure';
 import { redactError, redactOutput } from '../shared/transport/redact';
 import * as cluster from './cluster';
 import * as file from './file';
 import * as job from './job';
-import type { OperationModule } from './operation';
+import type { OperationItem, OperationModule } from './operation';
 import * as print from './print';
 import * as project from './project';
+import * as toolpath from './toolpath';
 
 export const operations = {
 	job: job.operations,
@@ -23,6 +25,7 @@ export const operations = {
 	project: project.operations,
 	cluster: cluster.operations,
 	print: print.operations,
+	toolpath: toolpath.operations,
 };
 
 export type Resource = keyof typeof operations;
@@ -52,16 +55,19 @@ interface Secrets {
 	values: string[];
 }
 
-async function runItem(this: IExecuteFunctions, itemIndex: number, secrets: Secrets): Promise<IDataObject[]> {
+async function runItem(this: IExecuteFunctions, itemIndex: number, secrets: Secrets): Promise<OperationItem[]> {
 	const resource = this.getNodeParameter('resource', itemIndex) as string;
 	const operation = this.getNodeParameter('operation', itemIndex) as string;
 	const module = findOperation(resource, operation);
 	if (!module) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`, { itemIndex });
 	}
-	const connection = await getConnection.call(this, this.getNodeParameter('authentication', itemIndex, 'apiToken'), itemIndex);
-	secrets.values = connection.secrets;
-	return await module.execute.call(this, itemIndex, connection);
+	// An operation without API calls must work without a credential: it is given none.
+	const connection =
+		module.usesApi === false ? undefined : await getConnection.call(this, this.getNodeParameter('authentication', itemIndex, 'apiToken'), itemIndex);
+	secrets.values = connection?.secrets ?? [];
+	const result = await module.execute.call(this, itemIndex, connection as Connection);
+	return Array.isArray(result) ? result.map((json) => ({ json })) : result.items;
 }
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -70,8 +76,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const secrets: Secrets = { values: [] };
 		try {
-			for (const json of await runItem.call(this, itemIndex, secrets)) {
-				output.push({ json: redactOutput(json, secrets.values), pairedItem: { item: itemIndex } });
+			for (const item of await runItem.call(this, itemIndex, secrets)) {
+				output.push({ ...item, json: redactOutput(item.json, secrets.values), pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
 			const clean = redactError(asNodeError(this.getNode(), error, itemIndex), secrets.values);

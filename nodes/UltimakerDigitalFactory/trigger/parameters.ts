@@ -1,6 +1,9 @@
 /** Reading and checking the trigger's parameters (pure: values in, settings or a message out). */
+import { parseClusterIds } from '../shared/api/clusters';
 import { checkIdSegment } from '../shared/validation';
 import { TRIGGER_EVENT_NAMES, type TriggerEventName } from './diff';
+
+export { parseClusterIds };
 
 export interface TriggerSettings {
 	scope: 'all' | 'selected';
@@ -20,15 +23,6 @@ export class ParameterProblem extends Error {
 	) {
 		super(message);
 	}
-}
-
-/** Cluster IDs from the multi-select (an array), or typed/mapped as one string separated by commas or new lines. */
-export function parseClusterIds(value: unknown): string[] {
-	const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\n]/) : [];
-	const ids = parts
-		.map((part) => (typeof part === 'string' ? part.trim() : typeof part === 'number' ? String(part) : ''))
-		.filter((part) => part.length > 0);
-	return [...new Set(ids)];
 }
 
 function parseEvents(value: unknown): TriggerEventName[] {

@@ -26,7 +26,8 @@ test.each([
 	['file', [['upload', 'Upload file']]],
 	['project', [['getMany', 'Get many projects'], ['create', 'Create project']]],
 	['cluster', [['getMany', 'List clusters'], ['get', 'Get cluster'], ['getStatus', 'Get cluster status']]],
-	['print', [['send', 'Send print'], ['uploadAndSend', 'Upload and print'], ['action', 'Pause / resume / abort / move to top / remove / force']]],
+	['print', [['send', 'Send print'], ['uploadAndSend', 'Upload and print'], ['findPrinter', 'Find printer'], ['action', 'Pause / resume / abort / move to top / remove / force']]],
+	['toolpath', [['inspect', 'Inspect toolpath']]],
 ])('resource %s: operations and action labels', (resource, expected) => {
 	const operation = description.properties.find(
 		(p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[]).includes(resource),
@@ -63,7 +64,7 @@ test('contract parameter names and defaults', () => {
 test('unknown resource/operation pairs are not found (no prototype lookups)', () => {
 	expect(findOperation('job', 'toString')).toBeUndefined();
 	expect(findOperation('__proto__', 'get')).toBeUndefined();
-	expect(Object.keys(operations).sort()).toEqual(['cluster', 'file', 'job', 'print', 'project']);
+	expect(Object.keys(operations).sort()).toEqual(['cluster', 'file', 'job', 'print', 'project', 'toolpath']);
 });
 
 test('credentials: names, fields, Bearer auth, test request, OAuth2 endpoints and scopes', () => {
@@ -105,4 +106,28 @@ test.each([
 	for (const link of [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation]) {
 		expect(link.url).toMatch(new RegExp(`^${pkg.homepage.replace(/#readme$/, '')}`));
 	}
+});
+
+test('farm dispatch contract names: Inspect toolpath and Find printer parameters; no credential for Inspect toolpath', () => {
+	const forOperation = (name: string, resource: string, operation: string) =>
+		description.properties.find(
+			(p) =>
+				p.name === name &&
+				(p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource) &&
+				(p.displayOptions?.show?.operation as string[] | undefined)?.includes(operation),
+		);
+	expect(forOperation('binaryPropertyName', 'toolpath', 'inspect')?.default).toBe('data');
+	const source = forOperation('source', 'print', 'findPrinter')!;
+	expect(source.default).toBe('toolpath');
+	expect((source.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['toolpath', 'requirements']);
+	for (const name of ['machine', 'materials', 'printCores']) {
+		expect(forOperation(name, 'print', 'findPrinter')?.displayOptions?.show?.source).toEqual(['requirements']);
+	}
+	expect(forOperation('binaryPropertyName', 'print', 'findPrinter')?.displayOptions?.show?.source).toEqual(['toolpath']);
+	expect(forOperation('clusterScope', 'print', 'findPrinter')?.default).toBe('all');
+	expect(forOperation('clusterIds', 'print', 'findPrinter')?.displayOptions?.show?.clusterScope).toEqual(['selected']);
+	expect(typeof new UltimakerDigitalFactory().methods.loadOptions.getClusters).toBe('function');
+	for (const credential of description.credentials ?? []) expect(credential.displayOptions?.hide).toEqual({ resource: ['toolpath'] });
+	expect(property('authentication')?.displayOptions?.hide).toEqual({ resource: ['toolpath'] });
+	expect(findOperation('toolpath', 'inspect')?.usesApi).toBe(false);
 });

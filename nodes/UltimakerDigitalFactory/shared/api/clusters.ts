@@ -108,3 +108,12 @@ export function filterClusters(clusters: ApiCluster[], filters: ClusterFilters):
 		return [cluster.printer_type, cluster.host_printer?.machine_variant].some((name) => String(name ?? '').toLowerCase() === type);
 	});
 }
+
+/** Cluster IDs from the multi-select (an array), or typed/mapped as one string separated by commas or new lines. */
+export function parseClusterIds(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[,\n]/) : [];
+	const ids = parts
+		.map((part) => (typeof part === 'string' ? part.trim() : typeof part === 'number' ? String(part) : ''))
+		.filter((part) => part.length > 0);
+	return [...new Set(ids)];
+}

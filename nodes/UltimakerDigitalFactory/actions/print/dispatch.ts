@@ -1,0 +1,196 @@
+/**
+ * Find printer for one item: the job's needs (from the toolpath in a binary field, or typed in), the farm it is
+ * matched against (every active cluster, or the selected ones, each with its live status), and the match. Shared by
+ * Find printer and the best-match target of Send print / Upload and print, so both decide the same way.
+ */
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties, NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { findPrinter } from '../../dispatch/match';
+import { isRequirementsProblem } from '../../dispatch/problems';
+import { parseRequirements, requirementsFromInspection } from '../../dispatch/requirements';
+import type { ClusterSnapshot, JobRequirements, PrinterMatch, PrinterStatus, PrintJobStatus } from '../../dispatch/types';
+import { clusterLabel, getClusterStatus, listClusters, parseClusterIds } from '../../shared/api/clusters';
+import type { ApiCluster } from '../../shared/api/types';
+import type { Connection } from '../../shared/authentication';
+import { asNodeError, failureOf } from '../../shared/transport/failure';
+import type { InspectResult } from '../../toolpath/types';
+import { inspectItemBinary, readBinaryPropertyName } from '../toolpath/read';
+
+/** Status requests in flight at once, as the trigger does. */
+const STATUS_CONCURRENCY = 4;
+
+export const clusterScopeProperties: INodeProperties[] = [
+	{
+		displayName: 'Search In',
+		name: 'clusterScope',
+		type: 'options',
+		default: 'all',
+		options: [
+			{ name: 'All Clusters', value: 'all', description: 'Every active cluster of the workspace' },
+			{ name: 'Selected Clusters', value: 'selected', description: 'Only the clusters picked below' },
+		],
+	},
+	{
+		displayName: 'Cluster Names or IDs',
+		name: 'clusterIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getClusters' },
+		default: [],
+		required: true,
+		displayOptions: { show: { clusterScope: ['selected'] } },
+		description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'In an expression, give a list of cluster IDs or one string of IDs separated by commas',
+	},
+];
+
+/** The typed-in needs (Source = Requirements), shown where `show` says. */
+export function requirementsProperties(show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
+	const displayOptions = { show: { ...show, source: ['requirements'] } };
+	return [
+		{
+			displayName: 'Machine',
+			name: 'machine',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. Ultimaker S5',
+			description: 'The printer model the job was sliced for, as Digital Factory names it',
+			displayOptions,
+		},
+		{
+			displayName: 'Materials',
+			name: 'materials',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 506c9f0d-e3aa-4bd4-b2d2-23e2425b1aa9',
+			description:
+				'Material GUIDs by extruder, separated by commas; leave an entry empty for an unused extruder (a leading comma uses only extruder 2)',
+			displayOptions,
+		},
+		{
+			displayName: 'Print Cores',
+			name: 'printCores',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. AA 0.4,BB 0.4',
+			description: "Print core names by extruder, separated by commas. Empty (or an empty entry): any core the material database marks compatible.",
+			displayOptions,
+		},
+		{
+			displayName: 'Build Plate',
+			name: 'buildPlate',
+			type: 'options',
+			default: '',
+			options: [
+				{ name: 'Any', value: '' },
+				{ name: 'Aluminium', value: 'aluminium' },
+				{ name: 'Glass', value: 'glass' },
+			],
+			displayOptions,
+		},
+	];
+}
+
+export function sourceProperty(show: NonNullable<IDisplayOptions['show']>): INodeProperties {
+	return {
+		displayName: 'Job Needs From',
+		name: 'source',
+		type: 'options',
+		default: 'toolpath',
+		displayOptions: { show },
+		options: [
+			{ name: 'Toolpath', value: 'toolpath', description: 'Read the header of the sliced file in a binary field' },
+			{ name: 'Requirements', value: 'requirements', description: 'Enter the machine, materials and print cores' },
+		],
+	};
+}
+
+export interface JobNeeds {
+	requirements: JobRequirements;
+	/** The inspected toolpath, when the needs came from one. */
+	inspection: InspectResult | null;
+}
+
+function requirementsError(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError | NodeApiError {
+	if (!isRequirementsProblem(error)) return asNodeError(this.getNode(), error, itemIndex);
+	const problem = new NodeOperationError(this.getNode(), error.message, { description: error.hint, itemIndex });
+	problem.context.code = error.code;
+	return problem;
+}
+
+/** The job's needs from the toolpath in the item's binary field, or from the typed-in parameters. */
+export async function readJobNeeds(this: IExecuteFunctions, itemIndex: number, source: string): Promise<JobNeeds> {
+	try {
+		if (source === 'requirements') {
+			const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '');
+			const requirements = parseRequirements({ machine: text('machine'), materials: text('materials'), printCores: text('printCores'), buildPlate: text('buildPlate') });
+			return { requirements, inspection: null };
+		}
+		const inspection = await inspectItemBinary.call(this, itemIndex, readBinaryPropertyName.call(this, itemIndex));
+		return { requirements: requirementsFromInspection(inspection.json), inspection };
+	} catch (error) {
+		throw requirementsError.call(this, error, itemIndex);
+	}
+}
+
+/** The clusters searched: every active one, or the selected ones (each must exist and be active). */
+async function clustersToSearch(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<ApiCluster[]> {
+	const scope = this.getNodeParameter('clusterScope', itemIndex, 'all');
+	const listed = await listClusters.call(this, connection, { retry: 'idempotent', itemIndex });
+	if (scope !== 'selected') return listed;
+	const wanted = parseClusterIds(this.getNodeParameter('clusterIds', itemIndex, []));
+	if (wanted.length === 0) {
+		throw new NodeOperationError(this.getNode(), 'No cluster selected', {
+			description: 'Pick at least one cluster in "Cluster Names or IDs", or set "Search In" to all clusters.',
+			itemIndex,
+		});
+	}
+	const byId = new Map(listed.map((cluster) => [cluster.cluster_id, cluster]));
+	const missing = wanted.find((clusterId) => !byId.has(clusterId));
+	if (missing !== undefined) {
+		throw new NodeOperationError(this.getNode(), `Cluster "${missing}" is not among the active clusters of this workspace`, {
+			description: 'It may have been removed, or its registration is inactive (it cannot print). Check the cluster IDs, or search all clusters.',
+			itemIndex,
+		});
+	}
+	return wanted.map((clusterId) => byId.get(clusterId)!);
+}
+
+/** One cluster as Find printer reads it; undefined for a cluster deleted since it was listed. */
+async function snapshotOf(this: IExecuteFunctions, connection: Connection, cluster: ApiCluster, itemIndex: number): Promise<ClusterSnapshot | undefined> {
+	try {
+		const status = await getClusterStatus.call(this, connection, cluster.cluster_id, { retry: 'idempotent', itemIndex });
+		return {
+			cluster_id: cluster.cluster_id,
+			cluster_name: clusterLabel(cluster),
+			is_online: typeof cluster.is_online === 'boolean' ? cluster.is_online : null,
+			printers: (status.printers ?? []) as PrinterStatus[],
+			print_jobs: (status.print_jobs ?? []) as PrintJobStatus[],
+		};
+	} catch (error) {
+		if (failureOf(error)?.status === 404) return undefined;
+		throw asNodeError(this.getNode(), error, itemIndex);
+	}
+}
+
+/** Every searched cluster with its live status (a few status requests at a time). */
+export async function readFarm(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<ClusterSnapshot[]> {
+	const clusters = await clustersToSearch.call(this, connection, itemIndex);
+	const snapshots: Array<ClusterSnapshot | undefined> = new Array(clusters.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < clusters.length) {
+			const index = next++;
+			snapshots[index] = await snapshotOf.call(this, connection, clusters[index], itemIndex);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(STATUS_CONCURRENCY, clusters.length) }, worker));
+	return snapshots.filter((snapshot): snapshot is ClusterSnapshot => snapshot !== undefined);
+}
+
+/** The needs and the live farm, matched. */
+export async function matchFarm(this: IExecuteFunctions, connection: Connection, itemIndex: number, requirements: JobRequirements): Promise<PrinterMatch> {
+	return findPrinter(await readFarm.call(this, connection, itemIndex), requirements);
+}

@@ -1,0 +1,46 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { describeRejections } from '../../dispatch/match';
+import type { Connection } from '../../shared/authentication';
+import type { OperationModule } from '../operation';
+import { clusterScopeProperties, matchFarm, readJobNeeds, requirementsProperties, sourceProperty } from './dispatch';
+
+export const option: OperationModule['option'] = {
+	name: 'Find Printer',
+	action: 'Find printer',
+	description:
+		'Rank every printer of the farm for a job (machine, material and print core per extruder, build plate, queue) and say why the others cannot take it',
+};
+
+export const properties: INodeProperties[] = [
+	sourceProperty({}),
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		displayOptions: { show: { source: ['toolpath'] } },
+		hint: 'The name of the input binary field holding the toolpath',
+		description: 'Binary field with the sliced file (.gcode, .gcode.gz or .ufp); only its header is read',
+	},
+	...requirementsProperties({}),
+	...clusterScopeProperties,
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+	const source = this.getNodeParameter('source', itemIndex, 'toolpath') as string;
+	// The needs first: a bad toolpath or a typo fails before any request.
+	const needs = await readJobNeeds.call(this, itemIndex, source);
+	const match = await matchFarm.call(this, connection, itemIndex, needs.requirements);
+	const output: IDataObject = {
+		chosen: match.chosen as IDataObject | null,
+		candidates: match.candidates as unknown as IDataObject[],
+		rejected: match.rejected as unknown as IDataObject[],
+		requirements: needs.requirements as unknown as IDataObject,
+		// The same lines the best-match target puts in its error when nothing fits.
+		rejection_summary: match.chosen ? null : describeRejections(match),
+	};
+	if (needs.inspection) output.toolpath = needs.inspection.json.file_name;
+	return [output];
+}

@@ -1,0 +1,39 @@
+/**
+ * Inspecting the toolpath in an item's binary field, streamed: a stored binary is opened as n8n's binary stream
+ * (re-opened for each region a UFP needs, 1 MiB reads), an in-memory one read in place. Shared by Inspect toolpath,
+ * Find printer and the best-match target of the print operations.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError } from '../../shared/transport/failure';
+import { isToolpathProblem } from '../../toolpath/problems';
+import { inspectToolpath } from '../../toolpath/inspect';
+import type { ToolpathSource } from '../../toolpath/source';
+import type { InspectResult } from '../../toolpath/types';
+import { BINARY_STREAM_CHUNK_BYTES } from '../upload/plan';
+
+export async function inspectItemBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string): Promise<InspectResult> {
+	const binary = this.helpers.assertBinaryData(itemIndex, propertyName);
+	let source: ToolpathSource;
+	if (binary.id) {
+		const id = binary.id;
+		const { fileSize } = await this.helpers.getBinaryMetadata(id);
+		source = { open: async () => await this.helpers.getBinaryStream(id, BINARY_STREAM_CHUNK_BYTES), size: fileSize };
+	} else {
+		source = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+	}
+	try {
+		return await inspectToolpath(source, { fileName: binary.fileName, mimeType: binary.mimeType });
+	} catch (error) {
+		if (!isToolpathProblem(error)) throw asNodeError(this.getNode(), error, itemIndex);
+		const problem = new NodeOperationError(this.getNode(), error.message, { description: error.hint, itemIndex });
+		problem.context.code = error.code;
+		throw problem;
+	}
+}
+
+/** The binary field parameter, trimmed (an empty one is the default `data`). */
+export function readBinaryPropertyName(this: IExecuteFunctions, itemIndex: number): string {
+	return String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim() || 'data';
+}

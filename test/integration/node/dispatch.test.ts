@@ -1,0 +1,201 @@
+/**
+ * Inspect toolpath and Find printer through n8n-core's real ExecuteContext: toolpaths from n8n's binary data
+ * (stored on disk and streamed, or held in memory), and a mixed farm on the emulator over real sockets.
+ */
+import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import type { Emulator } from '../../../emulator';
+import { startEmulator } from '../../../emulator';
+import type { ClusterSpec } from '../../../emulator/state';
+import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
+import { inMemoryBinary, runNode, storeBinary } from '../../helpers/n8nContext';
+import { buildUfp, GUID, griffinGcode, gzip, marlinGcode, tinyPng } from '../../fixtures/toolpaths';
+
+jest.setTimeout(60_000);
+
+const nodeType = new UltimakerDigitalFactory();
+let emu: Emulator;
+
+/** A farm with one printer that fits a Generic PLA / AA 0.4 job on an S5, and one of each reason not to. */
+const FARM: ClusterSpec[] = [
+	{ friendly_name: 'Cell A', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Tough', materials: ['ULTIMAKER_TOUGH_PLA_BLACK', 'PVA'] }] },
+	{ friendly_name: 'Cell B', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 PLA', materials: ['PLA', 'PVA'] }] },
+	{ friendly_name: 'Cell C', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Off duty', materials: ['PLA', 'PVA'], enabled: false }] },
+	{ friendly_name: 'Cell D', printers: [{ type: 'ultimaker_s7', friendly_name: 'S7 PLA', materials: ['PLA', 'PVA'] }] },
+	{ friendly_name: 'Cell E', is_online: false, printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Away', materials: ['PLA', 'PVA'] }] },
+	{ friendly_name: 'Cell F', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 BB', materials: ['PLA', 'PVA'], print_cores: ['BB 0.4', 'BB 0.4'] }] },
+];
+
+beforeAll(async () => {
+	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'dispatch-tests', speed: 0, farm: FARM, printResponse: 'documented' });
+});
+afterAll(async () => {
+	await emu.close();
+});
+beforeEach(async () => {
+	await emu.client.reset({ seed: 'dispatch-tests', farm: FARM });
+	await emu.client.clearRequests();
+});
+
+const credentials = () => ({ ultimakerDigitalFactoryApi: { apiToken: emu.apiToken, baseUrl: emu.url, origin: '' } });
+
+async function run(parameters: INodeParameters, items: INodeExecutionData[], options: { continueOnFail?: boolean; noCredentials?: boolean } = {}) {
+	const output = await runNode({
+		nodeType,
+		parameters,
+		items,
+		credentials: options.noCredentials ? {} : credentials(),
+		continueOnFail: options.continueOnFail,
+	});
+	return output[0];
+}
+
+async function runError(parameters: INodeParameters, items: INodeExecutionData[]): Promise<Error & Record<string, any>> {
+	try {
+		await run(parameters, items);
+	} catch (error) {
+		return error as Error & Record<string, any>;
+	}
+	throw new Error('expected the node to fail');
+}
+
+async function stored(data: Buffer | string, fileName: string): Promise<INodeExecutionData> {
+	const binary: IBinaryData = await storeBinary(Buffer.from(data), { fileName, mimeType: 'application/octet-stream' });
+	return { json: { order: 'SO-1' }, binary: { data: binary } };
+}
+
+const PLA_JOB = { extruders: [{ guid: GUID.genericPla, core: 'AA 0.4' }] };
+
+describe('Inspect toolpath (toolpath → inspect)', () => {
+	it('reads a UFP streamed from disk: the contract fields, the thumbnail as binary "thumbnail", no request, no credential', async () => {
+		const png = tinyPng(8);
+		const ufp = buildUfp({ gcode: griffinGcode({ extruders: [{ guid: GUID.genericPla }, { guid: GUID.genericPva, core: 'BB 0.4' }] }), thumbnail: png });
+		const [item] = await run({ resource: 'toolpath', operation: 'inspect' }, [await stored(ufp, 'bracket.ufp')], { noCredentials: true });
+		expect(item.json).toMatchObject({
+			file_name: 'bracket.ufp',
+			content_type: 'application/x-ufp',
+			flavor: 'Griffin',
+			generator: { name: 'Cura_SteamEngine', version: '5.7.2' },
+			machine: 'Ultimaker S5',
+			build_plate: { type: null, initial_temperature: 60 },
+			print_time_seconds: 5025,
+			extruders: [
+				{ index: 0, material_guid: GUID.genericPla, material: 'Generic PLA', print_core: 'AA 0.4', nozzle_diameter: 0.4, material_volume_used: 6410, initial_temperature: 205 },
+				{ index: 1, material_guid: GUID.genericPva, material: 'Generic PVA', print_core: 'BB 0.4', nozzle_diameter: 0.4, material_volume_used: 6410, initial_temperature: 205 },
+			],
+			size: { min: { x: 9, y: 6, z: 0.27 }, max: { x: 173.7, y: 170.6, z: 60.27 } },
+			has_thumbnail: true,
+		});
+		expect(item.binary?.thumbnail).toMatchObject({ mimeType: 'image/png', fileName: 'bracket.png' });
+		expect(item.binary?.data).toBeDefined(); // the toolpath travels on to an upload
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(await emu.client.requests()).toEqual([]);
+	});
+
+	it('reads .gcode.gz held in memory, and a G-code with a thumbnail block', async () => {
+		const png = tinyPng(6);
+		const gz = gzip(griffinGcode({ printTime: '1200', thumbnail: { png, width: 6, height: 6 } }));
+		const [item] = await run({ resource: 'toolpath', operation: 'inspect' }, [
+			{ json: {}, binary: { data: inMemoryBinary(gz, { fileName: 'cube.gcode.gz', mimeType: 'application/gzip' }) } },
+		]);
+		expect(item.json).toMatchObject({ content_type: 'application/gzip', print_time_seconds: 1200, format: 'gcode.gz', has_thumbnail: true });
+		expect(item.binary?.thumbnail).toMatchObject({ mimeType: 'image/png', fileName: 'cube.png' });
+	});
+
+	it('a non-Griffin G-code: nulls and a note, not an error', async () => {
+		const [item] = await run({ resource: 'toolpath', operation: 'inspect' }, [await stored(marlinGcode(), 'marlin.gcode')]);
+		expect(item.json).toMatchObject({ flavor: 'Marlin', machine: null, print_time_seconds: null, extruders: [], has_thumbnail: false });
+		expect((item.json.notes as string[])[0]).toContain('no Griffin/Cheetah header');
+		expect(item.binary?.thumbnail).toBeUndefined();
+	});
+
+	it('not a toolpath: a NodeOperationError with what to do; with Continue On Fail an error item', async () => {
+		const stl = Buffer.concat([Buffer.from('solid bracket\n'), Buffer.alloc(4000, 0)]);
+		const error = await runError({ resource: 'toolpath', operation: 'inspect' }, [await stored(stl, 'bracket.stl')]);
+		expect(error.constructor.name).toBe('NodeOperationError');
+		expect(error.message).toMatch(/^"bracket.stl" is not a toolpath/);
+		expect(error.description).toContain('.ufp');
+		const [failed] = await run({ resource: 'toolpath', operation: 'inspect' }, [await stored(stl, 'bracket.stl')], { continueOnFail: true });
+		expect(failed.json.error).toMatch(/is not a toolpath/);
+	});
+
+	it('a missing binary field names the field', async () => {
+		const error = await runError({ resource: 'toolpath', operation: 'inspect', binaryPropertyName: 'file' }, [await stored(griffinGcode(), 'a.gcode')]);
+		expect(error.message).toMatch(/file/);
+	});
+});
+
+describe('Find printer (print → findPrinter)', () => {
+	const names = (list: Array<{ printer_name: string }>) => list.map((entry) => entry.printer_name);
+
+	it('from the toolpath: the one printer that fits, and every other printer with its reasons in words', async () => {
+		const [item] = await run({ resource: 'print', operation: 'findPrinter' }, [await stored(griffinGcode(PLA_JOB), 'bracket.gcode')]);
+		const result = item.json as any;
+		expect(result.chosen).toMatchObject({ printer_name: 'S5 PLA', cluster_name: 'Cell B', status: 'idle', machine_variant: 'Ultimaker S5', queue_length: 0, seconds_until_free: 0 });
+		expect(names(result.candidates)).toEqual(['S5 PLA']);
+		const reasons = Object.fromEntries(result.rejected.map((entry: any) => [entry.printer_name, entry.reasons]));
+		expect(reasons).toEqual({
+			'S5 Tough': ['loads Ultimaker Tough PLA Black in extruder 1, the job needs Generic PLA'],
+			'S5 Off duty': ['disabled'],
+			'S7 PLA': ['is an Ultimaker S7, the job is for an Ultimaker S5'],
+			'S5 Away': ['offline'],
+			'S5 BB': ['has a BB 0.4 print core in extruder 1, the job needs AA 0.4'],
+		});
+		expect(result.rejected.find((entry: any) => entry.printer_name === 'S5 Off duty').status).toBe('disabled');
+		expect(result).toMatchObject({ toolpath: 'bracket.gcode', rejection_summary: null, requirements: { machine: 'Ultimaker S5', build_plate: null } });
+		// One list + one status per cluster, nothing else.
+		const requests = await emu.client.requests({ server: 'api' });
+		expect(requests.map((entry) => entry.method)).toEqual(Array(1 + FARM.length).fill('GET'));
+	});
+
+	it('from typed requirements, with no core named: only a core the material database marks compatible', async () => {
+		const [item] = await run({ resource: 'print', operation: 'findPrinter', source: 'requirements', machine: 'Ultimaker S5', materials: GUID.genericPla, printCores: '' }, [
+			{ json: {} },
+		]);
+		const result = item.json as any;
+		expect(names(result.candidates)).toEqual(['S5 PLA']);
+		expect(result.rejected.find((entry: any) => entry.printer_name === 'S5 BB').reasons).toEqual([
+			'has a BB 0.4 print core in extruder 1, which the material database does not list for Generic PLA on an Ultimaker S5',
+		]);
+	});
+
+	it('ranks idle printers before busy ones; a busy eligible printer is a candidate, not rejected', async () => {
+		const clusters = await emu.client.clustersByName();
+		const bb = (await emu.client.clusterStatus(clusters['Cell F'].cluster_id)).printers[0].uuid;
+		await emu.client.updatePrinter(bb, { configuration: [{ extruder_index: 0, print_core_id: 'AA 0.4' }] });
+		const jobId = await emu.client.uploadJob('busy.gcode', griffinGcode({ ...PLA_JOB, printTime: '600' }));
+		await emu.client.sendPrint(clusters['Cell B'].cluster_id, jobId);
+		await emu.client.advanceClock(60);
+		const [item] = await run({ resource: 'print', operation: 'findPrinter' }, [await stored(griffinGcode(PLA_JOB), 'bracket.gcode')]);
+		const result = item.json as any;
+		expect(names(result.candidates)).toEqual(['S5 BB', 'S5 PLA']);
+		expect(result.candidates[1]).toMatchObject({ status: 'printing', queue_length: 1, seconds_until_free: 570 });
+		expect(result.candidates[0].score).toBeGreaterThan(result.candidates[1].score);
+	});
+
+	it('searches only the selected clusters; nothing fits → chosen null and the summary of every rejection', async () => {
+		const clusters = await emu.client.clustersByName();
+		const [item] = await run(
+			{ resource: 'print', operation: 'findPrinter', clusterScope: 'selected', clusterIds: [clusters['Cell A'].cluster_id, clusters['Cell D'].cluster_id] },
+			[await stored(griffinGcode(PLA_JOB), 'bracket.gcode')],
+		);
+		const result = item.json as any;
+		expect(result.chosen).toBeNull();
+		expect(result.candidates).toEqual([]);
+		expect(result.rejection_summary).toBe(
+			'S5 Tough (Cell A): loads Ultimaker Tough PLA Black in extruder 1, the job needs Generic PLA\n' +
+				'S7 PLA (Cell D): is an Ultimaker S7, the job is for an Ultimaker S5',
+		);
+	});
+
+	it('bad input fails before any request, naming the fix', async () => {
+		const name = await runError({ resource: 'print', operation: 'findPrinter', source: 'requirements', machine: 'Ultimaker S5', materials: 'Generic PLA' }, [{ json: {} }]);
+		expect(name.message).toBe('Materials entry 1 ("Generic PLA") is not a material GUID');
+		expect(name.description).toContain(GUID.genericPla);
+		const marlin = await runError({ resource: 'print', operation: 'findPrinter' }, [await stored(marlinGcode(), 'marlin.gcode')]);
+		expect(marlin.message).toBe('"marlin.gcode" does not say which machine it is for (Marlin flavour, no Griffin header)');
+		expect(await emu.client.requests({ server: 'api' })).toEqual([]);
+		const unknown = await runError({ resource: 'print', operation: 'findPrinter', clusterScope: 'selected', clusterIds: 'nope=' }, [await stored(griffinGcode(), 'a.gcode')]);
+		expect(unknown.message).toBe('Cluster "nope=" is not among the active clusters of this workspace');
+	});
+});
