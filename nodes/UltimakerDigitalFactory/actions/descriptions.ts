@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { checkReference, MAX_REFERENCE_LENGTH } from '../shared/reference';
 import { checkIdSegment, checkOrigin } from '../shared/validation';
 
 export function clusterIdProperty(description: string): INodeProperties {
@@ -91,6 +92,24 @@ export const jobNameProperty: INodeProperties = {
 	placeholder: "the binary's file name",
 	description: 'Name shown in Digital Factory. Empty: the file name of the binary data.',
 };
+
+export function referenceProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Reference',
+		name: 'reference',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. SO-1001',
+		description: `${description} Up to ${MAX_REFERENCE_LENGTH} characters; Get Cluster Status and the trigger return it as "reference"`,
+	};
+}
+
+/** The Reference parameter: null when empty; a NodeOperationError for one that cannot travel in a job name. */
+export function readReference(this: IExecuteFunctions, itemIndex: number): string | null {
+	const checked = checkReference(this.getNodeParameter('reference', itemIndex, ''));
+	if (!checked.ok) throw new NodeOperationError(this.getNode(), checked.message, { description: checked.hint, itemIndex });
+	return checked.value;
+}
 
 /** Validates an id parameter for a path segment, as a NodeOperationError naming the parameter. */
 export function pathId(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {

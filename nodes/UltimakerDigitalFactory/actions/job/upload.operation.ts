@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Connection } from '../../shared/authentication';
-import { binaryUploadProperties, jobNameProperty } from '../descriptions';
+import { referenceOf } from '../../shared/reference';
+import { binaryUploadProperties, jobNameProperty, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';
 
@@ -14,6 +15,7 @@ export const option: OperationModule['option'] = {
 export const properties: INodeProperties[] = [
 	...binaryUploadProperties('toolpath'),
 	jobNameProperty,
+	referenceProperty('Order reference to keep with the job (in its name, as "[ref=…] name"), so its prints can be matched to the order.'),
 	{
 		displayName: 'Wait for Upload',
 		name: 'waitForUpload',
@@ -35,6 +37,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		nameParameter: 'jobName',
 		waitForUpload: this.getNodeParameter('waitForUpload', itemIndex, true) as boolean,
 		projectId: (this.getNodeParameter('projectId', itemIndex, '') as string) || undefined,
+		reference: readReference.call(this, itemIndex),
 	});
-	return [result.data];
+	return [{ ...result.data, reference: referenceOf(result.data.job_name) }];
 }

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Connection } from '../../shared/authentication';
-import { clusterIdProperty, rawId, readClusterId } from '../descriptions';
+import { clusterIdProperty, rawId, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
+import { assertJobReference } from './jobReference';
 import { sendPrint } from './printOnce';
 
 export const option: OperationModule['option'] = {
@@ -31,14 +32,17 @@ export const properties: INodeProperties[] = [
 		description: 'The job_id of an uploaded job (from Upload Job); the same job can be printed many times',
 	},
 	onlyIfIdleProperty,
+	referenceProperty('The order reference the job was uploaded with: the job is checked to carry it before anything is sent.'),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
-	return [
-		await sendPrint.call(this, itemIndex, connection, {
-			clusterId: readClusterId.call(this, itemIndex),
-			jobId: rawId(this.getNodeParameter('jobId', itemIndex, '')),
-			onlyIfIdle: this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean,
-		}),
-	];
+	const jobId = rawId(this.getNodeParameter('jobId', itemIndex, ''));
+	const reference = readReference.call(this, itemIndex);
+	if (reference !== null) await assertJobReference.call(this, connection, jobId, reference, itemIndex);
+	const printed = await sendPrint.call(this, itemIndex, connection, {
+		clusterId: readClusterId.call(this, itemIndex),
+		jobId,
+		onlyIfIdle: this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean,
+	});
+	return [reference === null ? printed : { ...printed, reference }];
 }

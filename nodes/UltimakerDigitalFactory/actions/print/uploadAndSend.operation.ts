@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { clusterSegment } from '../../shared/api/clusters';
+import { referenceOf } from '../../shared/reference';
 import type { Connection } from '../../shared/authentication';
 import { asNodeError, failureOf } from '../../shared/transport/failure';
-import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId } from '../descriptions';
+import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';
 import { sendPrint } from './printOnce';
@@ -20,6 +21,7 @@ export const properties: INodeProperties[] = [
 	...binaryUploadProperties('toolpath'),
 	jobNameProperty,
 	onlyIfIdleProperty,
+	referenceProperty('Order reference to keep with the job (in its name, as "[ref=…] name"), so the print can be matched to the order.'),
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
@@ -27,10 +29,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	// Validate the cluster before spending time on the upload.
 	clusterSegment.call(this, clusterId, itemIndex);
 	const onlyIfIdle = this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean;
-	const upload = await uploadFromItem.call(this, itemIndex, connection, 'job', { nameParameter: 'jobName', waitForUpload: true });
+	const reference = readReference.call(this, itemIndex);
+	const upload = await uploadFromItem.call(this, itemIndex, connection, 'job', { nameParameter: 'jobName', waitForUpload: true, reference });
 	try {
 		const printed = await sendPrint.call(this, itemIndex, connection, { clusterId, jobId: upload.id, onlyIfIdle });
-		return [{ ...printed, upload: upload.data }];
+		return [{ ...printed, reference: referenceOf(upload.data.job_name), upload: upload.data }];
 	} catch (error) {
 		// The upload is done: say so, so the print can be sent later without uploading the file again — but when
 		// the print may have been queued, only after checking the queue.

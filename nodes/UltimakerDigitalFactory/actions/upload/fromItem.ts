@@ -10,13 +10,26 @@ import type { Connection } from '../../shared/authentication';
 import type { UploadResult } from './twoStage';
 import { binarySize, uploadBinary } from './twoStage';
 import { rawId, readOrigin } from '../descriptions';
+import { MAX_JOB_NAME_LENGTH, nameWithReference } from '../../shared/reference';
+
+/** The job name to register: the order reference in front (shared/reference.ts), within the length that is kept. */
+function jobNameWithReference(this: IExecuteFunctions, name: string, reference: string | null, itemIndex: number): string {
+	const encoded = nameWithReference(name, reference);
+	if (reference !== null && encoded.length > MAX_JOB_NAME_LENGTH) {
+		throw new NodeOperationError(this.getNode(), `The job name with its reference is ${encoded.length} characters long`, {
+			description: `Digital Factory keeps job names of up to ${MAX_JOB_NAME_LENGTH} characters, and the reference must not be cut off. Shorten "Job Name".`,
+			itemIndex,
+		});
+	}
+	return encoded;
+}
 
 export async function uploadFromItem(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	connection: Connection,
 	target: UploadTarget,
-	options: { nameParameter: 'jobName' | 'fileName'; waitForUpload: boolean; projectId?: string },
+	options: { nameParameter: 'jobName' | 'fileName'; waitForUpload: boolean; projectId?: string; reference?: string | null },
 ): Promise<UploadResult> {
 	const propertyName = (this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string).trim();
 	const binary = this.helpers.assertBinaryData(itemIndex, propertyName);
@@ -43,7 +56,7 @@ export async function uploadFromItem(
 	}
 	const plan: UploadPlan = {
 		target,
-		name,
+		name: target === 'job' ? jobNameWithReference.call(this, name, options.reference ?? null, itemIndex) : name,
 		fileSize,
 		contentType: decision.contentType,
 		origin: readOrigin.call(this, itemIndex, connection.defaultOrigin),
