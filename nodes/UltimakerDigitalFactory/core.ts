@@ -35,5 +35,10 @@ export type { ContentTypeDecision, ContentTypeRule, UploadTarget } from './actio
 export * from './toolpath';
 export * from './dispatch';
 
+// The order reference carried in a job name, and what blocks a queued print, in words.
+export { nameWithReference, referenceOf, splitReference, REFERENCE_MARKER } from './shared/reference';
+export type { NameAndReference } from './shared/reference';
+export { blockedReason } from './actions/cluster/printJobs';
+
 // What Digital Factory returns, as this package reads it.
 export type { ApiCluster, ApiClusterStatus, ApiMaterial, ApiPrintCore, ApiPrinterStatus, ApiPrintJobStatus } from './shared/api/types';

@@ -20,6 +20,9 @@ it('exports the classes and the pure core', () => {
 		'decideContentType',
 		'inspectToolpath',
 		'findPrinter',
+		'nameWithReference',
+		'splitReference',
+		'blockedReason',
 	]) {
 		expect(names).toContain(name);
 	}
@@ -31,6 +34,8 @@ it('the core runs without loading n8n-workflow (a Node-RED package can use it)',
 		const core = require('./index.js');
 		const result = core.diffSnapshots(undefined, [{ cluster_id: 'c', status: { printers: [], print_jobs: [] } }], { offlineAfterMissedPolls: 3 }, new Date());
 		const decision = core.decideContentType('part.gcode', 'job');
+		core.blockedReason({ configuration_changes_required: [{ type_of_change: 'material', index: 0, target_id: '506c9f0d-e3aa-4bd4-b2d2-23e2425b1aa9' }] });
+		core.splitReference(core.nameWithReference('part.gcode', 'SO-1'));
 		const loaded = Object.keys(require.cache).some((file) => file.includes('n8n-workflow'));
 		console.log(JSON.stringify({ clusters: Object.keys(result.state.c), contentType: decision.contentType, loaded }));`;
 	expect(JSON.parse(run(script))).toEqual({ clusters: ['c'], contentType: 'text/plain', loaded: false });
