@@ -131,3 +131,27 @@ test('farm dispatch contract names: Inspect toolpath and Find printer parameters
 	expect(property('authentication')?.displayOptions?.hide).toEqual({ resource: ['toolpath'] });
 	expect(findOperation('toolpath', 'inspect')?.usesApi).toBe(false);
 });
+
+test('farm dispatch contract names: target, copies and reference on the print and upload operations', () => {
+	const forOperation = (name: string, resource: string, operation: string) =>
+		description.properties.filter(
+			(p) =>
+				p.name === name &&
+				(p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource) &&
+				(p.displayOptions?.show?.operation as string[] | undefined)?.includes(operation),
+		);
+	for (const operation of ['send', 'uploadAndSend']) {
+		const [target] = forOperation('target', 'print', operation);
+		expect(target.default).toBe('cluster');
+		expect((target.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['cluster', 'bestMatch']);
+		const [copies] = forOperation('copies', 'print', operation);
+		expect(copies).toMatchObject({ type: 'number', default: 1 });
+		expect(copies.displayOptions?.show?.target).toEqual(['bestMatch']);
+		const [cluster] = forOperation('clusterId', 'print', operation);
+		expect(cluster.displayOptions?.show?.target).toEqual(['cluster']);
+		expect(forOperation('clusterScope', 'print', operation)[0].displayOptions?.show?.target).toEqual(['bestMatch']);
+		expect(forOperation('reference', 'print', operation)[0].default).toBe('');
+	}
+	expect(forOperation('reference', 'job', 'upload')[0]).toMatchObject({ type: 'string', default: '' });
+	expect(forOperation('source', 'print', 'send')[0].displayOptions?.show?.target).toEqual(['bestMatch']);
+});

@@ -1,8 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Connection } from '../../shared/authentication';
 import { clusterIdProperty, rawId, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
+import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';
+import { clusterScopeProperties, readJobNeeds, requirementsProperties, sourceProperty } from './dispatch';
 import { assertJobReference } from './jobReference';
 import { sendPrint } from './printOnce';
 
@@ -21,8 +24,27 @@ export const onlyIfIdleProperty: INodeProperties = {
 		'Whether to send the job only when at least one printer of the cluster is idle; otherwise the node fails without queueing, so jobs do not pile up on a busy printer',
 };
 
+const BEST_MATCH = { show: { target: ['bestMatch'] } };
+
+/** With the best-match target, where the job's needs come from and which clusters are searched. */
+export const bestMatchProperties: INodeProperties[] = updateDisplayOptions(BEST_MATCH, [
+	sourceProperty({}),
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		displayOptions: { show: { source: ['toolpath'] } },
+		hint: 'The binary field holding the toolpath the job was uploaded from (only its header is read)',
+		description: 'Binary field with the sliced file (.gcode, .gcode.gz or .ufp) of this job, to read what it needs',
+	},
+	...requirementsProperties({}),
+]);
+
 export const properties: INodeProperties[] = [
-	clusterIdProperty('The cluster (printer group) whose queue receives the job'),
+	targetProperty,
+	{ ...clusterIdProperty('The cluster (printer group) whose queue receives the job'), displayOptions: { show: { target: ['cluster'] } } },
 	{
 		displayName: 'Job ID',
 		name: 'jobId',
@@ -31,13 +53,28 @@ export const properties: INodeProperties[] = [
 		required: true,
 		description: 'The job_id of an uploaded job (from Upload Job); the same job can be printed many times',
 	},
+	...bestMatchProperties,
+	...updateDisplayOptions(BEST_MATCH, clusterScopeProperties),
+	copiesProperty,
 	onlyIfIdleProperty,
 	referenceProperty('The order reference the job was uploaded with: the job is checked to carry it before anything is sent.'),
 ];
 
+/** Best match: the job's needs (refused before any request when unreadable), the reference, then the choice and the sends. */
+async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connection: Connection, jobId: string, reference: string | null): Promise<IDataObject[]> {
+	const copies = readCopies.call(this, itemIndex);
+	const onlyIfIdle = this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean;
+	const needs = await readJobNeeds.call(this, itemIndex, this.getNodeParameter('source', itemIndex, 'toolpath') as string);
+	if (reference !== null) await assertJobReference.call(this, connection, jobId, reference, itemIndex);
+	const chosen = await choosePrinters.call(this, connection, itemIndex, { requirements: needs.requirements, copies, onlyIfIdle, nothing: 'nothing was sent' });
+	const sent = await sendToEach.call(this, connection, itemIndex, { jobId, onlyIfIdle }, chosen);
+	return reference === null ? sent : sent.map((print) => ({ ...print, reference }));
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
 	const jobId = rawId(this.getNodeParameter('jobId', itemIndex, ''));
 	const reference = readReference.call(this, itemIndex);
+	if (readTarget.call(this, itemIndex) === 'bestMatch') return await toBestMatch.call(this, itemIndex, connection, jobId, reference);
 	if (reference !== null) await assertJobReference.call(this, connection, jobId, reference, itemIndex);
 	const printed = await sendPrint.call(this, itemIndex, connection, {
 		clusterId: readClusterId.call(this, itemIndex),

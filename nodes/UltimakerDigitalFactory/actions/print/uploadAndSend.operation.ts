@@ -1,4 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { clusterSegment } from '../../shared/api/clusters';
 import { referenceOf } from '../../shared/reference';
@@ -7,6 +8,8 @@ import { asNodeError, failureOf } from '../../shared/transport/failure';
 import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';
+import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';
+import { clusterScopeProperties, readJobNeeds } from './dispatch';
 import { sendPrint } from './printOnce';
 import { onlyIfIdleProperty } from './send.operation';
 
@@ -17,14 +20,54 @@ export const option: OperationModule['option'] = {
 };
 
 export const properties: INodeProperties[] = [
-	clusterIdProperty('The cluster (printer group) whose queue receives the job'),
+	targetProperty,
+	{ ...clusterIdProperty('The cluster (printer group) whose queue receives the job'), displayOptions: { show: { target: ['cluster'] } } },
 	...binaryUploadProperties('toolpath'),
 	jobNameProperty,
+	...updateDisplayOptions({ show: { target: ['bestMatch'] } }, clusterScopeProperties),
+	copiesProperty,
 	onlyIfIdleProperty,
 	referenceProperty('Order reference to keep with the job (in its name, as "[ref=…] name"), so the print can be matched to the order.'),
 ];
 
+/**
+ * The upload is done but a print was not sent: say so, so the print can be sent later without uploading the file
+ * again — but when the print may have been queued, only after checking the queue.
+ */
+function uploadedButNotSent(this: IExecuteFunctions, error: unknown, jobId: string, itemIndex: number): NodeApiError | NodeOperationError {
+	const failure = asNodeError(this.getNode(), error, itemIndex);
+	const next =
+		failureOf(error)?.outcome === 'unknown'
+			? `The file itself was uploaded as job ${jobId}. Check the queue for a print of it before sending it again with Send Print (this job ID, no new upload needed).`
+			: `The file itself was uploaded as job ${jobId}: use Send Print with this job ID to try again without uploading it again.`;
+	failure.description = `${failure.description ?? ''} ${next}`.trim();
+	failure.context.job_id = jobId;
+	return failure;
+}
+
+/**
+ * Best match: the toolpath's needs and the printers are settled before the upload (nothing fits → nothing is
+ * uploaded), the choice is made again after it (printers change while a big file uploads), then one print each.
+ */
+async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+	const copies = readCopies.call(this, itemIndex);
+	const onlyIfIdle = this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean;
+	const reference = readReference.call(this, itemIndex);
+	const { requirements } = await readJobNeeds.call(this, itemIndex, 'toolpath');
+	await choosePrinters.call(this, connection, itemIndex, { requirements, copies, onlyIfIdle, nothing: 'nothing was uploaded or sent' });
+	const upload = await uploadFromItem.call(this, itemIndex, connection, 'job', { nameParameter: 'jobName', waitForUpload: true, reference });
+	let sent: IDataObject[];
+	try {
+		const chosen = await choosePrinters.call(this, connection, itemIndex, { requirements, copies, onlyIfIdle, nothing: 'nothing was sent' });
+		sent = await sendToEach.call(this, connection, itemIndex, { jobId: upload.id, onlyIfIdle }, chosen);
+	} catch (error) {
+		throw uploadedButNotSent.call(this, error, upload.id, itemIndex);
+	}
+	return sent.map((print) => ({ ...print, reference: referenceOf(upload.data.job_name), upload: upload.data }));
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+	if (readTarget.call(this, itemIndex) === 'bestMatch') return await toBestMatch.call(this, itemIndex, connection);
 	const clusterId = readClusterId.call(this, itemIndex);
 	// Validate the cluster before spending time on the upload.
 	clusterSegment.call(this, clusterId, itemIndex);
@@ -35,15 +78,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		const printed = await sendPrint.call(this, itemIndex, connection, { clusterId, jobId: upload.id, onlyIfIdle });
 		return [{ ...printed, reference: referenceOf(upload.data.job_name), upload: upload.data }];
 	} catch (error) {
-		// The upload is done: say so, so the print can be sent later without uploading the file again — but when
-		// the print may have been queued, only after checking the queue.
-		const failure = asNodeError(this.getNode(), error, itemIndex);
-		const next =
-			failureOf(error)?.outcome === 'unknown'
-				? `The file itself was uploaded as job ${upload.id}. Check the queue for a print of it before sending it again with Send Print (this job ID, no new upload needed).`
-				: `The file itself was uploaded as job ${upload.id}: use Send Print with this job ID to try again without uploading it again.`;
-		failure.description = `${failure.description ?? ''} ${next}`.trim();
-		failure.context.job_id = upload.id;
-		throw failure;
+		throw uploadedButNotSent.call(this, error, upload.id, itemIndex);
 	}
 }
