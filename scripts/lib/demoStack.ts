@@ -30,6 +30,7 @@ import {
 	EXAMPLES_DIR,
 	findNode,
 	forCustomLoading,
+	hasActivatingTrigger,
 	listExampleFiles,
 	loadExample,
 	type Workflow,
@@ -40,12 +41,14 @@ export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 /**
  * A small farm with something to look at: five printer types, one needing maintenance, and the mix a real farm
  * has: another material loaded (PETG on the S7, ABS on the Method XL) and a BB core where a PLA toolpath wants
- * AA (the S3), so a Generic PLA / AA 0.4 toolpath sent there waits for a configuration change.
+ * AA (the S3), so a Generic PLA / AA 0.4 toolpath sent there waits for a configuration change. Three S5s load
+ * Generic PLA, so the sample file fits three printers (the "one file to 3 printers" example).
  */
 export const DEMO_FARM = [
 	{ friendly_name: 'Prototyping lab', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Ada', materials: ['PLA', 'PVA'] }] },
 	{ friendly_name: 'Production line 1', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Grace', materials: ['PLA', 'PLA'] }] },
 	{ friendly_name: 'Production line 2', printers: [{ type: 'ultimaker_s7', friendly_name: 'S7 Linus', materials: ['PETG', 'PVA'] }] },
+	{ friendly_name: 'Production line 3', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Margaret', materials: ['PLA', 'PVA'] }] },
 	{ friendly_name: 'Large format', printers: [{ type: 'ultimaker_methodxl', friendly_name: 'Method XL Hedy', materials: ['ABS'] }] },
 	{
 		friendly_name: 'Support bench',
@@ -101,11 +104,9 @@ export function demoWorkflows(emulatorUrl: string, dropDir: string, sampleFile: 
 			const url = node.parameters.url;
 			if (typeof url === 'string') node.parameters.url = url.replace('http://127.0.0.1:8787', emulatorUrl);
 		}
-		if (workflow.id === 'udfExampleFileDrop') {
-			findNode(workflow, 'New file in drop folder').parameters.path = dropDir;
-			const sample = findNode(workflow, 'Sample file path').parameters as any;
-			sample.assignments.assignments[0].value = sampleFile;
-		}
+		if (workflow.id === 'udfExampleFileDrop') findNode(workflow, 'New file in drop folder').parameters.path = dropDir;
+		const sample = workflow.nodes.find((node) => node.name === 'Sample file path')?.parameters as any;
+		if (sample) sample.assignments.assignments[0].value = sampleFile;
 		return workflow;
 	});
 }
@@ -138,8 +139,12 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 
 		log(`• Starting the Digital Factory emulator on port ${options.emulatorPort} (clock ${options.speed}× real time)...`);
 		// The print answer as Ultimaker recorded it (cluster_job_id only): the example workflows read Send print's
-		// job_instance_uuid, which the node fills from it.
-		const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM });
+		// job_instance_uuid, which the node fills from it. Uploaded files are kept (in the demo folder) so their
+		// download URLs work: the notify example shows thumbnails.
+		const uploadDir = join(options.demoDir, 'uploads');
+		rmSync(uploadDir, { recursive: true, force: true });
+		mkdirSync(uploadDir, { recursive: true });
+		const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM, uploadDir });
 		cleanups.push(() => emulator.close());
 		await markForMaintenance(emulator, 'Production line 2');
 
@@ -165,7 +170,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 		await cli('Importing the credential', ['import:credentials', `--input=${credentialsFile}`]);
 		await cli('Importing the workflows', ['import:workflow', `--input=${workflowsFile}`]);
 		rmSync(credentialsFile, { force: true });
-		for (const workflow of workflows) {
+		for (const workflow of workflows.filter(hasActivatingTrigger)) {
 			log(`  activating "${workflow.name}"`);
 			await activateWorkflow(bin, env, workflow.id);
 		}

@@ -75,6 +75,11 @@ export function withCredential(workflow: Workflow, credential: CredentialRef): W
 	return copy;
 }
 
+/** Whether n8n can activate the workflow: it has a trigger other than the Manual Trigger (a schedule, webhook, poller…). */
+export function hasActivatingTrigger(workflow: Workflow): boolean {
+	return workflow.nodes.some((node) => node.type !== 'n8n-nodes-base.manualTrigger' && /(Trigger|\.webhook)$/.test(node.type));
+}
+
 export function findNode(workflow: Workflow, name: string): WorkflowNode {
 	const node = workflow.nodes.find((candidate) => candidate.name === name);
 	if (!node) throw new Error(`Workflow "${workflow.name}" has no node named "${name}"`);

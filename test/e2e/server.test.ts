@@ -22,6 +22,7 @@ import {
 	type Workflow,
 } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
+import { GUID, griffinGcode, tinyPng } from '../fixtures/toolpaths';
 import { FIXTURES_DIR, N8nSandbox, TRIGGER_NODE, waitForWebhook } from './harness';
 
 jest.setTimeout(420_000);
@@ -40,11 +41,16 @@ const TRIGGER_FARM = [
 	{ friendly_name: 'Cell 1', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 One', materials: ['PLA'] }] },
 	{ friendly_name: 'Cell 2', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Two', materials: ['PLA'] }] },
 ];
+/** Shop A loads another material than the sample files need; B and D fit them; C is another machine. */
 const SHOP_FARM = [
-	{ friendly_name: 'Shop A', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Shop A', materials: ['PLA'] }] },
-	{ friendly_name: 'Shop B', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Shop B', materials: ['PLA'] }] },
-	{ friendly_name: 'Shop C', printers: [{ type: 'ultimaker_s7', friendly_name: 'S7 Shop C', materials: ['PETG'] }] },
+	{ friendly_name: 'Shop A', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Shop A', materials: ['ULTIMAKER_TOUGH_PLA_BLACK', 'PVA'] }] },
+	{ friendly_name: 'Shop B', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Shop B', materials: ['PLA', 'PVA'] }] },
+	{ friendly_name: 'Shop C', printers: [{ type: 'ultimaker_s7', friendly_name: 'S7 Shop C', materials: ['PETG', 'PVA'] }] },
+	{ friendly_name: 'Shop D', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Shop D', materials: ['PLA', 'PVA'] }] },
 ];
+
+/** A Cura-style thumbnail (8×8 PNG) for the G-code the notify example's finished print comes from. */
+const THUMBNAIL = tinyPng(8);
 
 const RECORDER_WORKFLOW_ID = 'e2eTriggerRecorder';
 
@@ -157,16 +163,23 @@ describe('n8n server: trigger and example workflows', () => {
 		// job_instance_uuid, which the node fills from it.
 		const options = { port: 0, storagePort: 0, speed: 0 };
 		eventsEmu = await startEmulator({ ...options, seed: 'e2e-events', farm: TRIGGER_FARM });
-		notifyEmu = await startEmulator({ ...options, seed: 'e2e-notify', farm: TRIGGER_FARM });
 		shopEmu = await startEmulator({ ...options, seed: 'e2e-shop', farm: SHOP_FARM });
-		for (const [name, emu] of [['events', eventsEmu], ['notify', notifyEmu]] as const) {
-			uploaded[name] = {
-				cube: await emu.client.uploadJob('calibration-cube.gcode', readFileSync(CUBE)),
-				stand: await emu.client.uploadJob('phone-stand.gcode', readFileSync(STAND)),
-			};
-		}
-
 		n8n = N8nSandbox.create();
+		// The notify example downloads the finished job's file for its thumbnail: this emulator keeps uploads.
+		const notifyUploads = join(n8n.workDir, 'notify-uploads');
+		mkdirSync(notifyUploads);
+		notifyEmu = await startEmulator({ ...options, seed: 'e2e-notify', farm: TRIGGER_FARM, uploadDir: notifyUploads });
+		uploaded.events = {
+			cube: await eventsEmu.client.uploadJob('calibration-cube.gcode', readFileSync(CUBE)),
+			stand: await eventsEmu.client.uploadJob('phone-stand.gcode', readFileSync(STAND)),
+		};
+		// The finished print carries an order reference (in its job name, as Upload job writes it) and a thumbnail.
+		const cubeWithThumbnail = griffinGcode({ printTime: '1200', extruders: [{ guid: GUID.genericPla }], thumbnail: { png: THUMBNAIL, width: 8, height: 8 } });
+		uploaded.notify = {
+			cube: await notifyEmu.client.uploadJob('[ref=SO-1001] calibration-cube.gcode', cubeWithThumbnail),
+			stand: await notifyEmu.client.uploadJob('phone-stand.gcode', readFileSync(STAND)),
+		};
+
 		dropDir = join(n8n.workDir, 'drop');
 		mkdirSync(dropDir);
 		await n8n.importCredentials([
@@ -200,10 +213,10 @@ describe('n8n server: trigger and example workflows', () => {
 		return server ? server.log().split('\n').slice(-60).join('\n') : '(n8n not started)';
 	}
 
-	async function postOrder(fields: Record<string, string>, file?: string): Promise<{ status: number; body: any }> {
+	async function postOrder(fields: Record<string, string>, file?: { name: string; bytes: Buffer | string }): Promise<{ status: number; body: any }> {
 		const form = new FormData();
 		for (const [key, value] of Object.entries(fields)) form.append(key, value);
-		if (file) form.append('file', new Blob([readFileSync(file)], { type: 'text/plain' }), file.split('/').pop());
+		if (file) form.append('file', new Blob([file.bytes], { type: 'text/plain' }), file.name);
 		const response = await fetch(`${server.url}/webhook/erp-order`, { method: 'POST', body: form });
 		const text = await response.text();
 		try {
@@ -213,33 +226,49 @@ describe('n8n server: trigger and example workflows', () => {
 		}
 	}
 
-	it('example "ERP order → print": queues each order on a free printer with its material and answers with the print id', async () => {
+	it('example "ERP order → print": Find printer and the best match place each order on a printer that fits, or answer 409 with every reason', async () => {
 		const clusters = await shopEmu.client.clustersByName();
-		const first = await postOrder({ orderId: 'SO-1001', material: 'PLA' }, CUBE);
+		const cube = { name: 'calibration-cube.gcode', bytes: readFileSync(CUBE) };
+		// Shop A, first in line, loads Tough PLA: the Generic PLA file goes to the other printer.
+		const first = await postOrder({ orderId: 'SO-1001' }, cube);
 		expect(first.status).toBe(201);
-		expect(first.body).toMatchObject({ orderId: 'SO-1001', status: 'queued', printJobId: expect.any(String), jobId: expect.any(String) });
-		expect([clusters['Shop A'].cluster_id, clusters['Shop B'].cluster_id]).toContain(first.body.clusterId);
+		expect(first.body).toMatchObject({
+			orderId: 'SO-1001',
+			reference: 'SO-1001',
+			status: 'queued',
+			printJobId: expect.any(String),
+			jobId: expect.any(String),
+			clusterId: clusters['Shop B'].cluster_id,
+			printer: 'S5 Shop B',
+		});
 
-		// The first PLA printer now has a job waiting: the next order goes to the other one.
-		const second = await postOrder({ orderId: 'SO-1002', material: 'pla' }, CUBE);
+		// Shop B now prints: the next order goes to the idle printer that fits.
+		const second = await postOrder({ orderId: 'SO-1002' }, cube);
 		expect(second.status).toBe(201);
-		expect(second.body.clusterId).not.toBe(first.body.clusterId);
-		expect([clusters['Shop A'].cluster_id, clusters['Shop B'].cluster_id]).toContain(second.body.clusterId);
+		expect(second.body).toMatchObject({ orderId: 'SO-1002', clusterId: clusters['Shop D'].cluster_id, printer: 'S5 Shop D' });
 
-		// Nobody has nylon loaded.
-		const third = await postOrder({ orderId: 'SO-1003', material: 'Nylon' }, CUBE);
+		// Sliced for Generic PETG on an S5: no printer fits, and the answer says why for each.
+		const petg = { name: 'petg-clip.gcode', bytes: griffinGcode({ extruders: [{ guid: '1cbfaeb3-1906-4b26-b2e7-6f777a8c197a' }] }) };
+		const third = await postOrder({ orderId: 'SO-1003' }, petg);
 		expect(third.status).toBe(409);
 		expect(third.body).toMatchObject({ orderId: 'SO-1003', status: 'no_printer_available' });
-		expect(third.body.message).toContain('NYLON');
+		expect(third.body.reasons).toEqual([
+			'S5 Shop A (Shop A): loads Ultimaker Tough PLA Black in extruder 1, the job needs Generic PETG',
+			'S5 Shop B (Shop B): loads Generic PLA in extruder 1, the job needs Generic PETG',
+			'S7 Shop C (Shop C): is an Ultimaker S7, the job is for an Ultimaker S5',
+			'S5 Shop D (Shop D): loads Generic PLA in extruder 1, the job needs Generic PETG',
+		]);
 
 		for (const order of [first.body, second.body]) {
 			const data = await shopEmu.client.clusterStatus(order.clusterId);
 			expect(data.print_jobs).toEqual([
 				// The printer was idle, so the job left the queue at once; the frozen clock keeps it in pre_print.
-				expect.objectContaining({ uuid: order.printJobId, cloud_job_id: order.jobId, status: 'pre_print' }),
+				expect.objectContaining({ uuid: order.printJobId, cloud_job_id: order.jobId, status: 'pre_print', name: `[ref=${order.orderId}] calibration-cube.gcode` }),
 			]);
-			expect(data.print_jobs[0].name).toContain(order.orderId);
 		}
+		// Nothing was uploaded for the order no printer fits.
+		const jobs = await shopEmu.client.data<any[]>('GET', '/cura/v1/jobs');
+		expect(jobs.map((job: any) => job.job_name).sort()).toEqual(['[ref=SO-1001] calibration-cube.gcode', '[ref=SO-1002] calibration-cube.gcode']);
 	});
 
 	it('example "file drop → print": uploads and queues a G-code file written into the watched folder, ignores other files', async () => {
@@ -261,8 +290,8 @@ describe('n8n server: trigger and example workflows', () => {
 			throw new Error(`${error.message}\n${serverLog()}`);
 		});
 		expect(queued.job.status).toBe('queued');
-		// The two ERP orders occupy Shop A and B: the shortest queue is Shop C.
-		expect(queued.cluster.friendly_name).toBe('Shop C');
+		// The two ERP orders occupy Shop B and D; A and C are empty: the example's "shortest queue" takes the first.
+		expect(queued.cluster.friendly_name).toBe('Shop A');
 		const jobs = await shopEmu.client.data<any[]>('GET', '/cura/v1/jobs');
 		const names = jobs.map((job: any) => String(job.job_name));
 		expect(names.filter((name: string) => name.includes('phone-stand-drop'))).toHaveLength(1);
@@ -313,11 +342,12 @@ describe('n8n server: trigger and example workflows', () => {
 		);
 		expect(messages).toHaveLength(2);
 		expect(messages.map((message) => message.text)).toEqual([
-			'✅ calibration-cube.gcode finished on S5 One (Cell 1) after 0h 20m 00s of printing.',
+			'✅ calibration-cube.gcode (order SO-1001) finished on S5 One (Cell 1) after 0h 20m 00s of printing.',
 			'⛔ phone-stand.gcode was aborted on S5 Two (Cell 2) after 0h 20m 16s of printing.',
 		]);
-		expect(messages[0]).toMatchObject({ outcome: 'finished', durationSeconds: 1200, jobUuid: notify.finishedJob });
-		expect(messages[1]).toMatchObject({ outcome: 'aborted', durationSeconds: 1216, jobUuid: notify.abortedJob });
+		// The thumbnail comes from the job's own file (downloaded and inspected); the second file has none.
+		expect(messages[0]).toMatchObject({ outcome: 'finished', durationSeconds: 1200, jobUuid: notify.finishedJob, reference: 'SO-1001', thumbnailPng: THUMBNAIL.toString('base64') });
+		expect(messages[1]).toMatchObject({ outcome: 'aborted', durationSeconds: 1216, jobUuid: notify.abortedJob, reference: null, thumbnailPng: null });
 	});
 });
 

@@ -143,6 +143,7 @@ describe('Find printer (print → findPrinter)', () => {
 		});
 		expect(result.rejected.find((entry: any) => entry.printer_name === 'S5 Off duty').status).toBe('disabled');
 		expect(result).toMatchObject({ toolpath: 'bracket.gcode', rejection_summary: null, requirements: { machine: 'Ultimaker S5', build_plate: null } });
+		expect(item.binary?.data).toMatchObject({ fileName: 'bracket.gcode' }); // passed on for an upload
 		// One list + one status per cluster, nothing else.
 		const requests = await emu.client.requests({ server: 'api' });
 		expect(requests.map((entry) => entry.method)).toEqual(Array(1 + FARM.length).fill('GET'));

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { describeRejections } from '../../dispatch/match';
 import type { Connection } from '../../shared/authentication';
-import type { OperationModule } from '../operation';
+import type { OperationModule, OperationOutput } from '../operation';
 import { clusterScopeProperties, matchFarm, readJobNeeds, requirementsProperties, sourceProperty } from './dispatch';
 
 export const option: OperationModule['option'] = {
@@ -28,7 +28,7 @@ export const properties: INodeProperties[] = [
 	...clusterScopeProperties,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationOutput> {
 	const source = this.getNodeParameter('source', itemIndex, 'toolpath') as string;
 	// The needs first: a bad toolpath or a typo fails before any request.
 	const needs = await readJobNeeds.call(this, itemIndex, source);
@@ -42,5 +42,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		rejection_summary: match.chosen ? null : describeRejections(match),
 	};
 	if (needs.inspection) output.toolpath = needs.inspection.json.file_name;
-	return [output];
+	// The file travels on, so an Upload and Print can follow.
+	const binary = this.getInputData()[itemIndex]?.binary;
+	return { items: [binary ? { json: output, binary } : { json: output }] };
 }
