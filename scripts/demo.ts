@@ -43,11 +43,11 @@ async function main(): Promise<void> {
    API token     ${stack.emulator.apiToken}
    farm state    ${emulatorUrl}/_emulator/state
 
- In n8n: credential "Ultimaker emulator" and ${stack.workflows.length} example workflows (active):
+ In n8n: credential "Ultimaker emulator" and ${stack.workflows.length} example workflows (those with a trigger active):
 ${stack.workflows.map((workflow) => `   • ${workflow.name}`).join('\n')}
 
  Try:
-   curl -F orderId=SO-1001 -F material=PLA -F file=@${sample} ${stack.editorUrl}/webhook/erp-order
+   curl -F orderId=SO-1001 -F file=@${sample} ${stack.editorUrl}/webhook/erp-order
    cp ${sample} ${drop}/          # the file-drop workflow uploads and queues it
    curl ${emulatorUrl}/_emulator/recorder/notifications   # messages sent when prints end
 

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
 			['udfExampleFileDrop', '03-example-file-drop-to-print.png'],
 			['udfExampleFarmReport', '04-example-morning-farm-report.png'],
 			['udfExampleNotify', '05-example-notify-on-finish-or-failure.png'],
+			['udfExampleBatch', '10-example-one-file-to-3-printers.png'],
 		];
 		for (const [id, file] of shots) {
 			await openWorkflow(page, `${base}/workflow/${id}`);
@@ -95,6 +96,24 @@ async function main(): Promise<void> {
 		await openNode(page, 'Build report');
 		await showOutputAsJson(page);
 		await shot(page, '08-farm-report-output.png');
+		await page.keyboard.press('Escape');
+
+		// Farm dispatch: Find printer's parameters (ERP example), Inspect toolpath's (notify example), and the batch
+		// example run in the editor: three copies on the three printers that fit.
+		await openWorkflow(page, `${base}/workflow/udfExampleErpOrder`);
+		await openNode(page, 'Find printer');
+		await shot(page, '11-node-find-printer.png');
+		await page.keyboard.press('Escape');
+		await openWorkflow(page, `${base}/workflow/udfExampleNotify`);
+		await openNode(page, 'Inspect toolpath');
+		await shot(page, '12-node-inspect-toolpath.png');
+		await page.keyboard.press('Escape');
+		await openWorkflow(page, `${base}/workflow/udfExampleBatch`);
+		await page.locator('[data-test-id^="execute-workflow-button"]').first().dispatchEvent('click');
+		await page.waitForTimeout(8_000);
+		await openNode(page, 'Upload once, print on 3');
+		await showOutputAsJson(page);
+		await shot(page, '13-batch-output-three-printers.png');
 		await page.keyboard.press('Escape');
 
 		// The nodes panel: the package's actions.
