@@ -31,7 +31,7 @@ describe('farm dispatch in real n8n', () => {
 	const png = tinyPng(8);
 
 	beforeAll(async () => {
-		emu = await startEmulator({ port: 0, storagePort: 0, speed: 0, seed: 'e2e-dispatch', farm: FARM, printResponse: 'documented' });
+		emu = await startEmulator({ port: 0, storagePort: 0, speed: 0, seed: 'e2e-dispatch', farm: FARM });
 		n8n = N8nSandbox.create();
 		const ufp = join(n8n.workDir, 'bracket.ufp');
 		writeFileSync(ufp, buildUfp({ gcode: griffinGcode({ extruders: [{ guid: GUID.genericPla }] }), thumbnail: png }));

@@ -9,6 +9,7 @@ import type { Emulator } from '../../../emulator';
 import { startEmulator } from '../../../emulator';
 import type { ClusterSpec } from '../../../emulator/state';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
+import { failureOf } from '../../../nodes/UltimakerDigitalFactory/shared/transport/failure';
 import { runNode, storeBinary } from '../../helpers/n8nContext';
 import { GUID, griffinGcode, marlinGcode } from '../../fixtures/toolpaths';
 
@@ -27,7 +28,7 @@ const FARM: ClusterSpec[] = [
 ];
 
 beforeAll(async () => {
-	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'best-match-tests', speed: 0, farm: FARM, printResponse: 'documented' });
+	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'best-match-tests', speed: 0, farm: FARM });
 });
 afterAll(async () => {
 	await emu.close();
@@ -160,6 +161,17 @@ describe('Upload and print → best matching printer', () => {
 		expect(error.context.job_id).toEqual(expect.any(String));
 		expect((await traffic()).prints).toEqual([clusters['Cell B'].cluster_id, clusters['Cell G'].cluster_id]);
 	});
+
+	it('a copy whose send may have worked: the error keeps outcome "unknown" and says to check that queue first', async () => {
+		const clusters = await emu.client.clustersByName();
+		// The connection drops before the answer: the node watches the queue for 30 s, finds no print, cannot tell.
+		await emu.client.addFault({ method: 'POST', path: `/connect/v1/clusters/${encodeURIComponent(clusters['Cell G'].cluster_id)}/print/*`, kind: 'drop' });
+		const error = await runError({ ...UPLOAD_AND_PRINT, copies: 2 }, [await toolpath()]);
+		expect(error.message).toMatch(/^Copy 2 of 2 \(S5 PLA 2\) may have been queued: /);
+		expect(error.description).toContain('1 copy already queued — running the node again would print them again:\nS5 PLA 1 (Cell B): ');
+		expect(error.description).toContain('Check the queue of Cell G for copy 2 before sending it or the remaining copies with Send Print');
+		expect(failureOf(error)?.outcome).toBe('unknown');
+	}, 90_000);
 
 	it('only if a printer is idle: busy printers that fit are passed over, and named when too few are idle', async () => {
 		const clusters = await emu.client.clustersByName();

@@ -27,7 +27,7 @@ const FARM: ClusterSpec[] = [
 ];
 
 beforeAll(async () => {
-	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'dispatch-tests', speed: 0, farm: FARM, printResponse: 'documented' });
+	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'dispatch-tests', speed: 0, farm: FARM });
 });
 afterAll(async () => {
 	await emu.close();

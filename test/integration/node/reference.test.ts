@@ -18,7 +18,7 @@ let emu: Emulator;
 let clusterId: string;
 
 beforeAll(async () => {
-	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'reference-tests', speed: 0, farm: FARM, printResponse: 'documented' });
+	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'reference-tests', speed: 0, farm: FARM });
 });
 afterAll(async () => {
 	await emu.close();

@@ -11,7 +11,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { bestCandidates, describeRejections } from '../../dispatch/match';
 import type { Candidate, JobRequirements, PrinterMatch } from '../../dispatch/types';
 import type { Connection } from '../../shared/authentication';
-import { asNodeError } from '../../shared/transport/failure';
+import { asNodeError, failureError, failureOf } from '../../shared/transport/failure';
 import { matchFarm } from './dispatch';
 import { sendPrint } from './printOnce';
 
@@ -92,6 +92,24 @@ function sentLine(sent: IDataObject): string {
 	return `${printer.printer_name} (${printer.cluster_name}): ${String(sent.job_instance_uuid ?? sent.cluster_job_id ?? 'print id unknown')}`;
 }
 
+/**
+ * A copy failed after others were queued: the error names the queued ones, and keeps the failed copy's outcome
+ * (`unknown` when it may have been queued after all: then its cluster's queue must be checked first).
+ */
+function copyFailed(this: IExecuteFunctions, error: unknown, sent: IDataObject[], copy: { printer: Candidate; index: number; of: number; jobId: string }, itemIndex: number): Error {
+	const cause = asNodeError(this.getNode(), error, itemIndex);
+	const failure = failureOf(error);
+	const unknown = failure?.outcome === 'unknown';
+	const which = `Copy ${copy.index} of ${copy.of} (${copy.printer.printer_name})`;
+	const message = unknown ? `${which} may have been queued: ${cause.message}` : `${which} was not sent: ${cause.message}`;
+	const next = unknown
+		? `Check the queue of ${copy.printer.cluster_name} for copy ${copy.index} before sending it or the remaining copies with Send Print, job ID ${copy.jobId}.`
+		: `Send the remaining copies with Send Print, job ID ${copy.jobId}.`;
+	const description = `${plural(sent.length, 'copy', 'copies')} already queued — running the node again would print them again:\n${sent.map(sentLine).join('\n')}\n${next} ${cause.description ?? ''}`.trim();
+	if (failure) return failureError(this.getNode(), failure, { message, description, itemIndex });
+	return new NodeApiError(this.getNode(), { message: cause.message } as never, { message, description, itemIndex });
+}
+
 /** One print on each chosen printer, in rank order; a failure says which copies are already queued. */
 export async function sendToEach(
 	this: IExecuteFunctions,
@@ -107,13 +125,7 @@ export async function sendToEach(
 			sent.push({ ...printed, printer: printer as unknown as IDataObject, copy: index + 1, copies: chosen.length });
 		} catch (error) {
 			if (sent.length === 0) throw asNodeError(this.getNode(), error, itemIndex);
-			const failure = asNodeError(this.getNode(), error, itemIndex);
-			const queued = sent.map(sentLine).join('\n');
-			throw new NodeApiError(this.getNode(), { message: failure.message } as never, {
-				message: `Copy ${index + 1} of ${chosen.length} (${printer.printer_name}) was not sent: ${failure.message}`,
-				description: `${plural(sent.length, 'copy', 'copies')} already queued — running the node again would print them again:\n${queued}\nSend the remaining copies with Send Print, job ID ${job.jobId}. ${failure.description ?? ''}`.trim(),
-				itemIndex,
-			});
+			throw copyFailed.call(this, error, sent, { printer, index: index + 1, of: chosen.length, jobId: job.jobId }, itemIndex);
 		}
 	}
 	return sent;
