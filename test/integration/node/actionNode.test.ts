@@ -9,7 +9,8 @@ import { startEmulator } from '../../../emulator';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 import { forgetSends } from '../../../nodes/UltimakerDigitalFactory/actions/print/owners';
 import type { CredentialStore } from '../../helpers/n8nContext';
-import { inMemoryBinary, runNode, storeBinary } from '../../helpers/n8nContext';
+import { inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
+import { actionError, apiTokenCredentials, byId, runAction } from '../../helpers/actionNode';
 
 jest.setTimeout(60_000);
 
@@ -31,37 +32,14 @@ beforeEach(async () => {
 	await emu.client.clearRequests();
 });
 
-const tokenCredentials = (overrides: Record<string, string> = {}): CredentialStore => ({
-	ultimakerDigitalFactoryApi: { apiToken: emu.apiToken, baseUrl: emu.url, origin: '', ...overrides },
-});
+const tokenCredentials = (overrides: Record<string, string> = {}): CredentialStore => apiTokenCredentials(emu, { origin: '', ...overrides });
 
-interface RunOptions {
-	items?: INodeExecutionData[];
-	credentials?: CredentialStore;
-	continueOnFail?: boolean;
-}
-
-async function run(parameters: INodeParameters, options: RunOptions = {}): Promise<INodeExecutionData[]> {
-	const output = await runNode({
-		nodeType,
-		parameters,
-		items: options.items,
-		credentials: options.credentials ?? tokenCredentials(),
-		continueOnFail: options.continueOnFail,
-	});
-	return output[0];
-}
-
-async function runError(parameters: INodeParameters, options: RunOptions = {}): Promise<Error & Record<string, any>> {
-	try {
-		await run(parameters, options);
-	} catch (error) {
-		return error as Error & Record<string, any>;
-	}
-	throw new Error('expected the node to fail');
-}
-
-const rl = (value: string) => ({ __rl: true, mode: 'id', value });
+type Options = { items?: INodeExecutionData[]; credentials?: CredentialStore; continueOnFail?: boolean };
+const run = (parameters: INodeParameters, options: Options = {}) =>
+	runAction({ parameters, ...options, credentials: options.credentials ?? tokenCredentials() });
+const runError = (parameters: INodeParameters, options: Options = {}) =>
+	actionError({ parameters, ...options, credentials: options.credentials ?? tokenCredentials() });
+const rl = byId;
 
 async function api<T = any>(path: string, init: RequestInit = {}): Promise<T> {
 	const response = await fetch(`${emu.url}${path}`, {

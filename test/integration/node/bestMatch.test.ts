@@ -8,14 +8,13 @@ import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workf
 import type { Emulator } from '../../../emulator';
 import { startEmulator } from '../../../emulator';
 import type { ClusterSpec } from '../../../emulator/state';
-import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 import { failureOf } from '../../../nodes/UltimakerDigitalFactory/shared/transport/failure';
-import { runNode, storeBinary } from '../../helpers/n8nContext';
+import { actionError, apiTokenCredentials, runAction } from '../../helpers/actionNode';
+import { storeBinary } from '../../helpers/n8nContext';
 import { GUID, griffinGcode, marlinGcode } from '../../fixtures/toolpaths';
 
 jest.setTimeout(60_000);
 
-const nodeType = new UltimakerDigitalFactory();
 let emu: Emulator;
 
 /** Three printers fit a Generic PLA / AA 0.4 S5 job (Cells B, G, H); A has the wrong material, D is an S7. */
@@ -46,19 +45,11 @@ async function toolpath(gcode = griffinGcode(PLA), fileName = 'bracket.gcode'): 
 	return { json: {}, binary: { data: binary } };
 }
 
-async function run(parameters: INodeParameters, items: INodeExecutionData[] = [{ json: {} }]) {
-	const output = await runNode({ nodeType, parameters, items, credentials: { ultimakerDigitalFactoryApi: { apiToken: emu.apiToken, baseUrl: emu.url, origin: '' } } });
-	return output[0].map((item) => item.json as Record<string, any>);
-}
+const credentials = () => apiTokenCredentials(emu, { origin: '' });
+const run = async (parameters: INodeParameters, items: INodeExecutionData[] = [{ json: {} }]) =>
+	(await runAction({ parameters, items, credentials: credentials() })).map((item) => item.json as Record<string, any>);
 
-async function runError(parameters: INodeParameters, items?: INodeExecutionData[]): Promise<Error & Record<string, any>> {
-	try {
-		await run(parameters, items);
-	} catch (error) {
-		return error as Error & Record<string, any>;
-	}
-	throw new Error('expected the node to fail');
-}
+const runError = (parameters: INodeParameters, items?: INodeExecutionData[]) => actionError({ parameters, items, credentials: credentials() });
 
 async function traffic() {
 	const all = await emu.client.requests();

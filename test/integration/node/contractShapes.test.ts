@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
-import { runNode, storeBinary } from '../../helpers/n8nContext';
+import { apiTokenCredentials, runAction } from '../../helpers/actionNode';
+import { storeBinary } from '../../helpers/n8nContext';
 import { GUID, griffinGcode } from '../../fixtures/toolpaths';
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../fixtures/ultimaker', `${name}.json`), 'utf8')) as { data: any };
@@ -71,12 +71,11 @@ beforeEach(() => {
 	seen.length = 0;
 });
 
-const nodeType = new UltimakerDigitalFactory();
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
 async function run(parameters: INodeParameters, items?: INodeExecutionData[]): Promise<Array<Record<string, any>>> {
-	const output = await runNode({ nodeType, parameters, items, credentials: { ultimakerDigitalFactoryApi: { apiToken: 'umapi-fixture', baseUrl, origin: '' } } });
-	return output[0].map((item) => item.json as Record<string, any>);
+	const credentials = apiTokenCredentials({ url: baseUrl, apiToken: 'umapi-fixture' }, { origin: '' });
+	return (await runAction({ parameters, items, credentials })).map((item) => item.json as Record<string, any>);
 }
 
 describe('operations on Ultimaker’s recorded shapes', () => {

@@ -7,13 +7,12 @@ import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workf
 import type { Emulator } from '../../../emulator';
 import { startEmulator } from '../../../emulator';
 import type { ClusterSpec } from '../../../emulator/state';
-import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
-import { inMemoryBinary, runNode, storeBinary } from '../../helpers/n8nContext';
+import { actionError, apiTokenCredentials, runAction } from '../../helpers/actionNode';
+import { inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
 import { buildUfp, GUID, griffinGcode, gzip, marlinGcode, tinyPng } from '../../fixtures/toolpaths';
 
 jest.setTimeout(60_000);
 
-const nodeType = new UltimakerDigitalFactory();
 let emu: Emulator;
 
 /** A farm with one printer that fits a Generic PLA / AA 0.4 job on an S5, and one of each reason not to. */
@@ -37,27 +36,11 @@ beforeEach(async () => {
 	await emu.client.clearRequests();
 });
 
-const credentials = () => ({ ultimakerDigitalFactoryApi: { apiToken: emu.apiToken, baseUrl: emu.url, origin: '' } });
+const credentials = () => apiTokenCredentials(emu, { origin: '' });
+const run = (parameters: INodeParameters, items: INodeExecutionData[], options: { continueOnFail?: boolean; noCredentials?: boolean } = {}) =>
+	runAction({ parameters, items, credentials: options.noCredentials ? {} : credentials(), continueOnFail: options.continueOnFail });
 
-async function run(parameters: INodeParameters, items: INodeExecutionData[], options: { continueOnFail?: boolean; noCredentials?: boolean } = {}) {
-	const output = await runNode({
-		nodeType,
-		parameters,
-		items,
-		credentials: options.noCredentials ? {} : credentials(),
-		continueOnFail: options.continueOnFail,
-	});
-	return output[0];
-}
-
-async function runError(parameters: INodeParameters, items: INodeExecutionData[]): Promise<Error & Record<string, any>> {
-	try {
-		await run(parameters, items);
-	} catch (error) {
-		return error as Error & Record<string, any>;
-	}
-	throw new Error('expected the node to fail');
-}
+const runError = (parameters: INodeParameters, items: INodeExecutionData[]) => actionError({ parameters, items, credentials: credentials() });
 
 async function stored(data: Buffer | string, fileName: string): Promise<INodeExecutionData> {
 	const binary: IBinaryData = await storeBinary(Buffer.from(data), { fileName, mimeType: 'application/octet-stream' });

@@ -6,13 +6,12 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator } from '../../../emulator';
 import { startEmulator } from '../../../emulator';
-import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
-import { runNode, storeBinary } from '../../helpers/n8nContext';
+import { actionError, apiTokenCredentials, runAction } from '../../helpers/actionNode';
+import { storeBinary } from '../../helpers/n8nContext';
 import { griffinGcode } from '../../fixtures/toolpaths';
 
 jest.setTimeout(60_000);
 
-const nodeType = new UltimakerDigitalFactory();
 const FARM = [{ friendly_name: 'Lab', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5', materials: ['PLA', 'PVA'] }] }];
 let emu: Emulator;
 let clusterId: string;
@@ -35,19 +34,11 @@ async function file(fileName = 'bracket.gcode'): Promise<INodeExecutionData> {
 	return { json: {}, binary: { data: await storeBinary(Buffer.from(griffinGcode()), { fileName, mimeType: 'text/plain' }) } };
 }
 
-async function run(parameters: INodeParameters, items?: INodeExecutionData[]) {
-	const output = await runNode({ nodeType, parameters, items, credentials: { ultimakerDigitalFactoryApi: { apiToken: emu.apiToken, baseUrl: emu.url, origin: '' } } });
-	return output[0].map((item) => item.json as Record<string, any>);
-}
+const credentials = () => apiTokenCredentials(emu, { origin: '' });
+const run = async (parameters: INodeParameters, items?: INodeExecutionData[]) =>
+	(await runAction({ parameters, items, credentials: credentials() })).map((item) => item.json as Record<string, any>);
 
-async function runError(parameters: INodeParameters, items?: INodeExecutionData[]): Promise<Error & Record<string, any>> {
-	try {
-		await run(parameters, items);
-	} catch (error) {
-		return error as Error & Record<string, any>;
-	}
-	throw new Error('expected the node to fail');
-}
+const runError = (parameters: INodeParameters, items?: INodeExecutionData[]) => actionError({ parameters, items, credentials: credentials() });
 
 const prints = async () => (await emu.client.requests({ server: 'api' })).filter((entry) => entry.method === 'POST' && /\/print\//.test(entry.path));
 

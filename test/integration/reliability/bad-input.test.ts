@@ -20,8 +20,10 @@ import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalF
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { createPollContext, inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
 import { expectNoSecrets } from '../../helpers/secrets';
-import type { Auth, FaultSpec } from './harness';
-import { byId, clusterIds, credentialsFor, gcodeItem, gcodeText, jobsOf, printsOf, routeCounts, run, sent, start, summary, uploadedJob } from './harness';
+import type { FaultSpec } from './harness';
+import type { Auth } from '../../helpers/actionNode';
+import { clusterIds, gcodeItem, gcodeText, jobsOf, printsOf, routeCounts, sent, start, summary, uploadedJob } from './harness';
+import { byId, credentialsFor, tryAction as run } from '../../helpers/actionNode';
 
 jest.setTimeout(30_000);
 

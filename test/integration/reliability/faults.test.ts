@@ -20,22 +20,10 @@ import type { ClusterSpec, Emulator } from '../../../emulator';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { inMemoryBinary } from '../../helpers/n8nContext';
 import { registerSecret } from '../../helpers/secrets';
-import type { Auth, FaultSpec, RunResult } from './harness';
-import {
-	byId,
-	clusterIds,
-	credentialsFor,
-	gcodeItem,
-	gcodeText,
-	jobsOf,
-	printsOf,
-	routeCounts,
-	run,
-	sent,
-	start,
-	summary,
-	uploadedJob,
-} from './harness';
+import type { FaultSpec } from './harness';
+import type { Auth, RunResult } from '../../helpers/actionNode';
+import { clusterIds, gcodeItem, gcodeText, jobsOf, printsOf, routeCounts, sent, start, summary, uploadedJob } from './harness';
+import { byId, credentialsFor, tryAction as run } from '../../helpers/actionNode';
 
 jest.setTimeout(60_000);
 

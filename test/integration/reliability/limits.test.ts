@@ -16,7 +16,8 @@ import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
 import { MAX_PAGES } from '../../../nodes/UltimakerDigitalFactory/shared/transport/pagination';
 import { createExecuteContext, createPollContext, prepareBinaryData } from '../../helpers/n8nContext';
-import { byId, clusterIds, run, start } from './harness';
+import { clusterIds, start } from './harness';
+import { byId, tryAction as run } from '../../helpers/actionNode';
 
 jest.setTimeout(120_000);
 

@@ -13,8 +13,9 @@ import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/
 import { createExecuteContext, createPollContext, storeBinary } from '../../helpers/n8nContext';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { errorSurfaces, findSecrets, registeredSecrets, registerSecret } from '../../helpers/secrets';
-import type { Auth } from './harness';
-import { byId, clusterIds, credentialsFor, gcodeItem, run, sent, start, uploadedJob } from './harness';
+import type { Auth } from '../../helpers/actionNode';
+import { clusterIds, gcodeItem, sent, start, uploadedJob } from './harness';
+import { byId, credentialsFor, tryAction as run } from '../../helpers/actionNode';
 
 jest.setTimeout(60_000);
 
