@@ -10,7 +10,7 @@ import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/
 import { forgetSends } from '../../../nodes/UltimakerDigitalFactory/actions/print/owners';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
-import { actionError, apiTokenCredentials, byId, runAction } from '../../helpers/actionNode';
+import { actionError, apiTokenCredentials, byId, oauthCredentials, runAction } from '../../helpers/actionNode';
 
 jest.setTimeout(60_000);
 
@@ -164,30 +164,8 @@ describe('credentials and transport', () => {
 	});
 
 	test('OAuth2: an expired access token (403 tokenExpired) goes through n8n refresh; the rotated tokens are saved', async () => {
-		const redirectUri = 'http://127.0.0.1:5678/rest/oauth2-credential/callback';
-		const authorize = await fetch(
-			`${emu.url}/authorize?client_id=${emu.oauthClient.clientId}&redirect_uri=${encodeURIComponent(redirectUri)}&response_type=code&state=s&scope=openid`,
-			{ redirect: 'manual' },
-		);
-		const code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
-		const tokenResponse = await fetch(`${emu.url}/token`, {
-			method: 'POST',
-			headers: {
-				'Content-Type': 'application/x-www-form-urlencoded',
-				Authorization: `Basic ${Buffer.from(`${emu.oauthClient.clientId}:${emu.oauthClient.clientSecret}`).toString('base64')}`,
-			},
-			body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri }).toString(),
-		});
-		const tokens = (await tokenResponse.json()) as Record<string, unknown>;
-		const credentials: CredentialStore = {
-			ultimakerDigitalFactoryOAuth2Api: {
-				clientId: emu.oauthClient.clientId,
-				clientSecret: emu.oauthClient.clientSecret,
-				accountUrl: emu.url,
-				baseUrl: emu.url,
-				oauthTokenData: tokens as never,
-			},
-		};
+		const credentials = await oauthCredentials(emu);
+		const tokens = { ...(credentials.ultimakerDigitalFactoryOAuth2Api.oauthTokenData as Record<string, unknown>) };
 		const params = { authentication: 'oAuth2', resource: 'cluster', operation: 'getMany' };
 		expect(await run(params, { credentials })).toHaveLength(4);
 		await emu.client.control('POST', '/clock/advance', { seconds: 601 });
@@ -206,15 +184,9 @@ describe('credentials and transport', () => {
 	});
 
 	test('OAuth2: when the refresh itself is refused, the error says to reconnect', async () => {
-		const credentials: CredentialStore = {
-			ultimakerDigitalFactoryOAuth2Api: {
-				clientId: emu.oauthClient.clientId,
-				clientSecret: emu.oauthClient.clientSecret,
-				accountUrl: emu.url,
-				baseUrl: emu.url,
-				oauthTokenData: { access_token: emu.expiredToken, refresh_token: 'dead-refresh-token', token_type: 'bearer' } as never,
-			},
-		};
+		const credentials = await oauthCredentials(emu, {
+			oauthTokenData: { access_token: emu.expiredToken, refresh_token: 'dead-refresh-token', token_type: 'bearer' },
+		});
 		const error = await runError({ authentication: 'oAuth2', resource: 'cluster', operation: 'getMany' }, { credentials });
 		expect(error.message).toBe('The Digital Factory login has expired and could not be renewed');
 		expect(error.description).toMatch(/Reconnect/);

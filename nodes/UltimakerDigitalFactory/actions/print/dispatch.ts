@@ -93,6 +93,20 @@ export function requirementsProperties(show: NonNullable<IDisplayOptions['show']
 	];
 }
 
+/** The binary field of the toolpath whose header says what the job needs (shown when the needs come from a toolpath). */
+export function toolpathBinaryProperty(hint: string): INodeProperties {
+	return {
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		displayOptions: { show: { source: ['toolpath'] } },
+		hint,
+		description: 'Binary field with the sliced file (.gcode, .gcode.gz or .ufp); only its header is read',
+	};
+}
+
 export function sourceProperty(show: NonNullable<IDisplayOptions['show']>): INodeProperties {
 	return {
 		displayName: 'Job Needs From',

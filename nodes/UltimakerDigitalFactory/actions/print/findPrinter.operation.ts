@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { describeRejections } from '../../dispatch/match';
 import type { Connection } from '../../shared/authentication';
 import type { OperationModule, OperationOutput } from '../operation';
-import { clusterScopeProperties, matchFarm, readJobNeeds, requirementsProperties, sourceProperty } from './dispatch';
+import { clusterScopeProperties, matchFarm, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
 
 export const option: OperationModule['option'] = {
 	name: 'Find Printer',
@@ -14,16 +14,7 @@ export const option: OperationModule['option'] = {
 
 export const properties: INodeProperties[] = [
 	sourceProperty({}),
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		displayOptions: { show: { source: ['toolpath'] } },
-		hint: 'The name of the input binary field holding the toolpath',
-		description: 'Binary field with the sliced file (.gcode, .gcode.gz or .ufp); only its header is read',
-	},
+	toolpathBinaryProperty('The name of the input binary field holding the toolpath'),
 	...requirementsProperties({}),
 	...clusterScopeProperties,
 ];

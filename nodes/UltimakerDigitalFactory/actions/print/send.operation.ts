@@ -5,7 +5,7 @@ import type { Connection } from '../../shared/authentication';
 import { clusterIdProperty, rawId, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';
-import { clusterScopeProperties, readJobNeeds, requirementsProperties, sourceProperty } from './dispatch';
+import { clusterScopeProperties, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
 import { assertJobReference } from './jobReference';
 import { sendPrint } from './printOnce';
 
@@ -29,16 +29,7 @@ const BEST_MATCH = { show: { target: ['bestMatch'] } };
 /** With the best-match target, where the job's needs come from and which clusters are searched. */
 export const bestMatchProperties: INodeProperties[] = updateDisplayOptions(BEST_MATCH, [
 	sourceProperty({}),
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		displayOptions: { show: { source: ['toolpath'] } },
-		hint: 'The binary field holding the toolpath the job was uploaded from (only its header is read)',
-		description: 'Binary field with the sliced file (.gcode, .gcode.gz or .ufp) of this job, to read what it needs',
-	},
+	toolpathBinaryProperty('The binary field holding the toolpath the job was uploaded from (only its header is read)'),
 	...requirementsProperties({}),
 ]);
 
