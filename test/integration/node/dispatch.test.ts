@@ -9,6 +9,7 @@ import { startEmulator } from '../../../emulator';
 import type { ClusterSpec } from '../../../emulator/state';
 import { actionError, apiTokenCredentials, runAction } from '../../helpers/actionNode';
 import { inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
+import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/toolpath';
 import { buildUfp, GUID, griffinGcode, gzip, marlinGcode, tinyPng } from '../../fixtures/toolpaths';
 
 jest.setTimeout(60_000);
@@ -54,21 +55,11 @@ describe('Inspect toolpath (toolpath → inspect)', () => {
 		const png = tinyPng(8);
 		const ufp = buildUfp({ gcode: griffinGcode({ extruders: [{ guid: GUID.genericPla }, { guid: GUID.genericPva, core: 'BB 0.4' }] }), thumbnail: png });
 		const [item] = await run({ resource: 'toolpath', operation: 'inspect' }, [await stored(ufp, 'bracket.ufp')], { noCredentials: true });
-		expect(item.json).toMatchObject({
-			file_name: 'bracket.ufp',
-			content_type: 'application/x-ufp',
-			flavor: 'Griffin',
-			generator: { name: 'Cura_SteamEngine', version: '5.7.2' },
-			machine: 'Ultimaker S5',
-			build_plate: { type: null, initial_temperature: 60 },
-			print_time_seconds: 5025,
-			extruders: [
-				{ index: 0, material_guid: GUID.genericPla, material: 'Generic PLA', print_core: 'AA 0.4', nozzle_diameter: 0.4, material_volume_used: 6410, initial_temperature: 205 },
-				{ index: 1, material_guid: GUID.genericPva, material: 'Generic PVA', print_core: 'BB 0.4', nozzle_diameter: 0.4, material_volume_used: 6410, initial_temperature: 205 },
-			],
-			size: { min: { x: 9, y: 6, z: 0.27 }, max: { x: 173.7, y: 170.6, z: 60.27 } },
-			has_thumbnail: true,
-		});
+		// Exactly what the pure core reads from the same bytes (whose fields test/unit/toolpath checks one by one).
+		const { json } = await inspectToolpath(ufp, { fileName: 'bracket.ufp', mimeType: 'application/octet-stream' });
+		expect(item.json).toEqual(json);
+		expect(item.json).toMatchObject({ file_name: 'bracket.ufp', content_type: 'application/x-ufp', machine: 'Ultimaker S5', has_thumbnail: true });
+		expect((item.json.extruders as Array<{ material: string }>).map((extruder) => extruder.material)).toEqual(['Generic PLA', 'Generic PVA']);
 		expect(item.binary?.thumbnail).toMatchObject({ mimeType: 'image/png', fileName: 'bracket.png' });
 		expect(item.binary?.data).toBeDefined(); // the toolpath travels on to an upload
 		expect(item.pairedItem).toEqual({ item: 0 });
