@@ -37,6 +37,11 @@ declare const __N8N_VERSION__: string | undefined;
 export const N8N_VERSION = resolveN8nVersion(
 	(typeof __N8N_VERSION__ === 'string' ? __N8N_VERSION__ : undefined) ?? process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION,
 );
+/**
+ * `E2E_BINARY_DATA_MODE=default|filesystem|database` runs n8n with that binary data mode
+ * (N8N_DEFAULT_BINARY_DATA_MODE); unset, n8n's own default for a regular instance applies: filesystem.
+ */
+export const BINARY_DATA_MODE = process.env.E2E_BINARY_DATA_MODE ?? 'filesystem';
 export const ACTION_NODE = `${CUSTOM_PREFIX}ultimakerDigitalFactory`;
 export const TRIGGER_NODE = `${CUSTOM_PREFIX}ultimakerDigitalFactoryTrigger`;
 export const FIXTURES_DIR = join(__dirname, 'fixtures');
@@ -82,6 +87,7 @@ export class N8nSandbox {
 			port,
 			fileAccessDirs: this.fileAccessDirs,
 			packageDir: join(this.workDir, 'package-dist'),
+			extra: process.env.E2E_BINARY_DATA_MODE ? { N8N_DEFAULT_BINARY_DATA_MODE: process.env.E2E_BINARY_DATA_MODE } : undefined,
 		});
 	}
 
