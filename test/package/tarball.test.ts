@@ -14,7 +14,7 @@ const MAX_PACKED_BYTES = 256 * 1024;
 const MAX_UNPACKED_BYTES = 1536 * 1024;
 
 const SHIPPED = [
-	/^(package\.json|README\.md|LICENSE\.md|index\.js)$/,
+	/^(package\.json|README\.md|LICENSE\.md|index\.js|index\.d\.ts)$/,
 	// Compiled nodes and credentials, their type declarations, icons and codex/schema JSON.
 	/^dist\/(nodes|credentials)\/.+\.(js|d\.ts|svg|png|json)$/,
 ];
@@ -99,7 +99,7 @@ describe('the packed tarball (npm pack)', () => {
 		expect(published.overrides).toBeUndefined();
 	});
 
-	test('loads from the unpacked tarball: every listed class instantiates, icons are shipped, index.js exports them', () => {
+	test('loads from the unpacked tarball: every listed class instantiates, icons are shipped, index.js exports the classes', () => {
 		// n8n provides n8n-workflow (the peer dependency) to the packages it loads; the repo's copy stands in.
 		symlinkSync(join(REPO_ROOT, 'node_modules'), join(packed.dir, 'node_modules'), 'dir');
 		const n8n = repoPackage.n8n as N8nSection;
@@ -125,12 +125,10 @@ describe('the packed tarball (npm pack)', () => {
 			'ultimakerDigitalFactoryOAuth2Api',
 			'ultimakerDigitalFactoryTrigger',
 		]);
+		// index.js: the classes (and the pure core) for programmatic use.
 		const entry = load(join(packed.dir, 'index.js')) as Record<string, unknown>;
-		expect(Object.keys(entry).sort()).toEqual([
-			'UltimakerDigitalFactory',
-			'UltimakerDigitalFactoryApi',
-			'UltimakerDigitalFactoryOAuth2Api',
-			'UltimakerDigitalFactoryTrigger',
-		]);
+		for (const name of ['UltimakerDigitalFactory', 'UltimakerDigitalFactoryApi', 'UltimakerDigitalFactoryOAuth2Api', 'UltimakerDigitalFactoryTrigger']) {
+			expect({ name, type: typeof entry[name] }).toEqual({ name, type: 'function' });
+		}
 	});
 });
