@@ -1,4 +1,11 @@
-/** Three projects: unit (pure logic), integration (real sockets against the emulator), e2e (real n8n). */
+/**
+ * Projects: unit (pure logic), integration (real sockets against the emulator), package (what would be
+ * published, checked with n8n's own scanner and CLI), and the end-to-end tests in real n8n — once on the
+ * newest and once on the oldest n8n we support (scripts/versions.json). `N8N_VERSION=<x>` (a version, or
+ * `latest`/`oldest`) replaces those two with a single project `e2e` on n8n <x>.
+ */
+const versions = require('./scripts/versions.json').n8n;
+
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }];
 // secretScan.setup: fails a test file whose logs, node outputs or node errors contain a test token (test/helpers/secrets.ts).
 const common = {
@@ -8,10 +15,24 @@ const common = {
 	setupFilesAfterEnv: ['<rootDir>/test/helpers/secretScan.setup.ts'],
 };
 
+/** The e2e harness reads the n8n version under test from this global (test/e2e/harness.ts). */
+const e2e = (displayName, n8nVersion) => ({
+	...common,
+	displayName,
+	testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+	globals: { __N8N_VERSION__: n8nVersion },
+});
+
+const wanted = process.env.N8N_VERSION;
+const e2eProjects = wanted
+	? [e2e('e2e', versions[wanted] ?? wanted)]
+	: [e2e('e2e-latest', versions.latest), e2e('e2e-oldest', versions.oldest)];
+
 module.exports = {
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
-		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+		{ ...common, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.ts'] },
+		...e2eProjects,
 	],
 };

@@ -13,9 +13,7 @@ import type {
 export class UltimakerDigitalFactoryApi implements ICredentialType {
 	name = 'ultimakerDigitalFactoryApi';
 
-	// The display name is a public contract (DESIGN §2); the lint wants it to end in "API".
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-missing-api
-	displayName = 'Ultimaker Digital Factory API Token';
+	displayName = 'Ultimaker Digital Factory API';
 
 	icon: Icon = {
 		light: 'file:../nodes/UltimakerDigitalFactory/ultimaker.svg',

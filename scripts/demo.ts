@@ -4,7 +4,7 @@
  *   N8N_PORT (or PORT)  n8n editor port, default 5678
  *   EMULATOR_PORT       emulator API port (storage uses the next one), default 8787
  *   DEMO_SPEED          emulator clock multiplier, default 30 (a 20-minute print takes 40 s)
- *   N8N_VERSION         n8n to run, default 2.8.4
+ *   N8N_VERSION         n8n to run: a version or latest|oldest (scripts/versions.json), default oldest
  *   --fresh             forget the n8n data of earlier runs (.demo/n8n-user)
  */
 import { relative } from 'node:path';

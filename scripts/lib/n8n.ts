@@ -4,13 +4,23 @@
  * Every child runs in its own process group so a stop takes n8n's task runners down with it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const DIST_DIR = join(REPO_ROOT, 'dist');
-export const DEFAULT_N8N_VERSION = '2.8.4';
+/** The n8n versions the package is tested on, pinned in scripts/versions.json (how to bump: docs/compatibility.md). */
+export const N8N_VERSIONS: { latest: string; oldest: string } = JSON.parse(
+	readFileSync(join(REPO_ROOT, 'scripts', 'versions.json'), 'utf8'),
+).n8n;
+/** The demo's and the screenshots' n8n: the oldest supported one, the only one that runs on the system Node 20. */
+export const DEFAULT_N8N_VERSION = N8N_VERSIONS.oldest;
+
+/** `latest` / `oldest` name the pinned versions; anything else is an n8n version as is. */
+export function resolveN8nVersion(version: string): string {
+	return version === 'latest' || version === 'oldest' ? N8N_VERSIONS[version] : version;
+}
 
 /** How the package's types are named when n8n loads `dist/` through N8N_CUSTOM_EXTENSIONS. */
 export const CUSTOM_PREFIX = 'CUSTOM.';
@@ -25,7 +35,7 @@ export interface LocateOptions {
 
 /** Runs scripts/install-n8n.sh (a no-op when the version is cached) and returns the n8n binary it prints last. */
 export function locateN8n(options: LocateOptions = {}): string {
-	const version = options.version ?? process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION;
+	const version = resolveN8nVersion(options.version ?? process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION);
 	const result = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'install-n8n.sh')], {
 		env: { ...process.env, N8N_VERSION: version },
 		stdio: ['ignore', 'pipe', options.showProgress ? 'inherit' : 'pipe'],
@@ -47,7 +57,7 @@ export function locateN8n(options: LocateOptions = {}): string {
  * is busy, a line every 20 s says it is still going (npm itself stays quiet for minutes).
  */
 export async function locateN8nWithProgress(version?: string): Promise<string> {
-	const wanted = version ?? process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION;
+	const wanted = resolveN8nVersion(version ?? process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION);
 	const child = spawn('bash', [join(REPO_ROOT, 'scripts', 'install-n8n.sh')], {
 		env: { ...process.env, N8N_VERSION: wanted },
 		stdio: ['ignore', 'pipe', 'inherit'],

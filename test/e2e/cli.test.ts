@@ -18,6 +18,7 @@ import {
 } from '../../scripts/lib/workflows';
 import {
 	assertSucceeded,
+	BINARY_DATA_MODE,
 	clusterRef,
 	FIXTURES_DIR,
 	httpPost,
@@ -227,13 +228,23 @@ describe('action node in real n8n (n8n execute --id)', () => {
 		return `${outcome.error?.message ?? ''} ${outcome.error?.description ?? ''}`;
 	}
 
-	it(`runs on the n8n under test (${N8N_VERSION})`, async () => {
+	it(`runs on the n8n under test (${N8N_VERSION}, binary data mode ${BINARY_DATA_MODE})`, async () => {
 		expect(await n8n.n8nVersion()).toContain(N8N_VERSION);
 	});
 
 	it('uploads a real G-code file, sends it to a cluster, and the cluster status shows the print', async () => {
 		const outcome = await n8n.execute('e2eUploadSendStat');
 		assertSucceeded(outcome);
+
+		// The file came in as binary data stored the way the mode under test stores it.
+		const binary = outcome.runData['Read G-code'][0].data.main[0][0].binary.data;
+		expect(binary).toMatchObject({ fileName: 'calibration-cube.gcode' });
+		if (BINARY_DATA_MODE === 'default') {
+			expect(binary.id).toBeUndefined();
+			expect(Buffer.from(binary.data, 'base64')).toHaveLength(CUBE_BYTES);
+		} else {
+			expect(binary.id).toMatch(new RegExp(`^${BINARY_DATA_MODE}(-v2)?:`));
+		}
 
 		const [uploaded] = nodeOutput(outcome, 'Upload job');
 		expect(uploaded).toMatchObject({

@@ -3,7 +3,7 @@
  * and workflows imported through n8n's own CLI, `n8n execute --id` runs, and `n8n start` as a server for the
  * polling trigger and the webhook/file examples. Everything it starts is stopped by `cleanup()`.
  *
- * `N8N_VERSION` (default 2.8.4) picks the n8n under test; scripts/install-n8n.sh installs it on first use.
+ * The jest project picks the n8n under test (see N8N_VERSION below); scripts/install-n8n.sh installs it on first use.
  */
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import {
 	locateN8n,
 	n8nEnv,
 	parseExecutionJson,
+	resolveN8nVersion,
 	runN8nCli,
 	startN8nServer,
 	tail,
@@ -31,7 +32,16 @@ import {
 	type WorkflowNode,
 } from '../../scripts/lib/workflows';
 
-export const N8N_VERSION = process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION;
+/** Set per jest project (jest.config.js: `e2e-latest`, `e2e-oldest`, or `e2e` for `N8N_VERSION=<x>`). */
+declare const __N8N_VERSION__: string | undefined;
+export const N8N_VERSION = resolveN8nVersion(
+	(typeof __N8N_VERSION__ === 'string' ? __N8N_VERSION__ : undefined) ?? process.env.N8N_VERSION ?? DEFAULT_N8N_VERSION,
+);
+/**
+ * `E2E_BINARY_DATA_MODE=default|filesystem|database` runs n8n with that binary data mode
+ * (N8N_DEFAULT_BINARY_DATA_MODE); unset, n8n's own default for a regular instance applies: filesystem.
+ */
+export const BINARY_DATA_MODE = process.env.E2E_BINARY_DATA_MODE ?? 'filesystem';
 export const ACTION_NODE = `${CUSTOM_PREFIX}ultimakerDigitalFactory`;
 export const TRIGGER_NODE = `${CUSTOM_PREFIX}ultimakerDigitalFactoryTrigger`;
 export const FIXTURES_DIR = join(__dirname, 'fixtures');
@@ -77,6 +87,7 @@ export class N8nSandbox {
 			port,
 			fileAccessDirs: this.fileAccessDirs,
 			packageDir: join(this.workDir, 'package-dist'),
+			extra: process.env.E2E_BINARY_DATA_MODE ? { N8N_DEFAULT_BINARY_DATA_MODE: process.env.E2E_BINARY_DATA_MODE } : undefined,
 		});
 	}
 

@@ -70,7 +70,7 @@ test('unknown resource/operation pairs are not found (no prototype lookups)', ()
 test('credentials: names, fields, Bearer auth, test request, OAuth2 endpoints and scopes', () => {
 	const token = new UltimakerDigitalFactoryApi();
 	expect(token.name).toBe('ultimakerDigitalFactoryApi');
-	expect(token.displayName).toBe('Ultimaker Digital Factory API Token');
+	expect(token.displayName).toBe('Ultimaker Digital Factory API');
 	expect(token.properties.map((p) => p.name)).toEqual(['apiToken', 'baseUrl', 'origin']);
 	expect(token.properties[0].typeOptions?.password).toBe(true);
 	expect(token.properties[1].default).toBe('https://api.ultimaker.com');

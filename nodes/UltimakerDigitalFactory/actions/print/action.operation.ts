@@ -12,7 +12,8 @@ import type { OperationModule } from '../operation';
 export const option: OperationModule['option'] = {
 	name: 'Print Job Action',
 	action: 'Pause / resume / abort / move to top / remove / force',
-	description: 'Pause, resume, abort, move to top, remove or force a queued or running print job',
+	description:
+		'Acts on a printer: pause, resume or abort (ends it for good) a running print; move to top, remove (drops it from the queue) or force a queued one',
 };
 
 /** Node value → API action and body. Move to top is the API's `move` to position 0 of the queue. */

@@ -12,7 +12,8 @@ import { sendPrint } from './printOnce';
 export const option: OperationModule['option'] = {
 	name: 'Send',
 	action: 'Send print',
-	description: 'Queue an uploaded job (job ID) on a cluster; returns job_instance_uuid and status (queued or wait_approval)',
+	description:
+		"Starts a real print: queues an uploaded job (job ID) on a cluster's printer; returns the new print job's cluster_job_id and status (queued, or wait_approval when the workspace needs approval)",
 };
 
 export const onlyIfIdleProperty: INodeProperties = {

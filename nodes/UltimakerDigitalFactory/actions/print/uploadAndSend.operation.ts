@@ -16,7 +16,7 @@ import { onlyIfIdleProperty } from './send.operation';
 export const option: OperationModule['option'] = {
 	name: 'Upload and Send',
 	action: 'Upload and print',
-	description: 'Upload a sliced file and queue it on a cluster in one step',
+	description: 'Starts a real print: uploads a sliced file and queues it on a cluster in one step',
 };
 
 export const properties: INodeProperties[] = [
