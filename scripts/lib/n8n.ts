@@ -173,10 +173,13 @@ export async function runN8nCli(
 	args: string[],
 	env: NodeJS.ProcessEnv,
 	timeoutMs = 120_000,
+	/** Called with the child right after it is spawned (benchmarks sample its memory). */
+	onSpawn?: (child: ChildProcess) => void,
 ): Promise<CliResult> {
 	const started = Date.now();
 	const child = spawn(bin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	track(child);
+	onSpawn?.(child);
 	let stdout = '';
 	let stderr = '';
 	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

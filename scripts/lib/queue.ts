@@ -289,6 +289,8 @@ export interface QueueOptions {
 	workDir: string;
 	/** The built package every process loads (N8N_CUSTOM_EXTENSIONS). */
 	packageDir?: string;
+	/** Worker processes (default 2). 0: no queue at all, the main runs every execution itself (n8n's regular mode, on
+	 * the same Postgres) — the one-process baseline to compare queue mode against. */
 	workers?: number;
 	/** Executions each worker runs at once (`n8n worker --concurrency`). */
 	concurrency?: number;
@@ -353,7 +355,7 @@ export class QueueDeployment {
 			DB_POSTGRESDB_DATABASE: postgres.database,
 			DB_POSTGRESDB_USER: postgres.user,
 			DB_POSTGRESDB_PASSWORD: postgres.password,
-			EXECUTIONS_MODE: 'queue',
+			EXECUTIONS_MODE: this.options.workers === 0 ? 'regular' : 'queue',
 			QUEUE_BULL_REDIS_HOST: redis.host,
 			QUEUE_BULL_REDIS_PORT: String(redis.port),
 			// All processes must decrypt the same credentials.
