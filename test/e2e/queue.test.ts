@@ -272,7 +272,7 @@ describe(`n8n ${N8N_VERSION} in queue mode: Postgres, Redis, main + 2 workers`, 
 		const failed = answers.filter((answer) => answer.status !== 200 || answer.json?.status !== 'queued');
 		if (failed.length) console.log(`${failed.length} answers were not "queued":\n${logs()}`);
 		expect(failed.slice(0, 3)).toEqual([]);
-		expect(new Set(answers.map((answer) => answer.json.job_instance_uuid)).size).toBe(FAN_OUT);
+		expect(new Set(answers.map((answer) => answer.json.cluster_job_id)).size).toBe(FAN_OUT);
 
 		const state = await shopEmu.client.state();
 		const prints = state.clusters.flatMap((cluster) => cluster.print_jobs.filter((job) => job.cloud_job_id === sharedJob));
@@ -358,8 +358,8 @@ describe(`n8n ${N8N_VERSION} in queue mode: Postgres, Redis, main + 2 workers`, 
 
 		// The trigger has been polling since the main started (first poll: the baseline, no events).
 		const polled = await afterPoll(1);
-		const jobOne = (await eventsEmu.client.sendPrint(cellOne, cubeJobs.one)).job_instance_uuid as string;
-		const jobTwo = (await eventsEmu.client.sendPrint(cellTwo, cubeJobs.two)).job_instance_uuid as string;
+		const jobOne = (await eventsEmu.client.sendPrint(cellOne, cubeJobs.one)).cluster_job_id as string;
+		const jobTwo = (await eventsEmu.client.sendPrint(cellTwo, cubeJobs.two)).cluster_job_id as string;
 		await eventsEmu.client.advanceClock(31);
 		await afterPoll(polled + 1);
 		const firstHalf = [
