@@ -1,35 +1,64 @@
 /**
- * Upload throughput and memory of the action node's upload path vs `curl -T`, same file, same emulator, same run.
+ * Upload throughput and memory (`npm run bench -- upload`): the action node's upload path next to the other ways
+ * to send the same file to the same signed storage URL, same emulator, same run, rounds interleaved.
  *
- * - The emulator runs in a CHILD process (its memory and CPU accounting stay out of the figures).
- * - Node path: the real operation code (`job.upload` through the node's `execute`) on n8n-core's real
- *   ExecuteContext, the file held by n8n-core's BinaryDataService in filesystem mode, so the body is the real
- *   `getBinaryStream(id, 1 MiB)` stream — registration, storage PUT, status poll included in the time.
- * - curl path: a fresh upload URL registered for the same file, then `curl -T <file>` with the same headers
- *   (timed from the storage PUT only, i.e. favouring curl).
- * - RSS of this process sampled every 10 ms during the node upload; growth = peak − RSS just before.
+ * - The emulator runs in a CHILD process (its memory and CPU stay out of the figures).
+ * - node: the real `job.upload` operation through the node's `execute` on n8n-core's real ExecuteContext, the file
+ *   held by n8n-core's BinaryDataService in filesystem mode (body: `getBinaryStream(id, 1 MiB)`). Time: the whole
+ *   operation (registration + storage PUT + status poll). Memory: this process's RSS growth, sampled every 10 ms.
+ * - axios: the same binary stream through axios (n8n-core's own copy) with `maxRedirects: 0`, storage PUT alone.
+ * - curl: `curl -T file` with the same headers, storage PUT alone. Memory: curl's own peak RSS.
+ * - Largest size only, inside a real n8n (`n8n execute`, n8n 2.8.4 unless N8N_VERSION, filesystem binary data): a workflow
+ *   Read file → Upload job (this node), and Read file → n8n's HTTP Request node PUT of the binary to an upload URL
+ *   registered by a previous HTTP Request node — what a user would build instead — with its default "Follow
+ *   Redirects" on and, separately, off. Time: the upload node's own `executionTime` in n8n's run data. Memory: the
+ *   n8n process's peak RSS (VmHWM) minus that of the same workflow with a No-Op in place of the upload.
+ *   BENCH_UPLOAD_N8N=0 skips these.
  *
- * Sizes: 10 MiB and 1 GiB (BENCH_UPLOAD_SIZES_MIB=10,1024 overrides). Rounds per size: BENCH_UPLOAD_ROUNDS (3).
- * Also measured for the record: the 64 KiB default chunk size of getBinaryStream (why the node asks for 1 MiB).
+ * Sizes: BENCH_UPLOAD_SIZES_MIB (default 10,1024). Rounds: BENCH_UPLOAD_ROUNDS (default 5); the order of the
+ * approaches rotates every round. BENCH_UPLOAD_PROFILE=1 also records a CPU profile of one node-path storage PUT
+ * of the largest file (.bench/upload-put.cpuprofile; its heaviest functions are printed). Raw: .bench/upload.json.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { Session } from 'node:inspector';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 // With `.ts`: tsx would resolve `….node` to the codex file `….node.json` next to it.
 import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node.ts';
 import * as uploadPlan from '../nodes/UltimakerDigitalFactory/actions/upload/plan';
+import { runN8nCli, parseExecutionJson } from '../scripts/lib/n8n';
+import { apiCredential, type Workflow } from '../scripts/lib/workflows';
+import { N8nSandbox } from '../test/e2e/harness';
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { createExecuteContext, runNode, storeBinary } from '../test/helpers/n8nContext';
 import { EmulatorClient } from '../emulator/client';
 import { startEmulatorChild } from './lib/emulatorChild';
+import { watchPeak } from './lib/peak';
 
 const ROOT = join(__dirname, '..');
 const MiB = 1024 * 1024;
 const SIZES_MIB = (process.env.BENCH_UPLOAD_SIZES_MIB ?? '10,1024').split(',').map(Number);
-const ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 5);
+const IN_N8N = process.env.BENCH_UPLOAD_N8N !== '0';
+const PROFILE = process.env.BENCH_UPLOAD_PROFILE === '1';
 const TOKEN = 'umapi-emulator-token-0001|main';
+/** The axios n8n-core itself calls (its own dependency), not this repository's newer devDependency. */
+const axios = createRequire(require.resolve('n8n-core'))('axios') as typeof import('axios').default;
 
+type Binary = Awaited<ReturnType<typeof storeBinary>>;
+
+interface Run {
+	/** MiB/s of the measured span. */
+	mibps: number;
+	seconds: number;
+	/** Bytes: RSS growth (in-process), peak RSS (curl), peak over the No-Op baseline (n8n). */
+	memory: number;
+	cpuSeconds?: number;
+	ok: boolean;
+}
 
 async function register(apiUrl: string, name: string, size: number): Promise<{ job_id: string; upload_url: string }> {
 	const job = await new EmulatorClient(apiUrl, TOKEN).registerJob({ job_name: name, file_size: size, content_type: 'text/plain' });
@@ -40,61 +69,186 @@ async function jobStatus(apiUrl: string, jobId: string): Promise<string> {
 	return ((await new EmulatorClient(apiUrl, TOKEN).data('GET', `/cura/v1/jobs/${encodeURIComponent(jobId)}`)) as { status: string }).status;
 }
 
-function curlUpload(path: string, uploadUrl: string): { seconds: number; httpCode: string } {
-	const result = spawnSync(
-		'curl',
-		['-sS', '-T', path, '-H', 'Content-Type: text/plain', '-H', 'Expect:', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', uploadUrl],
-		{ encoding: 'utf8' },
-	);
-	if (result.status !== 0) throw new Error(`curl failed: ${result.stderr}`);
-	const [httpCode, seconds] = result.stdout.trim().split(' ');
-	return { httpCode: httpCode!, seconds: Number(seconds) };
-}
-
 function gc(): void {
 	(globalThis as { gc?: () => void }).gc?.();
 }
 
-interface NodeRun {
-	seconds: number;
-	rssBefore: number;
-	rssPeak: number;
-	status: string;
-}
-
-async function nodeUpload(apiUrl: string, binaryId: Awaited<ReturnType<typeof storeBinary>>): Promise<NodeRun> {
+/** Runs `fn` and reports this process's RSS growth (sampled every 10 ms) and CPU seconds. */
+async function inProcess<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; rssGrowth: number; cpuSeconds: number }> {
 	gc();
 	await new Promise((resolve) => setTimeout(resolve, 50));
-	const rssBefore = process.memoryUsage().rss;
-	let rssPeak = rssBefore;
-	const sampler = setInterval(() => {
-		rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-	}, 10);
+	const before = process.memoryUsage().rss;
+	let peak = before;
+	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+	const cpu = process.cpuUsage();
 	const started = process.hrtime.bigint();
-	const output = await runNode({
-		nodeType: new UltimakerDigitalFactory(),
-		parameters: { resource: 'job', operation: 'upload' },
-		items: [{ json: {}, binary: { data: binaryId } }],
-		credentials: { ultimakerDigitalFactoryApi: { apiToken: TOKEN, baseUrl: apiUrl } },
-	});
+	const value = await fn();
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const used = process.cpuUsage(cpu);
 	clearInterval(sampler);
-	rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-	return { seconds, rssBefore, rssPeak, status: String(output[0][0].json.status) };
+	peak = Math.max(peak, process.memoryUsage().rss);
+	return { value, seconds, rssGrowth: peak - before, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
-/** The storage PUT alone through n8n's httpRequest with getBinaryStream(id, chunk): isolates the chunk size. */
-async function helperPut(
-	apiUrl: string,
-	binary: Awaited<ReturnType<typeof storeBinary>>,
-	size: number,
-	chunk?: number,
-): Promise<{ seconds: number; cpuSeconds: number }> {
-	const { context } = createExecuteContext({ nodeType: new UltimakerDigitalFactory(), parameters: {}, credentials: {} });
-	const slot = await register(apiUrl, 'chunk-test.gcode', size);
-	const body = await context.helpers.getBinaryStream(binary.id!, chunk);
-	const started = process.hrtime.bigint();
-	const cpuBefore = process.cpuUsage();
+async function nodeUpload(apiUrl: string, binary: Binary, size: number): Promise<Run> {
+	const run = await inProcess(() =>
+		runNode({
+			nodeType: new UltimakerDigitalFactory(),
+			parameters: { resource: 'job', operation: 'upload' },
+			items: [{ json: {}, binary: { data: binary } }],
+			credentials: { ultimakerDigitalFactoryApi: { apiToken: TOKEN, baseUrl: apiUrl } },
+		}),
+	);
+	const ok = run.value[0]?.[0]?.json.status === 'uploaded';
+	return { mibps: size / MiB / run.seconds, seconds: run.seconds, memory: run.rssGrowth, cpuSeconds: run.cpuSeconds, ok };
+}
+
+function helperContext() {
+	return createExecuteContext({ nodeType: new UltimakerDigitalFactory(), parameters: {}, credentials: {} }).context;
+}
+
+async function axiosUpload(apiUrl: string, binary: Binary, size: number): Promise<Run> {
+	const slot = await register(apiUrl, 'axios.gcode', size);
+	const body = await helperContext().helpers.getBinaryStream(binary.id!, uploadPlan.BINARY_STREAM_CHUNK_BYTES);
+	const run = await inProcess(() =>
+		axios.put(slot.upload_url, body, {
+			headers: { 'Content-Type': 'text/plain', 'Content-Length': String(size) },
+			maxRedirects: 0,
+			maxBodyLength: Infinity,
+			validateStatus: () => true,
+		}),
+	);
+	const ok = run.value.status === 200 && (await jobStatus(apiUrl, slot.job_id)) === 'uploaded';
+	return { mibps: size / MiB / run.seconds, seconds: run.seconds, memory: run.rssGrowth, cpuSeconds: run.cpuSeconds, ok };
+}
+
+async function curlUpload(apiUrl: string, path: string, size: number): Promise<Run> {
+	const slot = await register(apiUrl, 'curl.gcode', size);
+	const child = spawn('curl', ['-sS', '-T', path, '-H', 'Content-Type: text/plain', '-H', 'Expect:', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', slot.upload_url]);
+	const watcher = watchPeak(child.pid!);
+	let out = '';
+	child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+	const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+	const peak = watcher.stop();
+	if (code !== 0) throw new Error(`curl failed with exit ${code}`);
+	const [httpCode, seconds] = out.trim().split(' ');
+	const ok = httpCode === '200' && (await jobStatus(apiUrl, slot.job_id)) === 'uploaded';
+	return { mibps: size / MiB / Number(seconds), seconds: Number(seconds), memory: peak.peakRss, cpuSeconds: peak.cpuSeconds, ok };
+}
+
+// ---------- inside a real n8n ----------
+
+const CREDENTIAL = { id: 'udfBenchCred00001', name: 'Bench emulator' };
+
+function readFileThen(id: string, filePath: string, last: Workflow['nodes'], size: number, apiUrl: string): Workflow {
+	const register: Workflow['nodes'][number] = {
+		id: `${id}-register`,
+		name: 'Register upload',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [200, 0],
+		parameters: {
+			method: 'PUT',
+			url: `${apiUrl}/cura/v1/jobs/upload`,
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] },
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: JSON.stringify({ data: { job_name: 'http-node.gcode', file_size: size, content_type: 'text/plain' } }),
+			options: {},
+		},
+	};
+	const nodes: Workflow['nodes'] = [
+		{ id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		register,
+		{ id: `${id}-read`, name: 'Read file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, position: [400, 0], parameters: { operation: 'read', fileSelector: filePath, options: {} } },
+		...last,
+	];
+	const chain = nodes.map((node) => node.name);
+	const connections: Workflow['connections'] = {};
+	for (let i = 0; i < chain.length - 1; i++) connections[chain[i]!] = { main: [[{ node: chain[i + 1]!, type: 'main', index: 0 }]] };
+	return { id, name: id, active: false, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+function httpPut(followRedirects: boolean): Workflow['nodes'][number] {
+	return {
+		id: `put-${followRedirects}`,
+		name: 'Upload',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [600, 0],
+		parameters: {
+			method: 'PUT',
+			url: "={{ $('Register upload').item.json.data.upload_url }}",
+			sendBody: true,
+			contentType: 'binaryData',
+			inputDataFieldName: 'data',
+			// The default (4.x): follow redirects. Off: what a user may switch to for a big upload.
+			options: followRedirects ? {} : { redirect: { redirect: { followRedirects: false } } },
+		},
+	};
+}
+
+const IN_N8N_WORKFLOWS = {
+	'n8n: Read file → No-Op (baseline)': (path: string, size: number, apiUrl: string) =>
+		readFileThen('benchBaselineNoOp', path, [{ id: 'noop', name: 'Upload', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0], parameters: {} }], size, apiUrl),
+	'n8n: Read file → this node (Upload job)': (path: string, size: number, apiUrl: string) =>
+		readFileThen(
+			'benchUploadNode0',
+			path,
+			[
+				{
+					id: 'udf',
+					name: 'Upload',
+					type: 'CUSTOM.ultimakerDigitalFactory',
+					typeVersion: 1,
+					position: [600, 0],
+					parameters: { resource: 'job', operation: 'upload', jobName: 'n8n-node.gcode' },
+					credentials: { ultimakerDigitalFactoryApi: { ...CREDENTIAL } },
+				},
+			],
+			size,
+			apiUrl,
+		),
+	"n8n: Read file → HTTP Request PUT (default: follows redirects)": (path: string, size: number, apiUrl: string) =>
+		readFileThen('benchHttpNodeRedir', path, [httpPut(true)], size, apiUrl),
+	'n8n: Read file → HTTP Request PUT ("Follow Redirects" off)': (path: string, size: number, apiUrl: string) =>
+		readFileThen('benchHttpNodeNoRdr', path, [httpPut(false)], size, apiUrl),
+};
+type InN8nName = keyof typeof IN_N8N_WORKFLOWS;
+
+async function inN8n(sandbox: N8nSandbox, apiUrl: string, workflowId: string): Promise<{ seconds: number; peakRss: number; ok: boolean }> {
+	let watcher: ReturnType<typeof watchPeak> | undefined;
+	const cli = await runN8nCli(sandbox.bin, ['execute', `--id=${workflowId}`, '--rawOutput'], await sandbox.env(), 600_000, (child) => {
+		watcher = watchPeak(child.pid!);
+	});
+	const peak = watcher!.stop();
+	const execution = parseExecutionJson(cli.stdout);
+	const run = execution?.data?.resultData?.runData?.Upload?.[0];
+	if (!run || run.error) throw new Error(`n8n execute ${workflowId}: ${run?.error?.message ?? 'no run data'}\n${cli.stdout.slice(-2000)}\n${cli.stderr.slice(-2000)}`);
+	const output = run.data?.main?.[0]?.[0]?.json ?? {};
+	const registered = execution?.data?.resultData?.runData?.['Register upload']?.[0]?.data?.main?.[0]?.[0]?.json?.data;
+	const ok =
+		workflowId === 'benchBaselineNoOp' ||
+		(workflowId.startsWith('benchHttp') ? (await jobStatus(apiUrl, String(registered?.job_id))) === 'uploaded' : output.status === 'uploaded');
+	// Binary data of CLI executions stays in the sandbox: drop it so 1 GiB copies do not pile up.
+	rmSync(join(sandbox.userFolder, '.n8n', 'storage'), { recursive: true, force: true });
+	return { seconds: run.executionTime / 1000, peakRss: peak.peakRss, ok };
+}
+
+// ---------- profile ----------
+
+async function profileNodePut(apiUrl: string, binary: Binary, size: number): Promise<string[]> {
+	const session = new Session();
+	session.connect();
+	const post = <T>(method: string, params: object = {}) =>
+		new Promise<T>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
+	const slot = await register(apiUrl, 'profile.gcode', size);
+	const context = helperContext();
+	const body = await context.helpers.getBinaryStream(binary.id!, uploadPlan.BINARY_STREAM_CHUNK_BYTES);
+	await post('Profiler.enable');
+	await post('Profiler.setSamplingInterval', { interval: 200 });
+	await post('Profiler.start');
 	await context.helpers.httpRequest({
 		method: 'PUT',
 		url: slot.upload_url,
@@ -105,99 +259,125 @@ async function helperPut(
 		returnFullResponse: true,
 		disableFollowRedirect: true,
 	});
-	const cpu = process.cpuUsage(cpuBefore);
-	return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+	const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
+	session.disconnect();
+	writeFileSync(join(ROOT, '.bench', 'upload-put.cpuprofile'), JSON.stringify(profile));
+	return heaviest(profile, 12);
 }
+
+interface CpuProfile {
+	nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+	samples: number[];
+	timeDeltas: number[];
+}
+
+/** Self time per function, heaviest first: "12.3%  writeBuffer (native)". */
+function heaviest(profile: CpuProfile, count: number): string[] {
+	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+	const self = new Map<string, number>();
+	let total = 0;
+	profile.samples.forEach((id, i) => {
+		const frame = byId.get(id)!.callFrame;
+		const where = frame.url ? `${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(?=[^/]+$)/, '')}:${frame.lineNumber + 1}` : 'native';
+		const key = `${frame.functionName || '(anonymous)'} (${where})`;
+		const delta = profile.timeDeltas[i] ?? 0;
+		self.set(key, (self.get(key) ?? 0) + delta);
+		total += delta;
+	});
+	return [...self]
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, count)
+		.map(([key, micros]) => `${((100 * micros) / total).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(5)} ms  ${key}`);
+}
+
+// ---------- report ----------
 
 const mib = (bytes: number) => bytes / MiB;
 const fmt = (value: number, digits = 1) => value.toFixed(digits);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const spread = (values: number[], digits = 0) => `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
 
 async function main(): Promise<void> {
 	const { child, apiUrl } = await startEmulatorChild('upload-bench');
 	const dir = join(ROOT, '.bench', 'upload-files');
 	mkdirSync(dir, { recursive: true });
+	const loadAtStart = loadavg();
 	const results: Array<Record<string, unknown>> = [];
-	const rows: string[] = [];
-	const chunkTable: string[] = [];
+	const tables: string[] = [];
+	let sandbox: N8nSandbox | undefined;
+	let profileLines: string[] = [];
 	try {
 		for (const sizeMiB of SIZES_MIB) {
 			const file = await writeGcodeFile({ sizeBytes: sizeMiB * MiB, dir, fileName: `bench-${sizeMiB}MiB.gcode` });
 			const binary = await storeBinary({ path: file.path }, { fileName: file.name, mimeType: 'text/plain' });
-			// Flush the freshly written files first, so disk write-back does not slow whichever upload runs next.
+			const withN8n = IN_N8N && sizeMiB === Math.max(...SIZES_MIB);
+			// n8n's Read file names the binary's type after the file's extension, and the HTTP Request node sends that
+			// type: `.txt` is text/plain, as registered.
+			const textCopy = join(dir, `bench-${sizeMiB}MiB.txt`);
+			const approaches: Record<string, () => Promise<Run>> = {
+				'this node (in-process n8n-core)': () => nodeUpload(apiUrl, binary, file.size),
+				'axios, same stream, maxRedirects 0': () => axiosUpload(apiUrl, binary, file.size),
+				'curl -T': () => curlUpload(apiUrl, file.path, file.size),
+			};
+			if (withN8n) {
+				copyFileSync(file.path, textCopy);
+				sandbox ??= N8nSandbox.create({ fileAccessDirs: [dir] });
+				await sandbox.importCredentials([apiCredential(CREDENTIAL, apiUrl, TOKEN)]);
+				// The node takes the `.gcode` (it refuses other toolpaths); the HTTP Request node gets the `.txt` copy.
+				const workflows = Object.entries(IN_N8N_WORKFLOWS).map(([name, build]) => build(name.includes('this node') ? file.path : textCopy, file.size, apiUrl));
+				await sandbox.importWorkflows(workflows);
+				const names = Object.keys(IN_N8N_WORKFLOWS) as InN8nName[];
+				const baseline = async () => (await inN8n(sandbox!, apiUrl, 'benchBaselineNoOp')).peakRss;
+				for (const [index, name] of names.entries()) {
+					if (index === 0) continue;
+					approaches[name] = async () => {
+						const base = await baseline();
+						const run = await inN8n(sandbox!, apiUrl, workflows[index]!.id);
+						return { mibps: file.size / MiB / run.seconds, seconds: run.seconds, memory: run.peakRss - base, ok: run.ok };
+					};
+				}
+			}
 			spawnSync('sync');
-			const runs: Array<{ node: NodeRun; curl: { seconds: number; httpCode: string; status: string } }> = [];
+			const names = Object.keys(approaches);
+			const runs: Record<string, Run[]> = Object.fromEntries(names.map((name) => [name, []]));
 			for (let round = 0; round < ROUNDS; round++) {
-				const runCurl = async () => {
-					const slot = await register(apiUrl, file.name, file.size);
-					const curl = curlUpload(file.path, slot.upload_url);
-					return { ...curl, status: await jobStatus(apiUrl, slot.job_id) };
-				};
-				// Alternate which goes first, so neither always gets the warmer caches.
-				if (round % 2 === 0) {
-					const node = await nodeUpload(apiUrl, binary);
-					runs.push({ node, curl: await runCurl() });
-				} else {
-					const curl = await runCurl();
-					runs.push({ node: await nodeUpload(apiUrl, binary), curl });
+				// Rotate the order, so no approach always runs first (cold caches) or last.
+				for (let i = 0; i < names.length; i++) {
+					const name = names[(i + round) % names.length]!;
+					runs[name]!.push(await approaches[name]!());
 				}
 			}
-			const nodeMiBs = runs.map((run) => mib(file.size) / run.node.seconds);
-			const curlMiBs = runs.map((run) => mib(file.size) / run.curl.seconds);
-			const ratios = runs.map((run) => run.curl.seconds / run.node.seconds);
-			const growth = Math.max(...runs.map((run) => run.node.rssPeak - run.node.rssBefore));
-			const allUploaded = runs.every((run) => run.node.status === 'uploaded' && run.curl.status === 'uploaded' && run.curl.httpCode === '200');
-			results.push({ sizeMiB, bytes: file.size, runs, nodeMiBs, curlMiBs, ratios, maxRssGrowthBytes: growth, allUploaded });
-			rows.push(
-				`| ${sizeMiB >= 1024 ? `${sizeMiB / 1024} GiB` : `${sizeMiB} MiB`} | ${nodeMiBs.map((v) => fmt(v, 0)).join(' / ')} | ${curlMiBs
-					.map((v) => fmt(v, 0))
-					.join(' / ')} | ${ratios.map((v) => fmt(v, 2)).join(' / ')} (median **${fmt(median(ratios), 2)}**) | ${fmt(
-					mib(Math.min(...runs.map((run) => run.node.rssBefore))),
-				)} → ${fmt(mib(Math.max(...runs.map((run) => run.node.rssPeak))))} | **${fmt(mib(growth))} MiB** | ${allUploaded ? 'yes' : 'NO'} |`,
+			if (PROFILE && sizeMiB === Math.max(...SIZES_MIB)) profileLines = await profileNodePut(apiUrl, binary, file.size);
+			const curl = runs['curl -T']!;
+			const label = sizeMiB >= 1024 ? `${sizeMiB / 1024} GiB` : `${sizeMiB} MiB`;
+			const rows = names.map((name) => {
+				const list = runs[name]!;
+				const ratios = list.map((run, i) => run.mibps / curl[i]!.mibps);
+				const memoryNote = name === 'curl -T' ? 'peak RSS of curl' : name.startsWith('n8n:') ? 'peak over No-Op' : 'RSS growth';
+				const cpu = list.every((run) => run.cpuSeconds !== undefined) ? spread(list.map((run) => run.cpuSeconds!), 2) : '—';
+				return `| ${name} | ${list.map((run) => fmt(run.mibps, 0)).join(' / ')} | ${spread(ratios, 2)} | ${fmt(mib(Math.max(...list.map((run) => run.memory))))} MiB (${memoryNote}) | ${cpu} | ${list.every((run) => run.ok) ? 'yes' : 'NO'} |`;
+			});
+			tables.push(
+				`**${label}**, ${ROUNDS} rounds:\n\n| approach | MiB/s per round | ratio to curl in the same round: median (min–max) | memory, max over rounds | CPU s per run: median (min–max) | all uploaded |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
 			);
-			if (sizeMiB >= 1024) {
-				const chunkRows: Array<{ chunkKiB: number; seconds: number[]; cpuSeconds: number[] }> = [];
-				const chunks = [undefined, uploadPlan.BINARY_STREAM_CHUNK_BYTES];
-				const measured = chunks.map(() => [] as Array<{ seconds: number; cpuSeconds: number }>);
-				// Interleaved rounds, so machine noise hits both chunk sizes alike.
-				for (let round = 0; round < ROUNDS; round++) {
-					for (let i = 0; i < chunks.length; i++) measured[i]!.push(await helperPut(apiUrl, binary, file.size, chunks[i]));
-				}
-				chunks.forEach((chunk, i) =>
-					chunkRows.push({
-						chunkKiB: (chunk ?? 64 * 1024) / 1024,
-						seconds: measured[i]!.map((m) => m.seconds),
-						cpuSeconds: measured[i]!.map((m) => m.cpuSeconds),
-					}),
-				);
-				results.push({ chunkSizeComparison: chunkRows, bytes: file.size });
-				chunkTable.push(
-					...chunkRows.map(
-						(row) =>
-							`| ${row.chunkKiB === 64 ? '64 KiB (n8n default)' : `${row.chunkKiB} KiB (the node)`} | ${row.seconds
-								.map((value) => fmt(mib(file.size) / value, 0))
-								.join(' / ')} | ${row.cpuSeconds.map((value) => fmt(value, 2)).join(' / ')} |`,
-					),
-				);
-			}
+			results.push({ sizeMiB, bytes: file.size, runs });
 			rmSync(file.path, { force: true });
+			rmSync(textCopy, { force: true });
 		}
 	} finally {
 		child.kill('SIGTERM');
+		await sandbox?.cleanup();
 	}
-	console.log(`Chunk size of getBinaryStream used by the node: ${uploadPlan.BINARY_STREAM_CHUNK_BYTES / 1024} KiB. Rounds per size: ${ROUNDS} (node and curl in alternating order).\n`);
-	console.log('| file | node MiB/s (per round) | curl -T MiB/s | ratio node/curl | node process RSS before → peak (MiB) | max RSS growth | all `uploaded` |');
-	console.log('|---|---|---|---|---|---|---|');
-	for (const row of rows) console.log(row);
-	console.log('\nnode time = whole operation (register + streamed PUT + status poll); curl time = the storage PUT alone.');
-	if (chunkTable.length > 0) {
-		console.log('\nStorage PUT of the 1 GiB file alone, n8n `httpRequest` + `getBinaryStream(id, chunk)`, MiB/s per round:\n');
-		console.log('| read chunk | MiB/s | CPU seconds of the node process |');
-		console.log('|---|---|---|');
-		for (const row of chunkTable) console.log(row);
-	}
+	const loadAtEnd = loadavg();
+	console.log(
+		`Load average (1/5/15 min) at the start ${loadAtStart.map((v) => v.toFixed(2)).join(' / ')}, at the end ${loadAtEnd.map((v) => v.toFixed(2)).join(' / ')}. ` +
+			`getBinaryStream chunk: ${uploadPlan.BINARY_STREAM_CHUNK_BYTES / 1024} KiB.\n`,
+	);
+	for (const table of tables) console.log(`${table}\n`);
+	console.log('Times: this node in-process = the whole operation (register + PUT + status poll); in n8n = the upload node\'s executionTime; axios and curl = the PUT alone.');
+	if (profileLines.length) console.log(`\nCPU profile of one node-path storage PUT (self time; .bench/upload-put.cpuprofile):\n\n${profileLines.join('\n')}`);
 	mkdirSync(join(ROOT, '.bench'), { recursive: true });
-	writeFileSync(join(ROOT, '.bench', 'upload.json'), JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
+	writeFileSync(join(ROOT, '.bench', 'upload.json'), JSON.stringify({ at: new Date().toISOString(), loadAtStart, loadAtEnd, results }, null, 2));
 	rmSync(dir, { recursive: true, force: true });
 }
 

@@ -6,6 +6,9 @@
  *   DEMO_SPEED          emulator clock multiplier, default 30 (a 20-minute print takes 40 s)
  *   N8N_VERSION         n8n to run: a version or latest|oldest (scripts/versions.json), default oldest
  *   --fresh             forget the n8n data of earlier runs (.demo/n8n-user)
+ *   --queue             n8n's queue mode (`npm run start:queue`): Postgres + Redis (Debian packages, installed with
+ *                       apt-get when missing) + main + 2 workers, every process loading this package; binary data in
+ *                       Postgres (queue mode's default). Its data lives for the run only.
  */
 import { relative } from 'node:path';
 import { demoOptionsFromEnv, SAMPLE_GCODE, startDemoStack, type DemoStack } from './lib/demoStack';
@@ -51,13 +54,26 @@ ${stack.workflows.map((workflow) => `   • ${workflow.name}`).join('\n')}
    cp ${sample} ${drop}/          # the file-drop workflow uploads and queues it
    curl ${emulatorUrl}/_emulator/recorder/notifications   # messages sent when prints end
 
- n8n log: ${shortPath(stack.logFile)}      Ctrl-C stops n8n and the emulator.
+ n8n log: ${shortPath(stack.logFile)}      Ctrl-C stops n8n and the emulator.${queueLines(stack)}
 ────────────────────────────────────────────────────────────────────────────`);
-	stack.n8n.child.on('close', (code) => {
-		if (stopping) return;
-		console.error(`n8n exited unexpectedly (code ${code}); see ${stack.logFile}. Stopping the emulator.`);
-		void stack.stop().then(() => process.exit(1));
-	});
+	for (const [name, proc] of [['n8n', stack.n8n] as const, ...stack.workers.map((worker, i) => [`n8n worker ${i + 1}`, worker] as const)]) {
+		proc.child.on('close', (code) => {
+			if (stopping) return;
+			console.error(`${name} exited unexpectedly (code ${code}); see the logs in ${shortPath(options.demoDir)}. Stopping the demo.`);
+			void stack.stop().then(() => process.exit(1));
+		});
+	}
+}
+
+function queueLines(stack: DemoStack): string {
+	if (!stack.queue) return '';
+	const { postgres, redis } = stack.queue;
+	return `
+
+ Queue mode: the main (editor, webhooks, triggers) enqueues executions; 2 workers run them.
+   Postgres      127.0.0.1:${postgres.port}  database ${postgres.database}, user ${postgres.user}   (psql -h 127.0.0.1 -p ${postgres.port} -U ${postgres.user} ${postgres.database})
+   Redis         127.0.0.1:${redis.port}
+   binary data   ${stack.queue.sharedVariables().N8N_DEFAULT_BINARY_DATA_MODE} mode; workers' logs: ${shortPath(stack.logFile).replace(/n8n\.log$/, 'n8n-worker-*.log')}`;
 }
 
 /** Relative to the current directory when inside it, else absolute. */

@@ -1,7 +1,8 @@
 /**
  * The demo stack: the Digital Factory emulator with a small farm, and a real n8n with this package, a ready
  * credential pointing at the emulator, the example workflows (active) and an owner account.
- * Used by `npm start` (scripts/demo.ts) and by scripts/screenshots.ts.
+ * Used by `npm start` (scripts/demo.ts), `npm run start:queue` (the same in n8n's queue mode: Postgres, Redis, a
+ * main and two workers, through scripts/lib/queue.ts) and by scripts/screenshots.ts.
  */
 import { copyFileSync, createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,9 +22,11 @@ import {
 	startN8nServer,
 	tail,
 	type N8nServer,
+	type N8nWorker,
 	type Owner,
 	waitForWebhook,
 } from './n8n';
+import { QueueDeployment } from './queue';
 import {
 	apiCredential,
 	EXAMPLE_CREDENTIAL,
@@ -69,6 +72,8 @@ export interface DemoOptions {
 	fresh: boolean;
 	n8nVersion?: string;
 	owner?: Owner;
+	/** n8n's queue mode: Postgres + Redis + main + two workers (always fresh: their data lives for the run). */
+	queue?: boolean;
 	log?: (message: string) => void;
 }
 
@@ -81,6 +86,9 @@ export interface DemoStack {
 	dropDir: string;
 	logFile: string;
 	workflows: Workflow[];
+	/** Queue mode only: the deployment (Postgres, Redis) and its workers. */
+	queue?: QueueDeployment;
+	workers: N8nWorker[];
 	stop(): Promise<void>;
 }
 
@@ -93,6 +101,7 @@ export function demoOptionsFromEnv(): DemoOptions {
 		demoDir: process.env.DEMO_DIR ?? join(REPO_ROOT, '.demo'),
 		fresh: process.argv.includes('--fresh') || process.env.DEMO_FRESH === '1',
 		n8nVersion: process.env.N8N_VERSION,
+		queue: process.argv.includes('--queue'),
 	};
 }
 
@@ -148,13 +157,23 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 		cleanups.push(() => emulator.close());
 		await markForMaintenance(emulator, 'Production line 2');
 
-		const env = n8nEnv({
-			userFolder,
-			brokerPort: await freePort(),
-			port: options.n8nPort,
-			fileAccessDirs: [dropDir, samplesDir],
-			extra: { WEBHOOK_URL: `http://localhost:${options.n8nPort}/`, N8N_EDITOR_BASE_URL: `http://localhost:${options.n8nPort}/` },
-		});
+		const fileAccessDirs = [dropDir, samplesDir];
+		const publicUrl = { WEBHOOK_URL: `http://localhost:${options.n8nPort}/`, N8N_EDITOR_BASE_URL: `http://localhost:${options.n8nPort}/` };
+		let queue: QueueDeployment | undefined;
+		let env: NodeJS.ProcessEnv;
+		if (options.queue) {
+			log('• Starting Postgres and Redis for queue mode (installed with apt-get on first use)...');
+			const workDir = join(options.demoDir, 'queue');
+			rmSync(workDir, { recursive: true, force: true });
+			mkdirSync(workDir, { recursive: true });
+			const deployment = await QueueDeployment.create({ bin, workDir, workers: 2, mainPort: options.n8nPort, fileAccessDirs, mainExtra: publicUrl, log });
+			queue = deployment;
+			cleanups.push(() => deployment.stop());
+			log(`  Postgres on port ${deployment.postgres.port} (data ${deployment.postgres.dataDir}), Redis on port ${deployment.redis.port}`);
+			env = await deployment.env('cli');
+		} else {
+			env = n8nEnv({ userFolder, brokerPort: await freePort(), port: options.n8nPort, fileAccessDirs, extra: publicUrl });
+		}
 		const cli = async (label: string, args: string[]) => {
 			const result = await runN8nCli(bin, args, env, 180_000);
 			if (result.exitCode !== 0) {
@@ -176,14 +195,29 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 		}
 
 		const logFile = join(options.demoDir, 'n8n.log');
-		log(`• Starting n8n on port ${options.n8nPort} (log: ${logFile})...`);
-		const n8n = await startN8nServer({ bin, env, port: options.n8nPort, startTimeoutMs: 180_000 });
-		cleanups.push(() => n8n.stop());
-		const logStream = createWriteStream(logFile);
-		logStream.write(n8n.log());
-		n8n.child.stdout?.on('data', (chunk) => logStream.write(chunk));
-		n8n.child.stderr?.on('data', (chunk) => logStream.write(chunk));
-		cleanups.push(async () => void logStream.end());
+		let n8n: N8nServer;
+		if (queue) {
+			log(`• Starting n8n in queue mode: main on port ${options.n8nPort} and 2 workers (logs: ${join(options.demoDir, 'n8n*.log')})...`);
+			await queue.start();
+			n8n = queue.main!;
+		} else {
+			log(`• Starting n8n on port ${options.n8nPort} (log: ${logFile})...`);
+			const server = await startN8nServer({ bin, env, port: options.n8nPort, startTimeoutMs: 180_000 });
+			cleanups.push(() => server.stop());
+			n8n = server;
+		}
+		const workers = queue?.workers ?? [];
+		const logged: Array<[string, { log(): string; child: N8nServer['child'] }]> = [
+			[logFile, n8n],
+			...workers.map((worker, index) => [join(options.demoDir, `n8n-worker-${index + 1}.log`), worker] as [string, N8nWorker]),
+		];
+		for (const [file, proc] of logged) {
+			const logStream = createWriteStream(file);
+			logStream.write(proc.log());
+			proc.child.stdout?.on('data', (chunk) => logStream.write(chunk));
+			proc.child.stderr?.on('data', (chunk) => logStream.write(chunk));
+			cleanups.push(async () => void logStream.end());
+		}
 
 		// Newer n8n activates workflows in the background after start-up: wait until the ERP webhook listens.
 		await waitForWebhook(n8n, 'erp-order', 120_000).catch((error: Error) => log(`  warning: ${error.message.split('\n')[0]}`));
@@ -198,6 +232,8 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 			dropDir,
 			logFile,
 			workflows,
+			queue,
+			workers,
 			stop,
 		};
 		return stack;

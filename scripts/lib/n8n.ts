@@ -183,10 +183,13 @@ export async function runN8nCli(
 	args: string[],
 	env: NodeJS.ProcessEnv,
 	timeoutMs = 120_000,
+	/** Called with the child right after it is spawned (benchmarks sample its memory). */
+	onSpawn?: (child: ChildProcess) => void,
 ): Promise<CliResult> {
 	const started = Date.now();
 	const child = spawn(bin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	track(child);
+	onSpawn?.(child);
 	let stdout = '';
 	let stderr = '';
 	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -247,7 +250,7 @@ export function parseExecutionJson(stdout: string): Record<string, any> | undefi
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-function track(child: ChildProcess): void {
+export function track(child: ChildProcess): void {
 	liveChildren.add(child);
 	child.once('close', () => liveChildren.delete(child));
 	if (exitHookInstalled) return;
@@ -266,12 +269,21 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
-export interface N8nServer {
+export interface N8nProcess {
+	child: ChildProcess;
+	/** Everything it printed so far (the last ~1 MB). */
+	log(): string;
+	/** SIGTERM to its process group (n8n's graceful shutdown), SIGKILL after 10 s. */
+	stop(): Promise<void>;
+	/** SIGKILL to its process group at once: a crash, not a shutdown. */
+	kill(): Promise<void>;
+	/** Resolves when it has exited. */
+	exited: Promise<number | null>;
+}
+
+export interface N8nServer extends N8nProcess {
 	url: string;
 	port: number;
-	child: ChildProcess;
-	log(): string;
-	stop(): Promise<void>;
 }
 
 export interface StartServerOptions {
@@ -281,52 +293,124 @@ export interface StartServerOptions {
 	startTimeoutMs?: number;
 	/** Mirror n8n's output to this process (demo) instead of only keeping it for failure messages. */
 	echo?: boolean;
+	/** Prefix for echoed lines (several n8n processes in one terminal). */
+	echoPrefix?: string;
 }
 
-/** `n8n start`, resolved once /healthz answers and the editor is announced. */
-export async function startN8nServer(options: StartServerOptions): Promise<N8nServer> {
-	const url = `http://127.0.0.1:${options.port}`;
-	const child = spawn(options.bin, ['start'], { env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+interface ProcessOptions {
+	bin: string;
+	args: string[];
+	env: NodeJS.ProcessEnv;
+	echo?: boolean;
+	echoPrefix?: string;
+	/** Resolves true once the process is ready; polled every 300 ms with its output so far. */
+	ready: (output: string) => Promise<boolean>;
+	startTimeoutMs: number;
+	what: string;
+}
+
+/** Spawns one long-running n8n command (`start`, `worker`) in its own process group and waits until it is ready. */
+async function startN8nProcess(options: ProcessOptions): Promise<N8nProcess> {
+	const child = spawn(options.bin, options.args, { env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	track(child);
 	let output = '';
 	const onData = (stream: NodeJS.WriteStream) => (chunk: string) => {
 		output += chunk;
 		if (output.length > 2_000_000) output = output.slice(-1_000_000);
-		if (options.echo) stream.write(chunk);
+		if (options.echo) stream.write(options.echoPrefix ? prefixLines(chunk, options.echoPrefix) : chunk);
 	};
 	child.stdout?.setEncoding('utf8').on('data', onData(process.stdout));
 	child.stderr?.setEncoding('utf8').on('data', onData(process.stderr));
-	let exited: number | null | undefined;
-	const exitPromise = new Promise<void>((resolveExit) =>
+	let exitCode: number | null | undefined;
+	const exited = new Promise<number | null>((resolveExit) =>
 		child.on('close', (code) => {
-			exited = code;
-			resolveExit();
+			exitCode = code;
+			resolveExit(code);
 		}),
 	);
-	const server: N8nServer = {
-		url,
-		port: options.port,
+	const proc: N8nProcess = {
 		child,
+		exited,
 		log: () => output,
 		stop: async () => {
-			if (exited !== undefined) return;
+			if (exitCode !== undefined) return;
 			killGroup(child, 'SIGTERM');
 			const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
-			await exitPromise;
+			await exited;
 			clearTimeout(timer);
 			killGroup(child, 'SIGKILL');
 		},
+		kill: async () => {
+			if (exitCode !== undefined) return;
+			killGroup(child, 'SIGKILL');
+			await exited;
+		},
 	};
-	const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
+	const deadline = Date.now() + options.startTimeoutMs;
 	while (Date.now() < deadline) {
-		if (exited !== undefined) {
-			throw new Error(`n8n start exited with code ${exited} before it was ready.\n${tail(output, 60)}`);
+		if (exitCode !== undefined) {
+			throw new Error(`${options.what} exited with code ${exitCode} before it was ready.\n${tail(output, 60)}`);
 		}
-		if (output.includes('Editor is now accessible') && (await healthy(url))) return server;
+		if (await options.ready(output)) return proc;
 		await sleep(300);
 	}
-	await server.stop();
-	throw new Error(`n8n start was not ready within ${options.startTimeoutMs ?? 90_000} ms.\n${tail(output, 60)}`);
+	await proc.stop();
+	throw new Error(`${options.what} was not ready within ${options.startTimeoutMs} ms.\n${tail(output, 60)}`);
+}
+
+function prefixLines(chunk: string, prefix: string): string {
+	return chunk.replace(/^(?=.)/gm, prefix);
+}
+
+/** `n8n start`, resolved once /healthz answers and the editor is announced. */
+export async function startN8nServer(options: StartServerOptions): Promise<N8nServer> {
+	const url = `http://127.0.0.1:${options.port}`;
+	const proc = await startN8nProcess({
+		bin: options.bin,
+		args: ['start'],
+		env: options.env,
+		echo: options.echo,
+		echoPrefix: options.echoPrefix,
+		ready: async (output) => output.includes('Editor is now accessible') && (await healthy(url)),
+		startTimeoutMs: options.startTimeoutMs ?? 90_000,
+		what: 'n8n start',
+	});
+	return Object.assign(proc, { url, port: options.port });
+}
+
+export interface N8nWorker extends N8nProcess {
+	/** Its health server (`QUEUE_HEALTH_CHECK_PORT`): `/healthz`, `/healthz/readiness`. */
+	healthUrl: string;
+}
+
+export interface StartWorkerOptions {
+	bin: string;
+	/** An n8nEnv with the queue-mode variables; QUEUE_HEALTH_CHECK_PORT is added here. */
+	env: NodeJS.ProcessEnv;
+	healthPort: number;
+	concurrency?: number;
+	startTimeoutMs?: number;
+	echo?: boolean;
+	echoPrefix?: string;
+}
+
+/**
+ * `n8n worker` (queue mode), resolved once it says it is ready and its readiness check (database and Redis
+ * connected) answers 200.
+ */
+export async function startN8nWorker(options: StartWorkerOptions): Promise<N8nWorker> {
+	const healthUrl = `http://127.0.0.1:${options.healthPort}`;
+	const proc = await startN8nProcess({
+		bin: options.bin,
+		args: ['worker', `--concurrency=${options.concurrency ?? 5}`],
+		env: { ...options.env, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(options.healthPort) },
+		echo: options.echo,
+		echoPrefix: options.echoPrefix,
+		ready: async (output) => output.includes('n8n worker is now ready') && (await healthy(healthUrl, '/healthz/readiness')),
+		startTimeoutMs: options.startTimeoutMs ?? 90_000,
+		what: 'n8n worker',
+	});
+	return Object.assign(proc, { healthUrl });
 }
 
 /**
@@ -347,9 +431,9 @@ export async function waitForWebhook(server: N8nServer, path: string, timeoutMs 
 	throw new Error(`Webhook /webhook/${path} was not registered within ${timeoutMs} ms (last answer: ${last}).\n${tail(server.log(), 40)}`);
 }
 
-async function healthy(url: string): Promise<boolean> {
+async function healthy(url: string, path = '/healthz'): Promise<boolean> {
 	try {
-		const response = await fetch(`${url}/healthz`);
+		const response = await fetch(`${url}${path}`);
 		return response.ok;
 	} catch {
 		return false;

@@ -25,6 +25,7 @@ import {
 	type N8nServer,
 } from '../../scripts/lib/n8n';
 export { waitForWebhook } from '../../scripts/lib/n8n';
+import { QueueDeployment, type QueueOptions } from '../../scripts/lib/queue';
 import {
 	API_CREDENTIAL_TYPE,
 	type CredentialRef,
@@ -157,6 +158,34 @@ export class N8nSandbox {
 		for (const server of this.servers.splice(0)) await server.stop();
 		if (!process.env.E2E_KEEP) rmSync(this.workDir, { recursive: true, force: true });
 	}
+}
+
+/**
+ * The n8n under test in queue mode: Postgres, Redis (installed with apt-get when missing) and, once `start()` is
+ * called, a main and workers, all loading a snapshot of dist/. `stop()` ends everything and removes the folder.
+ */
+export async function createQueueDeployment(
+	options: Omit<QueueOptions, 'bin' | 'workDir' | 'packageDir'> = {},
+): Promise<QueueDeployment & { cleanup(): Promise<void> }> {
+	if (!existsSync(join(DIST_DIR, 'nodes', 'UltimakerDigitalFactory', 'UltimakerDigitalFactory.node.js'))) {
+		throw new Error('dist/ is missing: run `npm run build` before the e2e tests (npm test does).');
+	}
+	const bin = locateN8n({ version: N8N_VERSION });
+	const workDir = mkdtempSync(join(tmpdir(), 'udf-e2e-queue-'));
+	cpSync(DIST_DIR, join(workDir, 'package-dist'), { recursive: true });
+	const deployment = await QueueDeployment.create({
+		...options,
+		bin,
+		workDir,
+		packageDir: join(workDir, 'package-dist'),
+		fileAccessDirs: [FIXTURES_DIR, workDir, ...(options.fileAccessDirs ?? [])],
+	});
+	return Object.assign(deployment, {
+		cleanup: async () => {
+			await deployment.stop();
+			if (!process.env.E2E_KEEP) rmSync(workDir, { recursive: true, force: true });
+		},
+	});
 }
 
 export function logTail(result: CliResult, lines = 40): string {

@@ -29,6 +29,8 @@
  *     (data: Buffer, Readable, or `{ path }` of a file, streamed in without reading it into memory).
  * - `inMemoryBinary(buffer, { fileName, mimeType })` → an `IBinaryData` held base64 in the item (n8n's `default` mode).
  * - `binaryDataStoragePath()` → the folder the filesystem binary data lives in (temporary, per process).
+ * - `setBinaryDataManager(mode, manager)` → makes BinaryDataService serve ids `<mode>:<file id>` from `manager`
+ *     (a stand-in for a mode n8n-core alone cannot run, such as `database`, which lives in n8n's cli package).
  */
 import { Container } from '@n8n/di';
 import type { Constructable } from '@n8n/di';
@@ -143,6 +145,25 @@ export async function storeBinary(
 	// A file is streamed in (not read into memory), so multi-GB benchmark files cost no heap.
 	const body = Buffer.isBuffer(data) || data instanceof Readable ? data : createReadStream(data.path);
 	return await service.store(location, body, base);
+}
+
+/** The manager interface n8n-core's BinaryDataService delegates to per mode (the part a node's helpers reach). */
+export interface BinaryDataManagerStandIn {
+	init(): Promise<void>;
+	store(location: unknown, data: Buffer | Readable, metadata: { fileName?: string; mimeType?: string }): Promise<{ fileId: string; fileSize: number }>;
+	getPath(fileId: string): string;
+	getAsBuffer(fileId: string): Promise<Buffer>;
+	getAsStream(fileId: string, chunkSize?: number): Promise<Readable>;
+	getMetadata(fileId: string): Promise<{ fileName?: string; mimeType?: string; fileSize: number }>;
+	deleteMany(): Promise<void>;
+	copyByFileId(): Promise<string>;
+	copyByFilePath(): Promise<{ fileId: string; fileSize: number }>;
+	rename(): Promise<void>;
+}
+
+export async function setBinaryDataManager(mode: string, manager: BinaryDataManagerStandIn): Promise<void> {
+	await ensureBinaryDataService();
+	Container.get(core.BinaryDataService).setManager(mode as never, manager as never);
 }
 
 /** Binary data held in the item itself (n8n's `default` mode): base64, no `id`. */

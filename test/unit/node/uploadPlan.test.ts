@@ -1,4 +1,10 @@
+import { constants } from 'node:buffer';
+
 import {
+	binaryStorageOf,
+	binaryStorageProblem,
+	DATABASE_MODE_MAX_READ_BYTES,
+	readsWholeBinary,
 	registrationBody,
 	registrationPath,
 	resolveUploadName,
@@ -47,5 +53,36 @@ describe('upload planning', () => {
 		expect(resolveUploadName(' Job 1 ', 'a.gcode')).toBe('Job 1');
 		expect(resolveUploadName('', 'a.gcode')).toBe('a.gcode');
 		expect(resolveUploadName(undefined, '  ')).toBeUndefined();
+	});
+
+	test("where n8n keeps a binary is read from its id's mode prefix", () => {
+		expect(binaryStorageOf(undefined)).toBe('memory');
+		expect(binaryStorageOf('database:2f0c3c1e-1d0b-4c34-9d0b-7f3b7c3b2d11')).toBe('database');
+		expect(binaryStorageOf('filesystem-v2:workflows/1/executions/2/binary_data/abc')).toBe('filesystem');
+		expect(binaryStorageOf('filesystem:abc')).toBe('filesystem');
+		expect(binaryStorageOf('s3:workflows/1/executions/2/binary_data/abc')).toBe('s3');
+		expect(binaryStorageOf('tape:abc')).toBe('other');
+		expect(binaryStorageOf('no-prefix')).toBe('other');
+		expect(['memory', 'database', 'filesystem', 's3', 'other'].map((storage) => readsWholeBinary(storage as never))).toEqual([
+			true,
+			true,
+			false,
+			false,
+			false,
+		]);
+	});
+
+	test("the database-mode limit is the largest bytea Postgres' driver can hand back as one hex string", () => {
+		// `\x` + two hex characters per byte must fit the longest string V8 can make.
+		expect(2 + 2 * DATABASE_MODE_MAX_READ_BYTES).toBe(constants.MAX_STRING_LENGTH);
+		expect(DATABASE_MODE_MAX_READ_BYTES).toBe(268_435_443);
+		expect(binaryStorageProblem('database', DATABASE_MODE_MAX_READ_BYTES, 'a.gcode')).toBeUndefined();
+		const problem = binaryStorageProblem('database', DATABASE_MODE_MAX_READ_BYTES + 1, 'a.gcode');
+		expect(problem?.message).toBe('"a.gcode" (256.0 MiB) is too large for n8n\'s "database" binary data mode');
+		expect(problem?.description).toMatch(/"filesystem" mode on a folder the main instance and every worker share/);
+		// Streaming modes have no such limit.
+		for (const storage of ['filesystem', 's3', 'memory', 'other'] as const) {
+			expect(binaryStorageProblem(storage, 5 * 1024 ** 3, 'big.gcode')).toBeUndefined();
+		}
 	});
 });

@@ -8,7 +8,7 @@ import type { UploadPlan } from './plan';
 import { resolveUploadName } from './plan';
 import type { Connection } from '../../shared/authentication';
 import type { UploadResult } from './twoStage';
-import { binarySize, uploadBinary } from './twoStage';
+import { checkedBinarySize, uploadBinary } from './twoStage';
 import { rawId, readOrigin } from '../descriptions';
 import { MAX_JOB_NAME_LENGTH, nameWithReference } from '../../shared/reference';
 
@@ -47,7 +47,7 @@ export async function uploadFromItem(
 		throw new NodeOperationError(this.getNode(), decision.message, { description: decision.hint, itemIndex });
 	}
 	const source = { binary, propertyName, itemIndex };
-	const fileSize = await binarySize.call(this, source);
+	const fileSize = await checkedBinarySize.call(this, source, name);
 	if (fileSize <= 0) {
 		throw new NodeOperationError(this.getNode(), `"${name}" is empty (0 bytes)`, {
 			description: 'Digital Factory cannot store an empty file. Check the node that produced the binary data.',

@@ -74,6 +74,72 @@ export function uploadPollDelaysMs(totalMs = 60_000): number[] {
 	return delays;
 }
 
+/**
+ * Where n8n keeps a binary, read from its id (`<mode>:<file id>`); without an id the bytes sit base64-encoded in
+ * the item itself (n8n's `default` mode).
+ */
+export type BinaryStorage = 'memory' | 'database' | 'filesystem' | 's3' | 'other';
+
+export function binaryStorageOf(id: string | undefined): BinaryStorage {
+	if (!id) return 'memory';
+	const mode = id.slice(0, Math.max(0, id.indexOf(':')));
+	if (mode === 'database') return 'database';
+	if (mode === 'filesystem' || mode === 'filesystem-v2') return 'filesystem';
+	if (mode === 's3') return 's3';
+	return 'other';
+}
+
+/**
+ * In these modes n8n only ever holds a binary as one whole buffer (its stream over database data wraps a buffer
+ * it has just read): read it once per upload and send that buffer on every attempt, instead of one more full read
+ * for each retry.
+ */
+export function readsWholeBinary(storage: BinaryStorage): boolean {
+	return storage === 'memory' || storage === 'database';
+}
+
+/**
+ * The largest binary n8n's `database` mode can give back from Postgres: the database driver receives `bytea` as
+ * one hex text value (`\x` and two characters per byte), and a JavaScript string holds at most 2^29 − 24
+ * characters. For anything bigger the driver throws inside its socket handler and the read never settles: the
+ * execution would hang. (n8n's own cap for storing, N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE, defaults to 512 MiB.)
+ */
+export const DATABASE_MODE_MAX_READ_BYTES = (2 ** 29 - 24 - 2) / 2;
+
+export interface BinaryProblem {
+	message: string;
+	description: string;
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+
+/** Why a binary of `size` bytes kept in `storage` cannot be uploaded at all, or undefined. */
+export function binaryStorageProblem(storage: BinaryStorage, size: number, name: string): BinaryProblem | undefined {
+	if (storage !== 'database' || size <= DATABASE_MODE_MAX_READ_BYTES) return undefined;
+	return {
+		message: `"${name}" (${mib(size)}) is too large for n8n's "database" binary data mode`,
+		description:
+			`n8n keeps this file in its database, and cannot read a binary larger than ${mib(DATABASE_MODE_MAX_READ_BYTES)} back from Postgres. ` +
+			'Keep binary data in the "filesystem" mode on a folder the main instance and every worker share ' +
+			'(N8N_DEFAULT_BINARY_DATA_MODE=filesystem and N8N_STORAGE_PATH=<shared folder>), or in S3 ' +
+			'(N8N_DEFAULT_BINARY_DATA_MODE=s3 and N8N_EXTERNAL_STORAGE_S3_*), on every n8n process. Nothing was registered with Digital Factory.',
+	};
+}
+
+/** Why n8n could not find a binary's data or metadata on this n8n process (a filesystem folder not shared). */
+export function missingBinaryProblem(storage: BinaryStorage, name: string, cause: string): BinaryProblem {
+	const where =
+		storage === 'filesystem'
+			? 'n8n keeps this file in its "filesystem" binary data mode, and this n8n process cannot find it. ' +
+				'In queue mode the main instance and every worker need the same N8N_STORAGE_PATH on a shared volume ' +
+				'(or use N8N_DEFAULT_BINARY_DATA_MODE=database or s3 on every n8n process).'
+			: `n8n could not read this file's binary data (binary data mode "${storage}").`;
+	return {
+		message: `The binary data of "${name}" is not available to this n8n process`,
+		description: `${where} n8n said: ${cause}. Nothing was registered with Digital Factory.`,
+	};
+}
+
 /** The job name to register: the parameter if given, else the binary's file name. */
 export function resolveUploadName(nameParameter: unknown, fileName: string | undefined): string | undefined {
 	const explicit = typeof nameParameter === 'string' ? nameParameter.trim() : '';

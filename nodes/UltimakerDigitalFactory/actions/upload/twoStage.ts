@@ -1,16 +1,21 @@
 /**
  * Two-stage upload: register with the API, then PUT the raw bytes to the signed `upload_url` — streamed from
  * n8n's binary data, with exactly the declared headers and no Authorization header — retrying storage 5xx with
- * backoff (a fresh stream each attempt), then (optionally) poll until Digital Factory reports `uploaded`.
+ * backoff (a fresh stream each attempt; one buffer for all attempts where n8n holds the binary as a buffer anyway),
+ * then (optionally) poll until Digital Factory reports `uploaded`.
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { describeNetworkCode } from '../../shared/transport/describe';
 import { redactSecrets } from '../../shared/transport/redact';
-import type { UploadPlan } from './plan';
+import type { BinaryProblem, UploadPlan } from './plan';
 import {
 	BINARY_STREAM_CHUNK_BYTES,
+	binaryStorageOf,
+	binaryStorageProblem,
+	missingBinaryProblem,
+	readsWholeBinary,
 	registrationBody,
 	registrationPath,
 	STORAGE_MAX_ATTEMPTS,
@@ -43,10 +48,34 @@ export async function binarySize(this: IExecuteFunctions, source: BinarySource):
 	return (await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName)).length;
 }
 
-/** A fresh body for one attempt: a stream for stored binaries (memory stays flat), a Buffer for in-memory ones. */
-async function openBody(this: IExecuteFunctions, source: BinarySource): Promise<Buffer | Readable> {
-	if (source.binary.id) return await this.helpers.getBinaryStream(source.binary.id, BINARY_STREAM_CHUNK_BYTES);
-	return await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName);
+/**
+ * The size of the binary to upload, after checking that n8n can hand it out at all where it keeps it — so an
+ * upload that cannot work fails before anything is registered with Digital Factory.
+ */
+export async function checkedBinarySize(this: IExecuteFunctions, source: BinarySource, name: string): Promise<number> {
+	const storage = binaryStorageOf(source.binary.id);
+	let size: number;
+	try {
+		size = await binarySize.call(this, source);
+	} catch (error) {
+		throw binaryError.call(this, missingBinaryProblem(storage, name, (error as Error).message), source.itemIndex);
+	}
+	const problem = binaryStorageProblem(storage, size, name);
+	if (problem) throw binaryError.call(this, problem, source.itemIndex);
+	return size;
+}
+
+function binaryError(this: IExecuteFunctions, problem: BinaryProblem, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(this.getNode(), problem.message, { description: problem.description, itemIndex });
+}
+
+/**
+ * The body of one attempt: the one buffer read before the first attempt where n8n holds the binary as a buffer
+ * (in the item, in its database), else a fresh stream (filesystem, S3: memory stays flat).
+ */
+async function openBody(this: IExecuteFunctions, source: BinarySource, whole: Buffer | undefined): Promise<Buffer | Readable> {
+	if (whole !== undefined) return whole;
+	return await this.helpers.getBinaryStream(String(source.binary.id), BINARY_STREAM_CHUNK_BYTES);
 }
 
 type StorageAttempt =
@@ -132,12 +161,13 @@ async function storeBytes(
 	plan: UploadPlan,
 	source: BinarySource,
 	upload: { id: string; uploadUrl: string },
+	whole: Buffer | undefined,
 ): Promise<{ ok: true } | { ok: false; problem: string }> {
 	const headers = storageHeaders(plan);
 	let problem = '';
 	for (let attempt = 1; attempt <= STORAGE_MAX_ATTEMPTS; attempt++) {
 		if (this.getExecutionCancelSignal()?.aborted) return { ok: false, problem: 'the workflow was stopped' };
-		const result = await putToStorage.call(this, upload.uploadUrl, headers, await openBody.call(this, source));
+		const result = await putToStorage.call(this, upload.uploadUrl, headers, await openBody.call(this, source, whole));
 		const outcome = result.kind === 'answered' ? storageOutcome(result.status) : 'retry';
 		if (outcome === 'stored') return { ok: true };
 		problem =
@@ -169,6 +199,10 @@ export async function uploadBinary(
 ): Promise<UploadResult> {
 	const { itemIndex } = source;
 	const kind = plan.target === 'job' ? 'job' : 'file';
+	// Read before registering, so a read that fails leaves no unused upload slot behind.
+	const whole = readsWholeBinary(binaryStorageOf(source.binary.id))
+		? await this.helpers.getBinaryDataBuffer(itemIndex, source.propertyName)
+		: undefined;
 	const registered = await apiData.call(this, connection, {
 		method: 'PUT',
 		path: registrationPath(plan.target),
@@ -188,7 +222,7 @@ export async function uploadBinary(
 		});
 	}
 
-	const stored = await storeBytes.call(this, connection, plan, source, { id, uploadUrl });
+	const stored = await storeBytes.call(this, connection, plan, source, { id, uploadUrl }, whole);
 	if (!stored.ok) {
 		throw new NodeApiError(this.getNode(), { message: `Upload failed: ${stored.problem}` } as JsonObject, {
 			message: `Uploading "${plan.name}" failed: ${stored.problem}`,

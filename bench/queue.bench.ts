@@ -1,0 +1,298 @@
+/**
+ * n8n queue mode (`npm run bench -- queue`), against the emulator in a child process, with scripts/lib/queue.ts
+ * (Postgres and Redis from Debian, n8n 2.8.4 unless N8N_VERSION):
+ *
+ * 1. Fan-out throughput: BENCH_QUEUE_ITEMS (1,000) webhook calls, 20 in flight, each an execution whose Send print
+ *    queues the same job on one of the clusters (round-robin) — on a main + 2 workers (concurrency 10 each) and on
+ *    one n8n process in regular mode on the same Postgres. Each answers once its execution has finished; the run
+ *    checks that the emulator then holds exactly that many prints. BENCH_QUEUE_ROUNDS (3) rounds per setup.
+ * 2. Worker memory for one upload, per binary data mode (database, filesystem on a folder all processes share) and
+ *    size (BENCH_QUEUE_UPLOAD_MIB, default 100,400): a file posted (multipart) to a webhook on the main, then on the
+ *    worker: a No-Op; n8n's Write to Disk (n8n's own read of the binary); this node's Upload job; n8n's HTTP Request
+ *    node PUT of the binary (its defaults) to an upload URL registered beforehand. Each measurement on a freshly
+ *    started worker (one worker, so it is the one that runs it): growth = VmHWM after − VmRSS before (peak reset
+ *    with /proc/<pid>/clear_refs). BENCH_QUEUE_UPLOAD_ROUNDS (3) rounds. In database mode n8n cannot read back a
+ *    binary over 256 MiB (its Postgres driver fails and the read never settles), so only the No-Op and this node
+ *    (which refuses at once) run there.
+ * BENCH_QUEUE_PARTS=fanout or =upload runs one part. Prints Markdown tables; raw figures: .bench/queue.json.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { EmulatorClient } from '../emulator/client';
+import { DIST_DIR, locateN8n, waitForWebhook } from '../scripts/lib/n8n';
+import { QueueDeployment, type BinaryDataMode } from '../scripts/lib/queue';
+import { apiCredential, type Workflow } from '../scripts/lib/workflows';
+import { writeGcodeFile } from '../test/fixtures/gcode';
+import { startEmulatorChild } from './lib/emulatorChild';
+
+const ROOT = join(__dirname, '..');
+const MiB = 1024 * 1024;
+const TOKEN = 'umapi-emulator-token-0001|main';
+const ITEMS = Number(process.env.BENCH_QUEUE_ITEMS ?? 1000);
+const ROUNDS = Number(process.env.BENCH_QUEUE_ROUNDS ?? 3);
+const UPLOAD_MIB = (process.env.BENCH_QUEUE_UPLOAD_MIB ?? '100,400').split(',').map(Number);
+const UPLOAD_ROUNDS = Number(process.env.BENCH_QUEUE_UPLOAD_ROUNDS ?? 3);
+const PARTS = (process.env.BENCH_QUEUE_PARTS ?? 'fanout,upload').split(',');
+const IN_FLIGHT = 20;
+const CREDENTIAL = { id: 'udfBenchQueueCred', name: 'Bench emulator' };
+
+function webhookWorkflow(id: string, path: string, step: Workflow['nodes'][number]): Workflow {
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: `${id}-hook`,
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+			},
+			{ ...step, position: [220, 0] },
+		],
+		connections: { Webhook: { main: [[{ node: step.name, type: 'main', index: 0 }]] } },
+	};
+}
+
+const udf = (parameters: Record<string, unknown>) => ({
+	type: 'CUSTOM.ultimakerDigitalFactory',
+	typeVersion: 1,
+	parameters,
+	credentials: { ultimakerDigitalFactoryApi: { ...CREDENTIAL } },
+});
+
+function workflows(outDir: string): Workflow[] {
+	return [
+		webhookWorkflow('benchQueueSend01', 'b-send', {
+			id: 'send',
+			name: 'Send print',
+			position: [0, 0],
+			...udf({ resource: 'print', operation: 'send', clusterId: { __rl: true, mode: 'id', value: '={{ $json.body.clusterId }}' }, jobId: '={{ $json.body.jobId }}' }),
+		}),
+		webhookWorkflow('benchQueueNoOp01', 'b-noop', { id: 'noop', name: 'No-Op', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} }),
+		webhookWorkflow('benchQueueDisk01', 'b-disk', {
+			id: 'disk',
+			name: 'Write to disk',
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { operation: 'write', fileName: join(outDir, 'written.bin'), dataPropertyName: 'file', options: {} },
+		}),
+		webhookWorkflow('benchQueueUpload', 'b-upload', { id: 'upload', name: 'Upload job', position: [0, 0], ...udf({ resource: 'job', operation: 'upload', binaryPropertyName: 'file' }) }),
+		webhookWorkflow('benchQueueHttpPut', 'b-http', {
+			id: 'http',
+			name: 'HTTP PUT',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: [0, 0],
+			parameters: { method: 'PUT', url: '={{ $json.body.uploadUrl }}', sendBody: true, contentType: 'binaryData', inputDataFieldName: 'file', options: {} },
+		}),
+	];
+}
+
+async function deployment(options: { mode: BinaryDataMode; workers: number; apiUrl: string }): Promise<QueueDeployment> {
+	const workDir = mkdtempSync(join(tmpdir(), 'udf-bench-queue-'));
+	const queue = await QueueDeployment.create({
+		bin: locateN8n(),
+		workDir,
+		packageDir: DIST_DIR,
+		workers: options.workers,
+		concurrency: 10,
+		binaryDataMode: options.mode,
+		fileAccessDirs: [workDir],
+		extra: { N8N_FORMDATA_FILE_SIZE_MAX: '1024' },
+	});
+	await queue.importCredentials([apiCredential(CREDENTIAL, options.apiUrl, TOKEN)]);
+	const all = workflows(workDir);
+	await queue.importWorkflows(all);
+	for (const workflow of all) await queue.cliOrThrow(['update:workflow', `--id=${workflow.id}`, '--active=true']);
+	await queue.start();
+	for (const path of ['b-send', 'b-upload']) await waitForWebhook(queue.main!, path, 120_000);
+	return queue;
+}
+
+async function stopDeployment(queue: QueueDeployment): Promise<void> {
+	await queue.stop();
+	rmSync(queue.options.workDir, { recursive: true, force: true });
+}
+
+// ---------- 1. fan-out ----------
+
+async function fanOut(queue: QueueDeployment, emulator: EmulatorClient): Promise<{ seconds: number; p50: number; p99: number; prints: number; failed: number }> {
+	await emulator.reset();
+	const clusters = (await emulator.clusters()).map((cluster) => cluster.cluster_id as string);
+	for (const cluster of clusters) await emulator.updateCluster(cluster, { queue_limit: 1_000_000 });
+	const jobId = await emulator.uploadJob('fan-out.gcode', ';FLAVOR:Griffin\n;PRINT.TIME:600\nG28\n');
+	const latencies: number[] = [];
+	let failed = 0;
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: IN_FLIGHT }, async () => {
+			while (next < ITEMS) {
+				const index = next++;
+				const sent = performance.now();
+				const response = await fetch(`${queue.url}/webhook/b-send`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ clusterId: clusters[index % clusters.length], jobId }),
+				}).catch(() => undefined);
+				const body = response ? ((await response.json().catch(() => ({}))) as { status?: string }) : {};
+				if (body.status !== 'queued') failed++;
+				latencies.push(performance.now() - sent);
+			}
+		}),
+	);
+	const seconds = (performance.now() - started) / 1000;
+	const state = await emulator.state();
+	const prints = state.clusters.reduce((sum, cluster) => sum + cluster.print_jobs.filter((job) => job.cloud_job_id === jobId).length, 0);
+	latencies.sort((a, b) => a - b);
+	return { seconds, p50: latencies[Math.floor(latencies.length / 2)]!, p99: latencies[Math.floor(latencies.length * 0.99)]!, prints, failed };
+}
+
+// ---------- 2. upload memory ----------
+
+function vm(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+	return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+}
+
+function curlPost(url: string, path: string, fields: string[], timeoutSeconds: number): Promise<{ status: string; body: string }> {
+	return new Promise((resolve) => {
+		const child = spawn('curl', ['-sS', '-m', String(timeoutSeconds), '-F', `file=@${path};type=text/plain`, ...fields.flatMap((field) => ['-F', field]), '-w', '\n%{http_code}', url]);
+		let out = '';
+		child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+		child.on('close', () => {
+			const lines = out.trimEnd().split('\n');
+			resolve({ status: lines.pop() ?? '', body: lines.join('\n') });
+		});
+	});
+}
+
+type Kind = 'noop' | 'disk' | 'upload' | 'http';
+const KIND_LABEL: Record<Kind, string> = {
+	noop: 'No-Op (receiving only)',
+	disk: "n8n's Write to Disk (n8n reads the binary)",
+	upload: 'this node: Upload job',
+	http: "n8n's HTTP Request PUT (defaults)",
+};
+
+async function uploadOnce(queue: QueueDeployment, emulator: EmulatorClient, kind: Kind, file: { path: string; size: number }): Promise<{ growth: number; before: number; ms: number; outcome: string }> {
+	const [worker] = await queue.restartWorkers();
+	const pid = worker!.child.pid!;
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	writeFileSync(`/proc/${pid}/clear_refs`, '5');
+	const before = vm(pid, 'VmRSS');
+	const fields: string[] = [];
+	if (kind === 'http') {
+		const slot = await emulator.registerJob({ job_name: 'http.gcode', file_size: file.size, content_type: 'text/plain' });
+		fields.push(`uploadUrl=${slot.upload_url}`);
+	}
+	const started = performance.now();
+	const answer = await curlPost(`${queue.url}/webhook/b-${kind}`, file.path, fields, 300);
+	const ms = performance.now() - started;
+	const growth = vm(pid, 'VmHWM') - before;
+	let outcome = `HTTP ${answer.status}`;
+	try {
+		const json = JSON.parse(answer.body) as { status?: string; message?: string };
+		if (kind === 'upload') outcome = json.status ?? json.message ?? outcome;
+	} catch {
+		// not JSON: keep the HTTP status
+	}
+	return { growth, before, ms, outcome };
+}
+
+const fmt = (value: number, digits = 0) => value.toFixed(digits);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const spread = (values: number[], digits = 0) => `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
+
+async function main(): Promise<void> {
+	const { child, apiUrl } = await startEmulatorChild('queue-bench');
+	const emulator = new EmulatorClient(apiUrl, TOKEN);
+	const load = [loadavg()];
+	const raw: Record<string, unknown> = {};
+	const out: string[] = [];
+	try {
+		if (PARTS.includes('fanout')) {
+			const rows: string[] = [];
+			const fanRaw: Record<string, unknown> = {};
+			for (const [label, workers] of [
+				['queue mode: main + 2 workers (concurrency 10 each)', 2],
+				['one process (regular mode, same Postgres)', 0],
+			] as const) {
+				const queue = await deployment({ mode: 'database', workers, apiUrl });
+				try {
+					const runs = [];
+					for (let round = 0; round < ROUNDS; round++) runs.push(await fanOut(queue, emulator));
+					fanRaw[label] = runs;
+					const rates = runs.map((run) => ITEMS / run.seconds);
+					rows.push(
+						`| ${label} | ${runs.map((run) => fmt(run.seconds, 1)).join(' / ')} | ${spread(rates, 1)} | ${spread(runs.map((run) => run.p50))} / ${spread(runs.map((run) => run.p99))} | ${runs.map((run) => run.prints).join(' / ')} | ${runs.reduce((sum, run) => sum + run.failed, 0)} |`,
+					);
+				} finally {
+					await stopDeployment(queue);
+				}
+			}
+			raw.fanOut = fanRaw;
+			load.push(loadavg());
+			out.push(
+				`**Fan-out**: ${ITEMS} webhook executions (Send print, one item each), ${IN_FLIGHT} in flight, ${ROUNDS} rounds\n\n| setup | seconds per round | executions/s: median (min–max) | latency p50 / p99 ms: median (min–max) | prints queued per round | failed answers |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
+			);
+		}
+		if (PARTS.includes('upload')) {
+			const rows: string[] = [];
+			const uploadRaw: Record<string, unknown> = {};
+			for (const mode of ['database', 'filesystem'] as const) {
+				const queue = await deployment({ mode, workers: 1, apiUrl });
+				try {
+					for (const sizeMiB of UPLOAD_MIB) {
+						const file = await writeGcodeFile({ sizeBytes: sizeMiB * MiB, dir: queue.options.workDir, fileName: `upload-${sizeMiB}MiB.gcode` });
+						const readable = mode !== 'database' || sizeMiB * MiB <= 256 * MiB;
+						const kinds: Kind[] = readable ? ['noop', 'disk', 'upload', 'http'] : ['noop', 'upload'];
+						const measured: Record<string, Array<Awaited<ReturnType<typeof uploadOnce>>>> = {};
+						for (let round = 0; round < UPLOAD_ROUNDS; round++) {
+							for (const kind of kinds) (measured[kind] ??= []).push(await uploadOnce(queue, emulator, kind, file));
+						}
+						uploadRaw[`${mode} ${sizeMiB}`] = measured;
+						for (const kind of kinds) {
+							const list = measured[kind]!;
+							const growth = list.map((run) => run.growth / MiB);
+							rows.push(
+								`| ${mode} | ${sizeMiB} MiB | ${KIND_LABEL[kind]} | ${growth.map((value) => fmt(value)).join(' / ')} | ${spread(growth.map((value) => value / sizeMiB), 2)} | ${fmt(median(list.map((run) => run.before)) / MiB)} | ${spread(list.map((run) => run.ms / 1000), 1)} | ${[...new Set(list.map((run) => run.outcome))].join(', ')} |`,
+							);
+						}
+						file.cleanup();
+					}
+				} finally {
+					await stopDeployment(queue);
+				}
+			}
+			raw.upload = uploadRaw;
+			load.push(loadavg());
+			out.push(
+				`**Worker memory per upload** (fresh worker each time; ${UPLOAD_ROUNDS} rounds)\n\n| binary data mode | file | on the worker | peak RSS growth MiB per round | × the file: median (min–max) | worker RSS before (MiB) | webhook answered after s | outcome |\n|---|---|---|---|---|---|---|---|\n${rows.join('\n')}`,
+			);
+		}
+	} finally {
+		child.kill('SIGTERM');
+	}
+	console.log(`Load average (1/5/15 min): ${load.map((value) => value.map((v) => v.toFixed(2)).join(' / ')).join(' → ')}\n`);
+	for (const table of out) console.log(`${table}\n`);
+	mkdirSync(join(ROOT, '.bench'), { recursive: true });
+	writeFileSync(join(ROOT, '.bench', 'queue.json'), JSON.stringify({ at: new Date().toISOString(), load, items: ITEMS, raw }, null, 2));
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,198 @@
+/**
+ * The upload path for each place n8n keeps binary data: `database` (queue mode's default; stood in for by a manager
+ * that behaves like n8n 2.8.4's DatabaseManager: whole-buffer reads, a stream that wraps one), `filesystem` (n8n-core's
+ * real manager) and in-memory items. Against the emulator over real sockets, through n8n-core's ExecuteContext.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+
+import type { Emulator } from '../../../emulator';
+import { startEmulator } from '../../../emulator';
+import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
+import { DATABASE_MODE_MAX_READ_BYTES } from '../../../nodes/UltimakerDigitalFactory/actions/upload/plan';
+import type { BinaryDataManagerStandIn } from '../../helpers/n8nContext';
+import { binaryDataStoragePath, inMemoryBinary, runNode, setBinaryDataManager, storeBinary } from '../../helpers/n8nContext';
+
+jest.setTimeout(60_000);
+
+/** What n8n 2.8.4's DatabaseManager does with the calls a node can reach, counting full reads. */
+class DatabaseStandIn implements BinaryDataManagerStandIn {
+	readonly files = new Map<string, { data?: Buffer; fileSize: number; fileName?: string; mimeType?: string }>();
+	fullReads = 0;
+
+	add(data: Buffer, fileName: string): IBinaryData {
+		const fileId = randomUUID();
+		this.files.set(fileId, { data, fileSize: data.length, fileName, mimeType: 'text/plain' });
+		return { id: `database:${fileId}`, data: 'database', fileName, mimeType: 'text/plain', bytes: data.length };
+	}
+
+	/** A row whose metadata says `fileSize` without holding the bytes (reading it fails the test). */
+	addSizeOnly(fileSize: number, fileName: string): IBinaryData {
+		const fileId = randomUUID();
+		this.files.set(fileId, { fileSize, fileName, mimeType: 'text/plain' });
+		return { id: `database:${fileId}`, data: 'database', fileName, mimeType: 'text/plain', bytes: fileSize };
+	}
+
+	async init(): Promise<void> {}
+	async store(): Promise<{ fileId: string; fileSize: number }> {
+		throw new Error('not used');
+	}
+	getPath(fileId: string): string {
+		return `database://${fileId}`;
+	}
+	async getAsBuffer(fileId: string): Promise<Buffer> {
+		this.fullReads++;
+		const file = this.files.get(fileId);
+		if (!file?.data) throw new Error(`binary ${fileId} must not be read`);
+		return file.data;
+	}
+	async getAsStream(fileId: string): Promise<Readable> {
+		// n8n: `Readable.from(await this.getAsBuffer(fileId))`, chunk size ignored.
+		return Readable.from(await this.getAsBuffer(fileId));
+	}
+	async getMetadata(fileId: string): Promise<{ fileName?: string; mimeType?: string; fileSize: number }> {
+		const file = this.files.get(fileId);
+		if (!file) throw new Error(`No binary data row for ${fileId}`);
+		return { fileName: file.fileName, mimeType: file.mimeType, fileSize: file.fileSize };
+	}
+	async deleteMany(): Promise<void> {}
+	async copyByFileId(): Promise<string> {
+		throw new Error('not used');
+	}
+	async copyByFilePath(): Promise<{ fileId: string; fileSize: number }> {
+		throw new Error('not used');
+	}
+	async rename(): Promise<void> {}
+}
+
+const nodeType = new UltimakerDigitalFactory();
+const database = new DatabaseStandIn();
+let emu: Emulator;
+
+beforeAll(async () => {
+	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'binary-modes', speed: 0 });
+	await setBinaryDataManager('database', database);
+});
+afterAll(async () => {
+	await emu.close();
+});
+beforeEach(async () => {
+	await emu.client.reset({ seed: 'binary-modes' });
+	await emu.client.clearFaults();
+	await emu.client.clearRequests();
+	database.fullReads = 0;
+});
+
+function gcode(bytes: number): Buffer {
+	const header = ';FLAVOR:Griffin\n;TARGET_MACHINE.NAME:Ultimaker S5\n;PRINT.TIME:600\n;END_OF_HEADER\n';
+	return Buffer.concat([Buffer.from(header), Buffer.alloc(bytes - header.length, 'G1 X1 Y1\n')]);
+}
+
+async function upload(binary: IBinaryData): Promise<INodeExecutionData> {
+	const output = await runNode({
+		nodeType,
+		parameters: { resource: 'job', operation: 'upload' },
+		items: [{ json: {}, binary: { data: binary } }],
+		credentials: { ultimakerDigitalFactoryApi: { apiToken: emu.apiToken, baseUrl: emu.url } },
+	});
+	return output[0][0];
+}
+
+async function uploadError(binary: IBinaryData): Promise<Error & { description?: string }> {
+	try {
+		await upload(binary);
+	} catch (error) {
+		return error as Error & { description?: string };
+	}
+	throw new Error('expected the upload to fail');
+}
+
+async function registrations(): Promise<unknown[]> {
+	return await emu.client.requests({ server: 'api', path: '/cura/v1/jobs/upload' });
+}
+
+describe('database mode (queue mode default)', () => {
+	test('uploads the exact bytes, reading the binary from n8n once', async () => {
+		const data = gcode(300_000);
+		const item = await upload(database.add(data, 'db.gcode'));
+		expect(item.json).toMatchObject({ job_name: 'db.gcode', status: 'uploaded', file_size: data.length });
+		expect(database.fullReads).toBe(1);
+		const [put] = await emu.client.requests({ server: 'storage' });
+		expect(put).toMatchObject({ method: 'PUT', status: 200, bodyBytes: data.length });
+	});
+
+	test('storage retries send the same buffer again: still one read from n8n for three attempts', async () => {
+		await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'status', status: 503, count: 2 });
+		const data = gcode(200_000);
+		const item = await upload(database.add(data, 'retried.gcode'));
+		expect(item.json.status).toBe('uploaded');
+		const storage = await emu.client.requests({ server: 'storage' });
+		expect(storage.map((entry) => entry.status)).toEqual([503, 503, 200]);
+		expect(storage[2]!.bodyBytes).toBe(data.length);
+		expect(database.fullReads).toBe(1);
+	});
+
+	test('a binary n8n cannot read back from Postgres fails before anything is registered, naming the mode and the fix', async () => {
+		const error = await uploadError(database.addSizeOnly(DATABASE_MODE_MAX_READ_BYTES + 1, 'huge.gcode'));
+		expect(error.message).toBe('"huge.gcode" (256.0 MiB) is too large for n8n\'s "database" binary data mode');
+		expect(error.description).toContain('N8N_DEFAULT_BINARY_DATA_MODE=filesystem');
+		expect(error.description).toContain('N8N_STORAGE_PATH');
+		expect(error.description).toContain('shared');
+		expect(error.description).toContain('N8N_DEFAULT_BINARY_DATA_MODE=s3');
+		expect(error.description).toContain('Nothing was registered');
+		expect(database.fullReads).toBe(0);
+		expect(await registrations()).toHaveLength(0);
+		expect(await emu.client.requests()).toHaveLength(0);
+	});
+
+	test('a binary whose row is gone fails before registration and says which mode', async () => {
+		const error = await uploadError({ id: `database:${randomUUID()}`, data: 'database', fileName: 'gone.gcode', mimeType: 'text/plain' });
+		expect(error.message).toBe('The binary data of "gone.gcode" is not available to this n8n process');
+		expect(error.description).toContain('binary data mode "database"');
+		expect(error.description).toContain('No binary data row');
+		expect(await registrations()).toHaveLength(0);
+	});
+});
+
+describe('filesystem mode', () => {
+	test('a file missing on this n8n process (storage folder not shared with the main) fails before registration', async () => {
+		const binary = await storeBinary(gcode(10_000), { fileName: 'elsewhere.gcode', mimeType: 'text/plain' });
+		// What a worker sees when the main wrote the file into a folder only the main has.
+		const fileId = binary.id!.split(':')[1]!;
+		const path = join(binaryDataStoragePath(), fileId);
+		for (const suffix of ['', '.metadata']) rmSync(path + suffix);
+		const error = await uploadError(binary);
+		expect(error.message).toBe('The binary data of "elsewhere.gcode" is not available to this n8n process');
+		expect(error.description).toContain('"filesystem" binary data mode');
+		expect(error.description).toContain('same N8N_STORAGE_PATH on a shared volume');
+		expect(await registrations()).toHaveLength(0);
+	});
+
+	test('is streamed from disk on every attempt, with the declared length', async () => {
+		await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'status', status: 503, count: 1 });
+		const data = gcode(3 * 1024 * 1024);
+		const binary = await storeBinary(data, { fileName: 'streamed.gcode', mimeType: 'text/plain' });
+		expect(statSync(join(binaryDataStoragePath(), binary.id!.split(':')[1]!)).size).toBe(data.length);
+		const item = await upload(binary);
+		expect(item.json).toMatchObject({ status: 'uploaded', file_size: data.length });
+		const storage = await emu.client.requests({ server: 'storage' });
+		expect(storage.map((entry) => [entry.status, entry.bodyBytes])).toEqual([
+			[503, expect.any(Number)],
+			[200, data.length],
+		]);
+		expect(storage[1]!.headers['content-length']).toBe(String(data.length));
+	});
+});
+
+test('in-memory binary data (no id): one decoded buffer, sent whole on every attempt', async () => {
+	await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'status', status: 503, count: 1 });
+	const data = gcode(50_000);
+	const item = await upload(inMemoryBinary(data, { fileName: 'memory.gcode', mimeType: 'text/plain' }));
+	expect(item.json).toMatchObject({ status: 'uploaded', file_size: data.length });
+	const storage = await emu.client.requests({ server: 'storage' });
+	expect(storage.map((entry) => entry.status)).toEqual([503, 200]);
+	expect(storage[1]!.bodyBytes).toBe(data.length);
+});
