@@ -3,6 +3,7 @@
  *
  *   npm run bench -- trigger        (or: npx tsx --expose-gc bench/trigger.bench.ts)
  *   BENCH_DIFF_MODULE=<path to another build's trigger/diff/index.js> …   compares another build's diff on the same input
+ *   BENCH_BIG_SIZES=250,500 …   other sizes for the one big cluster (default 250,500,1000,2000)
  *
  * Farms of 1, 10 and 100 printers (one printer per cluster, as Digital Factory usually registers them), each
  * cluster with a printing job, 2 queued jobs and 5 finished jobs in its history (100 printers → 500 history
@@ -36,7 +37,7 @@ const diffSource = process.env.BENCH_DIFF_MODULE ? DIST_EVENTS : existsSync(DIST
 const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/trigger/diff') as typeof import('../nodes/UltimakerDigitalFactory/trigger/diff');
 
 const SIZES = [1, 10, 100];
-const BIG_SIZES = [250, 500, 1000, 2000];
+const BIG_SIZES = (process.env.BENCH_BIG_SIZES ?? '250,500,1000,2000').split(',').map(Number);
 const BIG_WARMUP = 5;
 const BIG_POLLS = 20;
 /** Account sizes for the real poll against the emulator (one printer per cluster). */
