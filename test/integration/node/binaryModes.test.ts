@@ -171,7 +171,7 @@ describe('Inspect toolpath in database mode', () => {
 		expect(database.fullReads).toBe(1);
 	});
 
-	test('a binary n8n cannot read back from Postgres is refused without reading it (instead of a hanging execution)', async () => {
+	test('a binary n8n cannot read back from Postgres is refused without reading it (the Postgres driver under n8n would fail on it)', async () => {
 		const failure = await inspect(database.addSizeOnly(DATABASE_MODE_MAX_READ_BYTES + 1, 'huge.ufp')).then(
 			() => undefined,
 			(error: Error & { description?: string }) => error,

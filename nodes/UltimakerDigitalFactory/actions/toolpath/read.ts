@@ -2,7 +2,7 @@
  * Inspecting the toolpath in an item's binary field, streamed: a binary in a file or S3 is opened as n8n's binary
  * stream (re-opened for each region a UFP needs, 1 MiB reads), an in-memory one read in place. In n8n's `database`
  * mode every stream n8n opens is a whole read of the file out of Postgres, so the file is read once as a buffer
- * (and one too big for n8n to read back is refused instead of hanging the execution). Shared by Inspect toolpath,
+ * (and one too big for n8n to read back is refused before n8n's Postgres driver fails on it). Shared by Inspect toolpath,
  * Find printer and the best-match target of the print operations.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
