@@ -16,15 +16,16 @@
  *    (which refuses at once) run there.
  * BENCH_QUEUE_PARTS=fanout or =upload runs one part. Prints Markdown tables; raw figures: .bench/queue.json.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { EmulatorClient } from '../emulator/client';
 import { DIST_DIR, locateN8n, waitForWebhook } from '../scripts/lib/n8n';
-import { QueueDeployment, type BinaryDataMode } from '../scripts/lib/queue';
+import { ensureServicePackages, QueueDeployment, startPostgres, type BinaryDataMode } from '../scripts/lib/queue';
+import { DATABASE_MODE_MAX_READ_BYTES } from '../nodes/UltimakerDigitalFactory/actions/upload/plan';
 import { apiCredential, type Workflow } from '../scripts/lib/workflows';
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { startEmulatorChild } from './lib/emulatorChild';
@@ -36,7 +37,7 @@ const ITEMS = Number(process.env.BENCH_QUEUE_ITEMS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_QUEUE_ROUNDS ?? 3);
 const UPLOAD_MIB = (process.env.BENCH_QUEUE_UPLOAD_MIB ?? '100,400').split(',').map(Number);
 const UPLOAD_ROUNDS = Number(process.env.BENCH_QUEUE_UPLOAD_ROUNDS ?? 3);
-const PARTS = (process.env.BENCH_QUEUE_PARTS ?? 'fanout,upload').split(',');
+const PARTS = (process.env.BENCH_QUEUE_PARTS ?? 'fanout,upload,read').split(',');
 const IN_FLIGHT = 20;
 const CREDENTIAL = { id: 'udfBenchQueueCred', name: 'Bench emulator' };
 
@@ -209,9 +210,89 @@ async function uploadOnce(queue: QueueDeployment, emulator: EmulatorClient, kind
 	return { growth, before, ms, outcome };
 }
 
+/**
+ * The files to measure in one mode. In database mode n8n cannot read back a binary over
+ * DATABASE_MODE_MAX_READ_BYTES, so a bigger size runs only the No-Op and this node (which refuses it at once), and
+ * the largest size that can be read runs every kind instead.
+ */
+function uploadSizes(mode: BinaryDataMode): Array<{ label: string; bytes: number; kinds: Kind[] }> {
+	const all: Kind[] = ['noop', 'disk', 'upload', 'http'];
+	const sizes: Array<{ label: string; bytes: number; kinds: Kind[] }> = [];
+	for (const sizeMiB of UPLOAD_MIB) {
+		const bytes = sizeMiB * MiB;
+		if (mode !== 'database' || bytes <= DATABASE_MODE_MAX_READ_BYTES) {
+			sizes.push({ label: `${sizeMiB} MiB`, bytes, kinds: all });
+			continue;
+		}
+		sizes.push({ label: `${sizeMiB} MiB (over the read limit)`, bytes, kinds: ['noop', 'upload'] });
+		if (!sizes.some((size) => size.bytes === DATABASE_MODE_MAX_READ_BYTES)) {
+			sizes.push({ label: `${DATABASE_MODE_MAX_READ_BYTES.toLocaleString('en')} B (the largest readable)`, bytes: DATABASE_MODE_MAX_READ_BYTES, kinds: all });
+		}
+	}
+	return sizes;
+}
+
 const fmt = (value: number, digits = 0) => value.toFixed(digits);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const spread = (values: number[], digits = 0) => `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
+
+// ---------- 3. n8n's read of a database binary, alone ----------
+
+/** The Node that runs this n8n and the folder of its `n8n` package (the 2.41.1 install is a wrapper script on Node 24). */
+function n8nRuntime(bin: string): { node: string; n8nDir: string } {
+	const wrapped = /exec "([^"]+)" "([^"]+)\/bin\/n8n"/.exec(readFileSync(bin, 'utf8'));
+	if (wrapped) return { node: wrapped[1]!, n8nDir: wrapped[2]! };
+	return { node: process.execPath, n8nDir: dirname(dirname(realpathSync(bin))) };
+}
+
+interface ReadResult {
+	node?: string;
+	pg?: string;
+	bytes?: number;
+	ms?: number;
+	peakGrowth?: number;
+	rssAfter?: number;
+	allocations?: Array<{ via: string; by: string; mib: number }>;
+	error?: string;
+}
+
+/** One `SELECT data` of a bytea of `bytes` through this n8n's own `pg`, in a fresh process on n8n's Node (bench/lib/byteaRead.js). */
+function readOnce(postgres: { host: string; port: number; user: string; database: string }, bytes: number, id: number): ReadResult {
+	const { node, n8nDir } = n8nRuntime(locateN8n());
+	const typeorm = join(n8nDir, '..', '@n8n', 'typeorm');
+	const result = spawnSync(node, ['--expose-gc', join(__dirname, 'lib', 'byteaRead.js')], {
+		encoding: 'utf8',
+		timeout: 120_000,
+		env: {
+			PATH: process.env.PATH,
+			PGHOST: postgres.host,
+			PGPORT: String(postgres.port),
+			PGUSER: postgres.user,
+			PGDATABASE: postgres.database,
+			BYTEA_PG_FROM: existsSync(typeorm) ? typeorm : n8nDir,
+			BYTEA_SQL: `SELECT data FROM blob WHERE id = ${id}`,
+		},
+	});
+	const line = result.stdout.trim().split('\n').pop() ?? '';
+	try {
+		return JSON.parse(line) as ReadResult;
+	} catch {
+		const why = result.error ? `${result.error.message}` : `exit ${result.status ?? result.signal}`;
+		return { bytes, error: `${why}: ${(result.stderr || result.stdout).trim().split('\n').filter((text) => /Error|string/.test(text)).slice(0, 2).join(' ')}` };
+	}
+}
+
+/** The allocations of one read, grouped by who made them: `pg-protocol/dist/parser.js: 12 buffers, 511 MiB in all, largest 256 MiB`. */
+function allocationSummary(result: ReadResult): string {
+	const groups = new Map<string, number[]>();
+	for (const entry of result.allocations ?? []) {
+		const key = `${entry.by} (${entry.via})`;
+		groups.set(key, [...(groups.get(key) ?? []), entry.mib]);
+	}
+	return [...groups]
+		.map(([key, sizes]) => `${key}: ${sizes.length} × ≥ 1 MiB, ${fmt(sizes.reduce((sum, size) => sum + size, 0))} MiB in all, largest ${fmt(Math.max(...sizes))} MiB`)
+		.join('; ');
+}
 
 async function main(): Promise<void> {
 	const { child, apiUrl } = await startEmulatorChild('queue-bench');
@@ -252,20 +333,18 @@ async function main(): Promise<void> {
 			for (const mode of ['database', 'filesystem'] as const) {
 				const queue = await deployment({ mode, workers: 1, apiUrl });
 				try {
-					for (const sizeMiB of UPLOAD_MIB) {
-						const file = await writeGcodeFile({ sizeBytes: sizeMiB * MiB, dir: queue.options.workDir, fileName: `upload-${sizeMiB}MiB.gcode` });
-						const readable = mode !== 'database' || sizeMiB * MiB <= 256 * MiB;
-						const kinds: Kind[] = readable ? ['noop', 'disk', 'upload', 'http'] : ['noop', 'upload'];
+					for (const size of uploadSizes(mode)) {
+						const file = await writeGcodeFile({ sizeBytes: size.bytes, dir: queue.options.workDir, fileName: `upload-${size.bytes}.gcode` });
 						const measured: Record<string, Array<Awaited<ReturnType<typeof uploadOnce>>>> = {};
 						for (let round = 0; round < UPLOAD_ROUNDS; round++) {
-							for (const kind of kinds) (measured[kind] ??= []).push(await uploadOnce(queue, emulator, kind, file));
+							for (const kind of size.kinds) (measured[kind] ??= []).push(await uploadOnce(queue, emulator, kind, file));
 						}
-						uploadRaw[`${mode} ${sizeMiB}`] = measured;
-						for (const kind of kinds) {
+						uploadRaw[`${mode} ${size.bytes}`] = measured;
+						for (const kind of size.kinds) {
 							const list = measured[kind]!;
 							const growth = list.map((run) => run.growth / MiB);
 							rows.push(
-								`| ${mode} | ${sizeMiB} MiB | ${KIND_LABEL[kind]} | ${growth.map((value) => fmt(value)).join(' / ')} | ${spread(growth.map((value) => value / sizeMiB), 2)} | ${fmt(median(list.map((run) => run.before)) / MiB)} | ${spread(list.map((run) => run.ms / 1000), 1)} | ${[...new Set(list.map((run) => run.outcome))].join(', ')} |`,
+								`| ${mode} | ${size.label} | ${KIND_LABEL[kind]} | ${growth.map((value) => fmt(value)).join(' / ')} | ${spread(growth.map((value) => (value * MiB) / size.bytes), 2)} | ${fmt(median(list.map((run) => run.before)) / MiB)} | ${spread(list.map((run) => run.ms / 1000), 1)} | ${[...new Set(list.map((run) => run.outcome))].join(', ')} |`,
 							);
 						}
 						file.cleanup();
@@ -278,6 +357,35 @@ async function main(): Promise<void> {
 			load.push(loadavg());
 			out.push(
 				`**Worker memory per upload** (fresh worker each time; ${UPLOAD_ROUNDS} rounds)\n\n| binary data mode | file | on the worker | peak RSS growth MiB per round | × the file: median (min–max) | worker RSS before (MiB) | webhook answered after s | outcome |\n|---|---|---|---|---|---|---|---|\n${rows.join('\n')}`,
+			);
+		}
+		if (PARTS.includes('read')) {
+			ensureServicePackages();
+			const postgres = await startPostgres();
+			const rows: string[] = [];
+			const readRaw: Record<string, ReadResult[]> = {};
+			try {
+				postgres.query('CREATE TABLE blob (id int PRIMARY KEY, data bytea)');
+				const sizes = [...new Set([...UPLOAD_MIB.map((size) => size * MiB).filter((bytes) => bytes <= DATABASE_MODE_MAX_READ_BYTES), DATABASE_MODE_MAX_READ_BYTES, DATABASE_MODE_MAX_READ_BYTES + 1])];
+				for (const [index, bytes] of sizes.entries()) {
+					// Any byte value reads back as two hex characters, so the content does not matter: 'G' repeated.
+					postgres.query(`INSERT INTO blob VALUES (${index}, decode(repeat('47', ${bytes}), 'hex'))`);
+					const runs = Array.from({ length: bytes > DATABASE_MODE_MAX_READ_BYTES ? 1 : UPLOAD_ROUNDS }, () => readOnce(postgres, bytes, index));
+					postgres.query(`DELETE FROM blob WHERE id = ${index}`);
+					readRaw[String(bytes)] = runs;
+					const ok = runs.filter((run) => !run.error);
+					const growth = ok.map((run) => run.peakGrowth! / MiB);
+					rows.push(
+						`| ${bytes.toLocaleString('en')} B | ${ok.length ? growth.map((value) => fmt(value)).join(' / ') : '—'} | ${ok.length ? spread(growth.map((value) => (value * MiB) / bytes), 2) : '—'} | ${ok.length ? spread(ok.map((run) => run.rssAfter! / MiB)) : '—'} | ${ok.length ? allocationSummary(ok[0]!) : runs.map((run) => run.error).join('; ')} |`,
+					);
+				}
+			} finally {
+				await postgres.stop();
+			}
+			raw.read = readRaw;
+			const first = Object.values(readRaw).flat().find((run) => run.node);
+			out.push(
+				`**n8n's read of one database binary, alone** (\`SELECT data\` of a bytea through n8n's own pg ${first?.pg ?? '?'} on Node ${first?.node ?? '?'}, a fresh process per read; ${UPLOAD_ROUNDS} rounds)\n\n| bytea | peak RSS growth MiB per round | × the file: median (min–max) | still held after the read MiB | buffers of ≥ 1 MiB allocated during the read (first round), by module |\n|---|---|---|---|---|\n${rows.join('\n')}`,
 			);
 		}
 	} finally {

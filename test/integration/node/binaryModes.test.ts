@@ -13,6 +13,8 @@ import type { Emulator } from '../../../emulator';
 import { startEmulator } from '../../../emulator';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 import { DATABASE_MODE_MAX_READ_BYTES } from '../../../nodes/UltimakerDigitalFactory/actions/upload/plan';
+import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/toolpath';
+import { buildUfp, GUID, griffinGcode, tinyPng } from '../../fixtures/toolpaths';
 import type { BinaryDataManagerStandIn } from '../../helpers/n8nContext';
 import { binaryDataStoragePath, inMemoryBinary, runNode, setBinaryDataManager, storeBinary } from '../../helpers/n8nContext';
 
@@ -154,6 +156,29 @@ describe('database mode (queue mode default)', () => {
 		expect(error.description).toContain('binary data mode "database"');
 		expect(error.description).toContain('No binary data row');
 		expect(await registrations()).toHaveLength(0);
+	});
+});
+
+describe('Inspect toolpath in database mode', () => {
+	const inspect = async (binary: IBinaryData) =>
+		await runNode({ nodeType, parameters: { resource: 'toolpath', operation: 'inspect' }, items: [{ json: {}, binary: { data: binary } }], credentials: {} });
+
+	test('a UFP (several regions of the zip) costs one read of the binary, not one per region', async () => {
+		const ufp = buildUfp({ gcode: griffinGcode({ extruders: [{ guid: GUID.genericPla }] }), thumbnail: tinyPng(8) });
+		const output = await inspect(database.add(ufp, 'bracket.ufp'));
+		expect(output[0][0].json).toEqual((await inspectToolpath(ufp, { fileName: 'bracket.ufp', mimeType: 'text/plain' })).json);
+		expect(output[0][0].json).toMatchObject({ has_thumbnail: true, machine: 'Ultimaker S5' });
+		expect(database.fullReads).toBe(1);
+	});
+
+	test('a binary n8n cannot read back from Postgres is refused without reading it (the Postgres driver under n8n would fail on it)', async () => {
+		const failure = await inspect(database.addSizeOnly(DATABASE_MODE_MAX_READ_BYTES + 1, 'huge.ufp')).then(
+			() => undefined,
+			(error: Error & { description?: string }) => error,
+		);
+		expect(failure?.message).toBe('"huge.ufp" (256.0 MiB) is too large for n8n\'s "database" binary data mode');
+		expect(failure?.description).toContain('N8N_DEFAULT_BINARY_DATA_MODE=filesystem');
+		expect(database.fullReads).toBe(0);
 	});
 });
 

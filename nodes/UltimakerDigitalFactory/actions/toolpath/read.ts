@@ -1,6 +1,8 @@
 /**
- * Inspecting the toolpath in an item's binary field, streamed: a stored binary is opened as n8n's binary stream
- * (re-opened for each region a UFP needs, 1 MiB reads), an in-memory one read in place. Shared by Inspect toolpath,
+ * Inspecting the toolpath in an item's binary field, streamed: a binary in a file or S3 is opened as n8n's binary
+ * stream (re-opened for each region a UFP needs, 1 MiB reads), an in-memory one read in place. In n8n's `database`
+ * mode every stream n8n opens is a whole read of the file out of Postgres, so the file is read once as a buffer
+ * (and one too big for n8n to read back is refused before n8n's Postgres driver fails on it). Shared by Inspect toolpath,
  * Find printer and the best-match target of the print operations.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
@@ -11,16 +13,22 @@ import { isToolpathProblem } from '../../toolpath/problems';
 import { inspectToolpath } from '../../toolpath/inspect';
 import type { ToolpathSource } from '../../toolpath/source';
 import type { InspectResult } from '../../toolpath/types';
-import { BINARY_STREAM_CHUNK_BYTES } from '../upload/plan';
+import { BINARY_STREAM_CHUNK_BYTES, binaryStorageOf, binaryStorageProblem, readsWholeBinary } from '../upload/plan';
 
 export async function inspectItemBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string): Promise<InspectResult> {
 	const binary = this.helpers.assertBinaryData(itemIndex, propertyName);
 	let source: ToolpathSource;
-	if (binary.id) {
+	const storage = binaryStorageOf(binary.id);
+	if (binary.id && !readsWholeBinary(storage)) {
 		const id = binary.id;
 		const { fileSize } = await this.helpers.getBinaryMetadata(id);
 		source = { open: async () => await this.helpers.getBinaryStream(id, BINARY_STREAM_CHUNK_BYTES), size: fileSize };
 	} else {
+		if (binary.id) {
+			const { fileSize } = await this.helpers.getBinaryMetadata(binary.id);
+			const problem = binaryStorageProblem(storage, fileSize, binary.fileName ?? propertyName);
+			if (problem) throw new NodeOperationError(this.getNode(), problem.message, { description: problem.description, itemIndex });
+		}
 		source = await this.helpers.getBinaryDataBuffer(itemIndex, propertyName);
 	}
 	try {
