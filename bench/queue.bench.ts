@@ -17,7 +17,6 @@
  * BENCH_QUEUE_PARTS=fanout or =upload runs one part. Prints Markdown tables; raw figures: .bench/queue.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,7 +25,7 @@ import { EmulatorClient } from '../emulator/client';
 import { DIST_DIR, locateN8n, waitForWebhook } from '../scripts/lib/n8n';
 import { ensureServicePackages, QueueDeployment, startPostgres, type BinaryDataMode } from '../scripts/lib/queue';
 import { DATABASE_MODE_MAX_READ_BYTES } from '../nodes/UltimakerDigitalFactory/actions/upload/plan';
-import { apiCredential, type Workflow } from '../scripts/lib/workflows';
+import { apiCredential, webhookWorkflow, type Workflow } from '../scripts/lib/workflows';
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { startEmulatorChild } from './lib/emulatorChild';
 
@@ -41,27 +40,6 @@ const PARTS = (process.env.BENCH_QUEUE_PARTS ?? 'fanout,upload,read').split(',')
 const IN_FLIGHT = 20;
 const CREDENTIAL = { id: 'udfBenchQueueCred', name: 'Bench emulator' };
 
-function webhookWorkflow(id: string, path: string, step: Workflow['nodes'][number]): Workflow {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: `${id}-hook`,
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
-			},
-			{ ...step, position: [220, 0] },
-		],
-		connections: { Webhook: { main: [[{ node: step.name, type: 'main', index: 0 }]] } },
-	};
-}
 
 const udf = (parameters: Record<string, unknown>) => ({
 	type: 'CUSTOM.ultimakerDigitalFactory',

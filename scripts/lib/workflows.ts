@@ -4,6 +4,7 @@
  * the package from dist/ through N8N_CUSTOM_EXTENSIONS, where n8n names the same nodes `CUSTOM.<node>`,
  * so they rewrite the prefix on import.
  */
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CUSTOM_PREFIX, PACKAGE_PREFIX, REPO_ROOT } from './n8n';
@@ -95,4 +96,67 @@ export function connect(workflow: Workflow, from: string, to: string): void {
 /** A credential file entry for `n8n import:credentials`: plain data, n8n encrypts it on import. */
 export function apiCredential(ref: CredentialRef, baseUrl: string, apiToken: string) {
 	return { id: ref.id, name: ref.name, type: API_CREDENTIAL_TYPE, data: { apiToken, baseUrl } };
+}
+
+/** The one node after a webhook; webhookWorkflow places it (and names it `<workflow id>-step` without an id). */
+export type WebhookStep = Pick<WorkflowNode, 'name' | 'type' | 'typeVersion' | 'parameters' | 'credentials' | 'onError'> &
+	Partial<Pick<WorkflowNode, 'id' | 'position'>>;
+
+/** Webhook (answers with the last node's first item once the execution finished) → one step. */
+export function webhookWorkflow(id: string, path: string, step: WebhookStep): Workflow {
+	return {
+		id,
+		name: `${id}: POST /webhook/${path}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: `${id}-hook`,
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+			},
+			{ ...step, id: step.id ?? `${id}-step`, position: [220, 0] },
+		],
+		connections: { Webhook: { main: [[{ node: step.name, type: 'main', index: 0 }]] } },
+	};
+}
+
+/** The name of the trigger node in eventRecorderWorkflow. */
+export const RECORDED_TRIGGER = 'Ultimaker Digital Factory Trigger';
+
+/**
+ * The trigger (every minute, all clusters, every event) → an HTTP Request node posting each event to
+ * `recorderUrl` (the emulator's recorder), for tests that assert what n8n delivered.
+ */
+export function eventRecorderWorkflow(id: string, recorderUrl: string, credential: CredentialRef): Workflow {
+	return {
+		id,
+		name: `${id}: every trigger event → recorder`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: `${id}-trigger`,
+				name: RECORDED_TRIGGER,
+				type: `${CUSTOM_PREFIX}ultimakerDigitalFactoryTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, clusterScope: 'all', events: [], options: {} },
+				credentials: { [API_CREDENTIAL_TYPE]: { ...credential } },
+			},
+			{
+				id: `${id}-post`,
+				name: 'Record event',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [220, 0],
+				parameters: { method: 'POST', url: recorderUrl, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
+			},
+		],
+		connections: { [RECORDED_TRIGGER]: { main: [[{ node: 'Record event', type: 'main', index: 0 }]] } },
+	};
 }

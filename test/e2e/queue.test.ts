@@ -11,13 +11,12 @@
  * `N8N_VERSION` picks the n8n under test (default 2.8.4).
  */
 import { openAsBlob, readFileSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { startEmulator } from '../../emulator';
 import type { LoggedRequest } from '../../emulator';
-import { apiCredential, type CredentialRef, type Workflow, type WorkflowNode } from '../../scripts/lib/workflows';
+import { apiCredential, eventRecorderWorkflow, webhookWorkflow, type CredentialRef, type Workflow, type WorkflowNode } from '../../scripts/lib/workflows';
 import { writeGcodeFile } from '../fixtures/gcode';
 import { waitFor } from '../helpers/wait';
-import { ACTION_NODE, createQueueDeployment, N8N_VERSION, TRIGGER_NODE, waitForWebhook } from './harness';
+import { ACTION_NODE, createQueueDeployment, N8N_VERSION, waitForWebhook } from './harness';
 import { DATABASE_MODE_MAX_READ_BYTES } from '../../nodes/UltimakerDigitalFactory/actions/upload/plan';
 
 jest.setTimeout(600_000);
@@ -51,61 +50,11 @@ const TRIGGER_WORKFLOW = 'queueTriggerRecord';
 
 type Step = Pick<WorkflowNode, 'name' | 'type' | 'typeVersion' | 'parameters' | 'credentials' | 'onError'>;
 
-/** Webhook (answers with the last node's first item once the execution finished) → one step. */
-function webhookWorkflow(id: string, path: string, step: Step): Workflow {
-	return {
-		id,
-		name: `queue e2e: ${path}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: `${id}-hook`,
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
-			},
-			{ id: `${id}-step`, position: [220, 0], ...step },
-		],
-		connections: { Webhook: { main: [[{ node: step.name, type: 'main', index: 0 }]] } },
-	};
-}
 
 function udfStep(name: string, parameters: Record<string, unknown>, credential: CredentialRef): Step {
 	return { name, type: ACTION_NODE, typeVersion: 1, parameters, credentials: { ultimakerDigitalFactoryApi: { ...credential } } };
 }
 
-function triggerWorkflow(recorderUrl: string): Workflow {
-	return {
-		id: TRIGGER_WORKFLOW,
-		name: 'queue e2e: trigger events → recorder',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'qt-trigger',
-				name: 'Ultimaker Digital Factory Trigger',
-				type: TRIGGER_NODE,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, clusterScope: 'all', events: [], options: {} },
-				credentials: { ultimakerDigitalFactoryApi: { ...EVENTS } },
-			},
-			{
-				id: 'qt-post',
-				name: 'Record event',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [220, 0],
-				parameters: { method: 'POST', url: recorderUrl, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
-			},
-		],
-		connections: { 'Ultimaker Digital Factory Trigger': { main: [[{ node: 'Record event', type: 'main', index: 0 }]] } },
-	};
-}
 
 const WORKFLOWS = (eventsEmu: Emulator): Workflow[] => [
 	webhookWorkflow('queueListClusters', 'q-list', udfStep('List clusters', { resource: 'cluster', operation: 'getMany', returnAll: true }, SHOP)),
@@ -123,7 +72,7 @@ const WORKFLOWS = (eventsEmu: Emulator): Workflow[] => [
 		// The answer then carries the node's error message instead of n8n's bare "Error in workflow".
 		onError: 'continueRegularOutput',
 	}),
-	triggerWorkflow(`${eventsEmu.url}/_emulator/recorder/events`),
+	eventRecorderWorkflow(TRIGGER_WORKFLOW, `${eventsEmu.url}/_emulator/recorder/events`, EVENTS),
 ];
 
 async function postJson(url: string, body: unknown, timeoutMs?: number): Promise<{ status: number; json: any }> {

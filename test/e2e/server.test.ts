@@ -14,16 +14,16 @@ import { startEmulator } from '../../emulator';
 import type { N8nServer } from '../../scripts/lib/n8n';
 import {
 	apiCredential,
+	eventRecorderWorkflow,
 	findNode,
 	forCustomLoading,
 	loadExample,
 	withCredential,
 	type CredentialRef,
-	type Workflow,
 } from '../../scripts/lib/workflows';
 import { waitFor } from '../helpers/wait';
 import { GUID, griffinGcode, tinyPng } from '../fixtures/toolpaths';
-import { FIXTURES_DIR, N8nSandbox, TRIGGER_NODE, waitForWebhook } from './harness';
+import { FIXTURES_DIR, N8nSandbox, waitForWebhook } from './harness';
 
 jest.setTimeout(420_000);
 
@@ -54,41 +54,6 @@ const THUMBNAIL = tinyPng(8);
 
 const RECORDER_WORKFLOW_ID = 'e2eTriggerRecorder';
 
-function recorderWorkflow(recorderUrl: string): Workflow {
-	return {
-		id: RECORDER_WORKFLOW_ID,
-		name: 'e2e: every trigger event → recorder',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'rec-trigger',
-				name: 'Ultimaker Digital Factory Trigger',
-				type: TRIGGER_NODE,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, clusterScope: 'all', events: [], options: {} },
-				credentials: { ultimakerDigitalFactoryApi: { ...EVENTS } },
-			},
-			{
-				id: 'rec-post',
-				name: 'Record event',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [220, 0],
-				parameters: {
-					method: 'POST',
-					url: recorderUrl,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify($json) }}',
-					options: {},
-				},
-			},
-		],
-		connections: { 'Ultimaker Digital Factory Trigger': { main: [[{ node: 'Record event', type: 'main', index: 0 }]] } },
-	};
-}
 
 const STATUS_PATH = /^\/connect\/v1\/clusters\/[^/]+\/status$/;
 const LIST_PATH = /^\/connect\/v1\/clusters\/?$/;
@@ -197,7 +162,7 @@ describe('n8n server: trigger and example workflows', () => {
 		// Newer n8n activates workflows in the background after start-up: with the example's default (ignore
 		// files already there) a file written before the watcher is up would be missed. Also handle those.
 		watcher.options.ignoreInitial = false;
-		const workflows = [recorderWorkflow(`${eventsEmu.url}/_emulator/recorder/events`), notify, fileDrop, erp];
+		const workflows = [eventRecorderWorkflow(RECORDER_WORKFLOW_ID, `${eventsEmu.url}/_emulator/recorder/events`, EVENTS), notify, fileDrop, erp];
 		await n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await n8n.activate(workflow.id);
 		server = await n8n.startServer();
