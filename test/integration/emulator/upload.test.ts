@@ -232,7 +232,7 @@ describe('resumable upload sessions (Google Cloud Storage protocol)', () => {
 		const download = await httpRequest('GET', job.download_url);
 		expect(download.text === bytes().toString('utf8')).toBe(true);
 		const stored = (await emu.client.state()).jobs.find((entry: { job_id: string }) => entry.job_id === jobId);
-		expect(stored.header).toEqual(expect.objectContaining({ printTimeSeconds: 1234 }));
+		expect(stored?.header).toEqual(expect.objectContaining({ printTimeSeconds: 1234 }));
 	};
 
 	test('a status query before any bytes: 308 without a Range header', async () => {

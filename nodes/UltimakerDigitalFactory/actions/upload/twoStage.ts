@@ -197,12 +197,33 @@ export async function uploadBinary(
 	source: BinarySource,
 	options: { waitForUpload: boolean },
 ): Promise<UploadResult> {
-	const { itemIndex } = source;
-	const kind = plan.target === 'job' ? 'job' : 'file';
 	// Read before registering, so a read that fails leaves no unused upload slot behind.
 	const whole = readsWholeBinary(binaryStorageOf(source.binary.id))
-		? await this.helpers.getBinaryDataBuffer(itemIndex, source.propertyName)
+		? await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName)
 		: undefined;
+	const { registered, id, uploadUrl } = await registerUpload.call(this, connection, plan, source.itemIndex);
+	const stored = await storeBytes.call(this, connection, plan, source, { id, uploadUrl }, whole);
+	if (!stored.ok) {
+		throw new NodeApiError(this.getNode(), { message: `Upload failed: ${stored.problem}` } as JsonObject, {
+			message: `Uploading "${plan.name}" failed: ${stored.problem}`,
+			description: `Nothing was sent to a printer. The ${kindOf(plan)} ${id} stays unusable; run the node again to upload the file anew.`,
+			itemIndex: source.itemIndex,
+		});
+	}
+	if (!options.waitForUpload) return { id, data: withoutUploadUrl({ ...registered }) };
+	return { id, data: withoutUploadUrl(await waitUntilProcessed.call(this, connection, plan, id, source.itemIndex)) };
+}
+
+const kindOf = (plan: UploadPlan) => (plan.target === 'job' ? 'job' : 'file');
+
+/** Stage 1: register the upload; its id and the storage URL to PUT the bytes to. */
+async function registerUpload(
+	this: IExecuteFunctions,
+	connection: Connection,
+	plan: UploadPlan,
+	itemIndex: number,
+): Promise<{ registered: IDataObject; id: string; uploadUrl: string }> {
+	const kind = kindOf(plan);
 	const registered = await apiData.call(this, connection, {
 		method: 'PUT',
 		path: registrationPath(plan.target),
@@ -221,24 +242,17 @@ export async function uploadBinary(
 			itemIndex,
 		});
 	}
+	return { registered, id, uploadUrl };
+}
 
-	const stored = await storeBytes.call(this, connection, plan, source, { id, uploadUrl }, whole);
-	if (!stored.ok) {
-		throw new NodeApiError(this.getNode(), { message: `Upload failed: ${stored.problem}` } as JsonObject, {
-			message: `Uploading "${plan.name}" failed: ${stored.problem}`,
-			description: `Nothing was sent to a printer. The ${kind} ${id} stays unusable; run the node again to upload the file anew.`,
-			itemIndex,
-		});
-	}
-
-	if (!options.waitForUpload) {
-		return { id, data: withoutUploadUrl({ ...registered }) };
-	}
-	let latest: IDataObject = registered;
+/** After the bytes are stored: poll until Digital Factory reports the upload `uploaded` (or `failed`), a minute at most. */
+async function waitUntilProcessed(this: IExecuteFunctions, connection: Connection, plan: UploadPlan, id: string, itemIndex: number): Promise<IDataObject> {
+	const kind = kindOf(plan);
+	let latest: IDataObject = {};
 	for (const delay of [0, ...uploadPollDelaysMs()]) {
 		if (delay > 0) await sleep(delay);
 		latest = await askApi.call(this, connection, plan, id, itemIndex);
-		if (latest.status === 'uploaded') return { id, data: withoutUploadUrl(latest) };
+		if (latest.status === 'uploaded') return latest;
 		if (latest.status === 'failed') {
 			throw new NodeApiError(this.getNode(), { message: 'Upload failed' } as JsonObject, {
 				message: `Digital Factory could not process "${plan.name}"`,
