@@ -267,6 +267,8 @@ interface Session {
 	misses: number;
 	puts: number;
 	problem: string;
+	/** Storage must be asked how much it keeps before the next PUT. */
+	asking: boolean;
 }
 
 /**
@@ -283,16 +285,16 @@ async function storeInSession(
 	upload: { id: string; uploadUrl: string },
 	whole: Buffer | undefined,
 ): Promise<Stored> {
-	const session: Session = { offset: 0, misses: 0, puts: 0, problem: '' };
+	const session: Session = { offset: 0, misses: 0, puts: 0, problem: '', asking: false };
 	const giveUp = (problem: string) => settleFailure.call(this, connection, plan, upload, source.itemIndex, problem);
 	while (session.puts < SESSION_MAX_PUTS && session.misses < STORAGE_MAX_ATTEMPTS) {
 		if (this.getExecutionCancelSignal()?.aborted) return { ok: false, problem: 'the workflow was stopped' };
-		if (session.puts > 0) {
+		if (session.asking) {
 			const next = await resumePoint.call(this, upload.uploadUrl, plan, session);
 			if (next === 'stored') return { ok: true };
 			if (next === 'stop') return await giveUp(session.problem);
 			if (next === 'wait') {
-				await sleep(storageRetryDelayMs(session.misses));
+				if (session.misses < STORAGE_MAX_ATTEMPTS) await sleep(storageRetryDelayMs(session.misses));
 				continue;
 			}
 		}
@@ -309,7 +311,10 @@ async function storeInSession(
 		session.problem = describeAttempt(result);
 		if (outcome === 'gone') return await giveUp(`${session.problem}: the resumable upload session has expired or was cancelled`);
 		if (outcome === 'rejected') return await giveUp(session.problem);
-		// A 308 says at once that storage wants more; after a break or a 5xx, back off before asking.
+		// A 308 that says what storage keeps needs no question; after a break or a 5xx, back off before asking.
+		const kept = outcome === 'incomplete' && result.kind === 'answered' && result.range ? keptBytes(result.range, plan.fileSize) : undefined;
+		if (kept !== undefined) moveTo(session, kept);
+		else session.asking = true;
 		if (outcome === 'retry') await sleep(storageRetryDelayMs(session.misses + 1));
 	}
 	const kept = `storage keeps ${session.offset} of ${plan.fileSize} bytes after ${session.puts} PUTs to the resumable upload session`;
@@ -334,9 +339,15 @@ async function resumePoint(this: IExecuteFunctions, uploadUrl: string, plan: Upl
 		if (outcome === 'gone') session.problem += ': the resumable upload session has expired or was cancelled';
 		return outcome === 'retry' ? 'wait' : 'stop';
 	}
+	moveTo(session, kept);
+	return 'put';
+}
+
+/** Storage keeps `kept` bytes: continue there; an attempt that moved nothing counts against the retry budget. */
+function moveTo(session: Session, kept: number): void {
 	session.misses = kept > session.offset ? 0 : session.misses + 1;
 	session.offset = kept;
-	return 'put';
+	session.asking = false;
 }
 
 export interface UploadResult {
