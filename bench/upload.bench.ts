@@ -18,6 +18,9 @@
  * Sizes: BENCH_UPLOAD_SIZES_MIB (default 10,1024). Rounds: BENCH_UPLOAD_ROUNDS (default 5); the order of the
  * approaches rotates every round. BENCH_UPLOAD_PROFILE=1 also records a CPU profile of one node-path storage PUT
  * of the largest file (.bench/upload-put.cpuprofile; its heaviest functions are printed). Raw: .bench/upload.json.
+ * Resuming: for the largest file, the cost of continuing a resumable upload at 60 % from n8n's binary stream (which
+ * cannot start at an offset): open `getBinaryStream(id, 1 MiB)` and read and drop 60 % of the file with the node's
+ * own `skipBytes`, per round.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { Session } from 'node:inspector';
@@ -29,6 +32,7 @@ import { join } from 'node:path';
 // With `.ts`: tsx would resolve `….node` to the codex file `….node.json` next to it.
 import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node.ts';
 import * as uploadPlan from '../nodes/UltimakerDigitalFactory/actions/upload/plan';
+import { skipBytes } from '../nodes/UltimakerDigitalFactory/actions/upload/twoStage';
 import { runN8nCli, parseExecutionJson } from '../scripts/lib/n8n';
 import { apiCredential, type Workflow } from '../scripts/lib/workflows';
 import { N8nSandbox } from '../test/e2e/harness';
@@ -236,6 +240,28 @@ async function inN8n(sandbox: N8nSandbox, apiUrl: string, workflowId: string): P
 	return { seconds: run.executionTime / 1000, peakRss: peak.peakRss, ok };
 }
 
+// ---------- resuming ----------
+
+/** Reading and dropping 60 % of the file from n8n's binary stream, as a resumed upload does: seconds and CPU seconds per round. */
+async function resumeSkipCost(binary: Binary, size: number): Promise<string> {
+	const offset = Math.floor((size * 0.6) / (256 * 1024)) * 256 * 1024;
+	const seconds: number[] = [];
+	const cpu: number[] = [];
+	for (let round = 0; round < ROUNDS; round++) {
+		const run = await inProcess(async () => {
+			const stream = await helperContext().helpers.getBinaryStream(binary.id!, uploadPlan.BINARY_STREAM_CHUNK_BYTES);
+			await skipBytes(stream, offset);
+			stream.destroy();
+		});
+		seconds.push(run.seconds);
+		cpu.push(run.cpuSeconds);
+	}
+	return (
+		`Resuming at 60 % (byte ${offset}) from n8n's binary stream: reading and dropping the kept bytes took ${spread(seconds, 3)} s ` +
+		`(${fmt(offset / MiB / median(seconds), 0)} MiB/s), ${spread(cpu, 3)} CPU s, ${ROUNDS} rounds.`
+	);
+}
+
 // ---------- profile ----------
 
 async function profileNodePut(apiUrl: string, binary: Binary, size: number): Promise<string[]> {
@@ -306,6 +332,7 @@ async function main(): Promise<void> {
 	const tables: string[] = [];
 	let sandbox: N8nSandbox | undefined;
 	let profileLines: string[] = [];
+	let skipLine = '';
 	try {
 		for (const sizeMiB of SIZES_MIB) {
 			const file = await writeGcodeFile({ sizeBytes: sizeMiB * MiB, dir, fileName: `bench-${sizeMiB}MiB.gcode` });
@@ -348,6 +375,7 @@ async function main(): Promise<void> {
 				}
 			}
 			if (PROFILE && sizeMiB === Math.max(...SIZES_MIB)) profileLines = await profileNodePut(apiUrl, binary, file.size);
+			if (sizeMiB === Math.max(...SIZES_MIB)) skipLine = await resumeSkipCost(binary, file.size);
 			const curl = runs['curl -T']!;
 			const label = sizeMiB >= 1024 ? `${sizeMiB / 1024} GiB` : `${sizeMiB} MiB`;
 			const rows = names.map((name) => {
@@ -375,6 +403,7 @@ async function main(): Promise<void> {
 	);
 	for (const table of tables) console.log(`${table}\n`);
 	console.log('Times: this node in-process = the whole operation (register + PUT + status poll); in n8n = the upload node\'s executionTime; axios and curl = the PUT alone.');
+	if (skipLine) console.log(`\n${skipLine}`);
 	if (profileLines.length) console.log(`\nCPU profile of one node-path storage PUT (self time; .bench/upload-put.cpuprofile):\n\n${profileLines.join('\n')}`);
 	mkdirSync(join(ROOT, '.bench'), { recursive: true });
 	writeFileSync(join(ROOT, '.bench', 'upload.json'), JSON.stringify({ at: new Date().toISOString(), loadAtStart, loadAtEnd, results }, null, 2));

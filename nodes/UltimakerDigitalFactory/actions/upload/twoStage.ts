@@ -99,7 +99,7 @@ async function openBody(this: IExecuteFunctions, source: BinarySource, whole: Bu
 }
 
 /** Reads and drops the first `count` bytes of a stream that is not flowing yet; what it read past them goes back in front. */
-async function skipBytes(stream: Readable, count: number): Promise<void> {
+export async function skipBytes(stream: Readable, count: number): Promise<void> {
 	let left = count;
 	while (left > 0) {
 		const chunk = stream.read() as Buffer | null;
