@@ -266,9 +266,15 @@ interface Session {
 	offset: number;
 	misses: number;
 	puts: number;
+	/** What went wrong with the last data PUT, and with the last status query after it. */
 	problem: string;
+	queryProblem: string;
 	/** Storage must be asked how much it keeps before the next PUT. */
 	asking: boolean;
+}
+
+function sessionProblem(session: Session): string {
+	return session.queryProblem ? `${session.problem}; then asking storage how much of the file it keeps failed: ${session.queryProblem}` : session.problem;
 }
 
 /**
@@ -285,14 +291,14 @@ async function storeInSession(
 	upload: { id: string; uploadUrl: string },
 	whole: Buffer | undefined,
 ): Promise<Stored> {
-	const session: Session = { offset: 0, misses: 0, puts: 0, problem: '', asking: false };
+	const session: Session = { offset: 0, misses: 0, puts: 0, problem: '', queryProblem: '', asking: false };
 	const giveUp = (problem: string) => settleFailure.call(this, connection, plan, upload, source.itemIndex, problem);
 	while (session.puts < SESSION_MAX_PUTS && session.misses < STORAGE_MAX_ATTEMPTS) {
 		if (this.getExecutionCancelSignal()?.aborted) return { ok: false, problem: 'the workflow was stopped' };
 		if (session.asking) {
 			const next = await resumePoint.call(this, upload.uploadUrl, plan, session);
 			if (next === 'stored') return { ok: true };
-			if (next === 'stop') return await giveUp(session.problem);
+			if (next === 'stop') return await giveUp(sessionProblem(session));
 			if (next === 'wait') {
 				if (session.misses < STORAGE_MAX_ATTEMPTS) await sleep(storageRetryDelayMs(session.misses));
 				continue;
@@ -302,13 +308,14 @@ async function storeInSession(
 		try {
 			body = await openBody.call(this, source, whole, session.offset);
 		} catch (error) {
-			return { ok: false, problem: `${session.problem}; reading the binary again from byte ${session.offset} on failed (${(error as Error).message})` };
+			return { ok: false, problem: `${sessionProblem(session)}; reading the binary again from byte ${session.offset} on failed (${(error as Error).message})` };
 		}
 		session.puts++;
 		const result = await putToStorage.call(this, upload.uploadUrl, resumeHeaders(plan, session.offset), body);
 		const outcome = result.kind === 'answered' ? sessionOutcome(result.status) : 'retry';
 		if (outcome === 'stored') return { ok: true };
 		session.problem = describeAttempt(result);
+		session.queryProblem = '';
 		if (outcome === 'gone') return await giveUp(`${session.problem}: the resumable upload session has expired or was cancelled`);
 		if (outcome === 'rejected') return await giveUp(session.problem);
 		// A 308 that says what storage keeps needs no question; after a break or a 5xx, back off before asking.
@@ -318,7 +325,7 @@ async function storeInSession(
 		if (outcome === 'retry') await sleep(storageRetryDelayMs(session.misses + 1));
 	}
 	const kept = `storage keeps ${session.offset} of ${plan.fileSize} bytes after ${session.puts} PUTs to the resumable upload session`;
-	return await giveUp(`${session.problem} (${kept})`);
+	return await giveUp(`${sessionProblem(session)} (${kept})`);
 }
 
 /**
@@ -334,9 +341,8 @@ async function resumePoint(this: IExecuteFunctions, uploadUrl: string, plan: Upl
 	if (kept === undefined) {
 		const answer =
 			outcome === 'incomplete' ? `storage answered 308 with an unreadable Range header (${redactSecrets(String((result as { range?: string }).range)).slice(0, 80)})` : describeAttempt(result);
-		session.problem = `${session.problem}; then asking storage how much of the file it keeps failed: ${answer}`;
+		session.queryProblem = outcome === 'gone' ? `${answer}: the resumable upload session has expired or was cancelled` : answer;
 		session.misses++;
-		if (outcome === 'gone') session.problem += ': the resumable upload session has expired or was cancelled';
 		return outcome === 'retry' ? 'wait' : 'stop';
 	}
 	moveTo(session, kept);
