@@ -8,6 +8,8 @@
  *   operation (registration + storage PUT + status poll). Memory: this process's RSS growth, sampled every 10 ms.
  * - axios: the same binary stream through axios (n8n-core's own copy) with `maxRedirects: 0`, storage PUT alone.
  * - curl: `curl -T file` with the same headers, storage PUT alone. Memory: curl's own peak RSS.
+ * - n8n httpRequest PUT alone: the node's storage request (n8n-core's `httpRequest`, redirects off) of
+ *   `getBinaryStream(id, <read size>)` for each read size in BENCH_UPLOAD_CHUNKS_KIB (default 64,1024,4096).
  * - Largest size only, inside a real n8n (`n8n execute`, n8n 2.8.4 unless N8N_VERSION, filesystem binary data): a workflow
  *   Read file → Upload job (this node), and Read file → n8n's HTTP Request node PUT of the binary to an upload URL
  *   registered by a previous HTTP Request node — what a user would build instead — with its default "Follow
@@ -125,6 +127,31 @@ async function axiosUpload(apiUrl: string, binary: Binary, size: number): Promis
 	const ok = run.value.status === 200 && (await jobStatus(apiUrl, slot.job_id)) === 'uploaded';
 	return { mibps: size / MiB / run.seconds, seconds: run.seconds, memory: run.rssGrowth, cpuSeconds: run.cpuSeconds, ok };
 }
+
+/** The node's storage PUT alone (n8n-core's `httpRequest`, redirects off) of `getBinaryStream(id, chunkBytes)`. */
+async function helperPut(apiUrl: string, binary: Binary, size: number, chunkBytes: number): Promise<Run> {
+	const slot = await register(apiUrl, 'helper.gcode', size);
+	const context = helperContext();
+	const run = await inProcess(async () => {
+		const body = await context.helpers.getBinaryStream(binary.id!, chunkBytes);
+		return (await context.helpers.httpRequest({
+			method: 'PUT',
+			url: slot.upload_url,
+			headers: { 'Content-Type': 'text/plain', 'Content-Length': String(size) },
+			body,
+			json: false,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+		})) as { statusCode: number };
+	});
+	const ok = run.value.statusCode === 200 && (await jobStatus(apiUrl, slot.job_id)) === 'uploaded';
+	return { mibps: size / MiB / run.seconds, seconds: run.seconds, memory: run.rssGrowth, cpuSeconds: run.cpuSeconds, ok };
+}
+
+/** Read sizes of n8n's binary stream tried for the PUT alone (BENCH_UPLOAD_CHUNKS_KIB, default 64,1024,4096). */
+const CHUNKS_KIB = (process.env.BENCH_UPLOAD_CHUNKS_KIB ?? '64,1024,4096').split(',').filter(Boolean).map(Number);
 
 async function curlUpload(apiUrl: string, path: string, size: number): Promise<Run> {
 	const slot = await register(apiUrl, 'curl.gcode', size);
@@ -346,6 +373,7 @@ async function main(): Promise<void> {
 				'axios, same stream, maxRedirects 0': () => axiosUpload(apiUrl, binary, file.size),
 				'curl -T': () => curlUpload(apiUrl, file.path, file.size),
 			};
+			for (const kib of CHUNKS_KIB) approaches[`n8n httpRequest PUT alone, ${kib} KiB reads`] = () => helperPut(apiUrl, binary, file.size, kib * 1024);
 			if (withN8n) {
 				copyFileSync(file.path, textCopy);
 				sandbox ??= N8nSandbox.create({ fileAccessDirs: [dir] });
