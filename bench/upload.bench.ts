@@ -8,6 +8,8 @@
  *   operation (registration + storage PUT + status poll). Memory: this process's RSS growth, sampled every 10 ms.
  * - axios: the same binary stream through axios (n8n-core's own copy) with `maxRedirects: 0`, storage PUT alone.
  * - curl: `curl -T file` with the same headers, storage PUT alone. Memory: curl's own peak RSS.
+ * - n8n httpRequest PUT alone: the node's storage request (n8n-core's `httpRequest`, redirects off) of
+ *   `getBinaryStream(id, <read size>)` for each read size in BENCH_UPLOAD_CHUNKS_KIB (default 64,1024,4096).
  * - Largest size only, inside a real n8n (`n8n execute`, n8n 2.8.4 unless N8N_VERSION, filesystem binary data): a workflow
  *   Read file → Upload job (this node), and Read file → n8n's HTTP Request node PUT of the binary to an upload URL
  *   registered by a previous HTTP Request node — what a user would build instead — with its default "Follow
@@ -18,6 +20,9 @@
  * Sizes: BENCH_UPLOAD_SIZES_MIB (default 10,1024). Rounds: BENCH_UPLOAD_ROUNDS (default 5); the order of the
  * approaches rotates every round. BENCH_UPLOAD_PROFILE=1 also records a CPU profile of one node-path storage PUT
  * of the largest file (.bench/upload-put.cpuprofile; its heaviest functions are printed). Raw: .bench/upload.json.
+ * Resuming: for the largest file, the cost of continuing a resumable upload at 60 % from n8n's binary stream (which
+ * cannot start at an offset): open `getBinaryStream(id, 1 MiB)` and read and drop 60 % of the file with the node's
+ * own `skipBytes`, per round.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { Session } from 'node:inspector';
@@ -29,6 +34,7 @@ import { join } from 'node:path';
 // With `.ts`: tsx would resolve `….node` to the codex file `….node.json` next to it.
 import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node.ts';
 import * as uploadPlan from '../nodes/UltimakerDigitalFactory/actions/upload/plan';
+import { skipBytes } from '../nodes/UltimakerDigitalFactory/actions/upload/twoStage';
 import { runN8nCli, parseExecutionJson } from '../scripts/lib/n8n';
 import { apiCredential, type Workflow } from '../scripts/lib/workflows';
 import { N8nSandbox } from '../test/e2e/harness';
@@ -121,6 +127,31 @@ async function axiosUpload(apiUrl: string, binary: Binary, size: number): Promis
 	const ok = run.value.status === 200 && (await jobStatus(apiUrl, slot.job_id)) === 'uploaded';
 	return { mibps: size / MiB / run.seconds, seconds: run.seconds, memory: run.rssGrowth, cpuSeconds: run.cpuSeconds, ok };
 }
+
+/** The node's storage PUT alone (n8n-core's `httpRequest`, redirects off) of `getBinaryStream(id, chunkBytes)`. */
+async function helperPut(apiUrl: string, binary: Binary, size: number, chunkBytes: number): Promise<Run> {
+	const slot = await register(apiUrl, 'helper.gcode', size);
+	const context = helperContext();
+	const run = await inProcess(async () => {
+		const body = await context.helpers.getBinaryStream(binary.id!, chunkBytes);
+		return (await context.helpers.httpRequest({
+			method: 'PUT',
+			url: slot.upload_url,
+			headers: { 'Content-Type': 'text/plain', 'Content-Length': String(size) },
+			body,
+			json: false,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+		})) as { statusCode: number };
+	});
+	const ok = run.value.statusCode === 200 && (await jobStatus(apiUrl, slot.job_id)) === 'uploaded';
+	return { mibps: size / MiB / run.seconds, seconds: run.seconds, memory: run.rssGrowth, cpuSeconds: run.cpuSeconds, ok };
+}
+
+/** Read sizes of n8n's binary stream tried for the PUT alone (BENCH_UPLOAD_CHUNKS_KIB, default 64,1024,4096). */
+const CHUNKS_KIB = (process.env.BENCH_UPLOAD_CHUNKS_KIB ?? '64,1024,4096').split(',').filter(Boolean).map(Number);
 
 async function curlUpload(apiUrl: string, path: string, size: number): Promise<Run> {
 	const slot = await register(apiUrl, 'curl.gcode', size);
@@ -236,6 +267,28 @@ async function inN8n(sandbox: N8nSandbox, apiUrl: string, workflowId: string): P
 	return { seconds: run.executionTime / 1000, peakRss: peak.peakRss, ok };
 }
 
+// ---------- resuming ----------
+
+/** Reading and dropping 60 % of the file from n8n's binary stream, as a resumed upload does: seconds and CPU seconds per round. */
+async function resumeSkipCost(binary: Binary, size: number): Promise<string> {
+	const offset = Math.floor((size * 0.6) / (256 * 1024)) * 256 * 1024;
+	const seconds: number[] = [];
+	const cpu: number[] = [];
+	for (let round = 0; round < ROUNDS; round++) {
+		const run = await inProcess(async () => {
+			const stream = await helperContext().helpers.getBinaryStream(binary.id!, uploadPlan.BINARY_STREAM_CHUNK_BYTES);
+			await skipBytes(stream, offset);
+			stream.destroy();
+		});
+		seconds.push(run.seconds);
+		cpu.push(run.cpuSeconds);
+	}
+	return (
+		`Resuming at 60 % (byte ${offset}) from n8n's binary stream: reading and dropping the kept bytes took ${spread(seconds, 3)} s ` +
+		`(${fmt(offset / MiB / median(seconds), 0)} MiB/s), ${spread(cpu, 3)} CPU s, ${ROUNDS} rounds.`
+	);
+}
+
 // ---------- profile ----------
 
 async function profileNodePut(apiUrl: string, binary: Binary, size: number): Promise<string[]> {
@@ -306,6 +359,7 @@ async function main(): Promise<void> {
 	const tables: string[] = [];
 	let sandbox: N8nSandbox | undefined;
 	let profileLines: string[] = [];
+	let skipLine = '';
 	try {
 		for (const sizeMiB of SIZES_MIB) {
 			const file = await writeGcodeFile({ sizeBytes: sizeMiB * MiB, dir, fileName: `bench-${sizeMiB}MiB.gcode` });
@@ -319,6 +373,7 @@ async function main(): Promise<void> {
 				'axios, same stream, maxRedirects 0': () => axiosUpload(apiUrl, binary, file.size),
 				'curl -T': () => curlUpload(apiUrl, file.path, file.size),
 			};
+			for (const kib of CHUNKS_KIB) approaches[`n8n httpRequest PUT alone, ${kib} KiB reads`] = () => helperPut(apiUrl, binary, file.size, kib * 1024);
 			if (withN8n) {
 				copyFileSync(file.path, textCopy);
 				sandbox ??= N8nSandbox.create({ fileAccessDirs: [dir] });
@@ -348,6 +403,7 @@ async function main(): Promise<void> {
 				}
 			}
 			if (PROFILE && sizeMiB === Math.max(...SIZES_MIB)) profileLines = await profileNodePut(apiUrl, binary, file.size);
+			if (sizeMiB === Math.max(...SIZES_MIB)) skipLine = await resumeSkipCost(binary, file.size);
 			const curl = runs['curl -T']!;
 			const label = sizeMiB >= 1024 ? `${sizeMiB / 1024} GiB` : `${sizeMiB} MiB`;
 			const rows = names.map((name) => {
@@ -375,6 +431,7 @@ async function main(): Promise<void> {
 	);
 	for (const table of tables) console.log(`${table}\n`);
 	console.log('Times: this node in-process = the whole operation (register + PUT + status poll); in n8n = the upload node\'s executionTime; axios and curl = the PUT alone.');
+	if (skipLine) console.log(`\n${skipLine}`);
 	if (profileLines.length) console.log(`\nCPU profile of one node-path storage PUT (self time; .bench/upload-put.cpuprofile):\n\n${profileLines.join('\n')}`);
 	mkdirSync(join(ROOT, '.bench'), { recursive: true });
 	writeFileSync(join(ROOT, '.bench', 'upload.json'), JSON.stringify({ at: new Date().toISOString(), loadAtStart, loadAtEnd, results }, null, 2));

@@ -59,9 +59,9 @@ function optionalOrigin(data: Record<string, unknown>): string | null {
 export const STORAGE_BUCKET = 'emulator-digital-factory-uploads';
 
 /**
- * A one-time storage URL for an upload: a Google Cloud Storage resumable session (`/upload/storage/v1/b/<bucket>/o
- * ?uploadType=resumable&upload_id=…`, as in Ultimaker's recorded answer; the upload id is the secret) or a signed
- * URL (`?signature=…&expires=…`, as in Ultimaker's FAQ).
+ * The storage URL of an upload: a Google Cloud Storage resumable session (`/upload/storage/v1/b/<bucket>/o
+ * ?uploadType=resumable&upload_id=…`, as in Ultimaker's recorded answer; the upload id is the secret) or a one-time
+ * signed URL (`?signature=…&expires=…`, as in Ultimaker's FAQ).
  */
 function uploadUrl(rt: Runtime, slotId: string, signature: string, expiresAt: number): string {
 	if (rt.options.uploadUrlStyle === 'signed') return `${rt.storageUrl()}/upload/${slotId}?signature=${signature}&expires=${Math.floor(expiresAt / 1000)}`;
@@ -102,9 +102,11 @@ function createStoredObject(
 		contentType: fields.content_type,
 		size: fields.file_size,
 		origin: fields.origin,
+		protocol: rt.options.uploadUrlStyle,
 		state: 'open',
 		expiresAt,
 		receivedBytes: 0,
+		persistedBytes: 0,
 		filePath: null,
 		rejections: [],
 	});

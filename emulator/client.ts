@@ -74,6 +74,8 @@ export interface FaultRequest {
 	contentType?: string;
 	/** `redirect`: the Location header (default: the request's own URL). */
 	location?: string;
+	/** `dropMidBody`: share of the body received before the connection dies (default 0.5); `incomplete`: share kept. */
+	fraction?: number;
 }
 
 /** A JSON object the emulator rendered (cluster, printer, print job, upload …), read as the API's field names. */
@@ -150,6 +152,11 @@ export class EmulatorClient {
 
 	reset(options: { seed?: string; farm?: ClusterSpec[] } = {}): Promise<unknown> {
 		return this.control('POST', '/reset', options);
+	}
+
+	/** The `upload_url` form of the registrations that follow (`POST /_emulator/storage`). */
+	setUploadUrlStyle(uploadUrlStyle: 'resumable' | 'signed'): Promise<{ uploadUrlStyle: string }> {
+		return this.control('POST', '/storage', { uploadUrlStyle });
 	}
 
 	addFault(fault: FaultRequest): Promise<FaultRule> {

@@ -47,8 +47,10 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 					content_type: u.contentType,
 					size: u.size,
 					origin: u.origin,
+					protocol: u.protocol,
 					state: u.state,
 					received_bytes: u.receivedBytes,
+					persisted_bytes: u.persistedBytes,
 					rejections: u.rejections,
 				})),
 				tokens: [...state.tokens.values()].map((t) => ({
@@ -73,6 +75,15 @@ export function registerControlRoutes(router: Router, rt: Runtime): void {
 	router.add('DELETE', '/_emulator/requests', (ctx) => {
 		rt.log.clear();
 		sendJson(ctx, 200, { data: { cleared: true } });
+	});
+
+	/** Which storage protocol the `upload_url` of the next registrations speaks; uploads already registered keep theirs. */
+	router.add('GET', '/_emulator/storage', (ctx) => sendJson(ctx, 200, { data: { uploadUrlStyle: rt.options.uploadUrlStyle } }));
+	router.add('POST', '/_emulator/storage', async (ctx) => {
+		const { uploadUrlStyle } = await readObject(ctx);
+		if (uploadUrlStyle !== 'resumable' && uploadUrlStyle !== 'signed') throw validation('uploadUrlStyle must be "resumable" or "signed"');
+		rt.options.uploadUrlStyle = uploadUrlStyle;
+		sendJson(ctx, 200, { data: { uploadUrlStyle } });
 	});
 
 	router.add('POST', '/_emulator/faults', async (ctx) => {

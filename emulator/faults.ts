@@ -22,6 +22,8 @@ export const FAULT_KINDS = [
 	'lateCommit',
 	'redirect',
 	'echoHeaders',
+	// A resumable session receives the whole PUT but keeps only `fraction` of it, and answers 308 (incomplete):
+	'incomplete',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -41,6 +43,8 @@ export interface FaultRule {
 	contentType: string | null;
 	/** `redirect`: the Location to send (default: the request's own URL). */
 	location: string | null;
+	/** `dropMidBody`: the share of the request body received before the connection dies; `incomplete`: the share kept. */
+	fraction: number;
 	hits: number;
 }
 
@@ -56,6 +60,7 @@ export interface FaultSpec {
 	delayMs?: unknown;
 	location?: unknown;
 	skip?: unknown;
+	fraction?: unknown;
 }
 
 /** Default status and allowed range per kind (kinds without a status ignore it). */
@@ -81,8 +86,8 @@ function patternToRegExp(pattern: string): RegExp {
 }
 
 function plainRule(rule: FaultRule & { regex: RegExp }): FaultRule {
-	const { id, method, path, kind, skip, remaining, status, retryAfter, delayMs, body, contentType, location, hits } = rule;
-	return { id, method, path, kind, skip, remaining, status, retryAfter, delayMs, body, contentType, location, hits };
+	const { id, method, path, kind, skip, remaining, status, retryAfter, delayMs, body, contentType, location, fraction, hits } = rule;
+	return { id, method, path, kind, skip, remaining, status, retryAfter, delayMs, body, contentType, location, fraction, hits };
 }
 
 export class FaultRegistry {
@@ -111,6 +116,8 @@ export class FaultRegistry {
 		if (spec.location !== undefined && typeof spec.location !== 'string') throw validation('location must be a string');
 		const retryAfter = spec.retryAfter ?? 1;
 		if (typeof retryAfter !== 'number' || retryAfter < 0) throw validation('retryAfter must be a number of seconds >= 0');
+		const fraction = spec.fraction ?? 0.5;
+		if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) throw validation('fraction must be a number between 0 and 1 (exclusive)');
 		const delayMs = spec.delayMs ?? DELAY_DEFAULTS[kind as FaultKind] ?? 1000;
 		if (typeof delayMs !== 'number' || delayMs < 0 || delayMs > 600_000) throw validation('delayMs must be between 0 and 600000');
 		const rule: FaultRule = {
@@ -126,6 +133,7 @@ export class FaultRegistry {
 			body: kind === 'raw' || kind === 'garbled' ? ((spec.body as string | undefined) ?? GARBLED_PAGE) : null,
 			contentType: kind === 'raw' || kind === 'garbled' ? ((spec.contentType as string | undefined) ?? 'text/html; charset=utf-8') : null,
 			location: kind === 'redirect' ? ((spec.location as string | undefined) ?? null) : null,
+			fraction,
 			hits: 0,
 		};
 		this.rules.push({ ...rule, regex: patternToRegExp(spec.path) });

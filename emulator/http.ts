@@ -40,6 +40,8 @@ export interface Context {
 	truncateResponse: boolean;
 	/** Set by a `dropMidBody` fault on a request with a body: destroy the socket after this many body bytes. */
 	dropAfterBodyBytes: number | null;
+	/** Set by an `incomplete` fault on a resumable session: of a PUT's new bytes storage keeps only this fraction. */
+	keepFraction?: number;
 	/** Base URL as the client addressed it (for absolute links). */
 	baseUrl: string;
 	/** Set by a `blankPrintId` fault: the print answer carries `cluster_job_id: ""` (the job is still queued). */

@@ -179,6 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		reset(seed, farm) {
 			const previous = rt.state;
 			rt.state = makeState(seed ?? resolved.seed, farm ?? resolved.farm);
+			rt.options.uploadUrlStyle = options.uploadUrlStyle ?? 'resumable';
 			// OAuth grants survive a reset so a connected client (e.g. an n8n credential) stays signed in.
 			for (const record of previous.tokens.values()) if (record.kind === 'oauth') rt.state.tokens.set(record.token, record);
 			rt.state.refreshTokens = previous.refreshTokens;
@@ -313,10 +314,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			case 'lateCommit':
 				await serveLate(ctx, fault);
 				return true;
+			case 'incomplete':
+				// Served, but only part of the new bytes is kept (a resumable session then answers 308 with its Range).
+				ctx.keepFraction = fault.fraction;
+				return false;
 			case 'dropMidBody': {
 				const length = Number(ctx.req.headers['content-length'] ?? 0);
 				const chunked = ctx.req.headers['transfer-encoding'] !== undefined;
-				if (length > 0 || chunked) ctx.dropAfterBodyBytes = length > 0 ? Math.max(1, Math.floor(length / 2)) : 1;
+				if (length > 0 || chunked) ctx.dropAfterBodyBytes = length > 0 ? Math.max(1, Math.floor(length * fault.fraction)) : 1;
 				else ctx.truncateResponse = true;
 				return false;
 			}

@@ -211,9 +211,18 @@ export interface UploadSlot {
 	contentType: string;
 	size: number;
 	origin: string | null;
+	/**
+	 * `resumable`: a Google Cloud Storage resumable session — a broken PUT keeps what arrived, `Content-Range`
+	 * continues it, an empty PUT whose `Content-Range` names only the size asks how much is kept. `signed`: a one-time
+	 * signed URL — the whole file in one PUT, a broken PUT fails the upload.
+	 */
+	protocol: 'resumable' | 'signed';
 	state: 'open' | 'receiving' | 'used';
 	expiresAt: number;
+	/** Bytes received by the PUT in progress (or the last one), counting from its own first byte. */
 	receivedBytes: number;
+	/** Resumable sessions: bytes 0 … persistedBytes − 1 are kept (all of them once the upload is complete). */
+	persistedBytes: number;
 	/** Path of the kept file when the emulator writes uploads to a directory. */
 	filePath: string | null;
 	rejections: Array<{ at: string; code: string; reason: string; authorizationHeader: boolean }>;

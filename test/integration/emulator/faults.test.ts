@@ -66,7 +66,8 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 		await expect(emu.client.api('GET', statusPath())).rejects.toThrow(/aborted|ECONNRESET|socket hang up/);
 	});
 
-	test('dropMidBody on the storage upload: the job ends failed with a status_description', async () => {
+	test('dropMidBody on a one-time signed upload URL: the job ends failed with a status_description', async () => {
+		await emu.client.setUploadUrlStyle('signed');
 		const job = await emu.client.registerJob({ file_size: gcode.size });
 		await inject({ path: '/upload/*', kind: 'dropMidBody' });
 		await expect(emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size })).rejects.toThrow();
@@ -79,7 +80,33 @@ describe('fault injection: each kind, and the emulator keeps serving afterwards'
 		expect((await emu.client.api('POST', `/connect/v1/clusters/${clusterId}/print/${job.job_id}`)).status).toBe(409);
 	});
 
-	test('a client that breaks the connection mid-upload also leaves the job failed', async () => {
+	test('dropMidBody with a fraction on a resumable session: what arrived is kept in 256 KiB units, the job stays uploading', async () => {
+		const job = await emu.client.registerJob({ file_size: gcode.size });
+		const rule = await inject({ path: '/upload/*', kind: 'dropMidBody', fraction: 0.6 });
+		expect(rule.fraction).toBe(0.6);
+		await expect(emu.client.putToStorage(job.upload_url, createReadStream(gcode.path), { 'Content-Type': 'text/plain', 'Content-Length': gcode.size })).rejects.toThrow();
+		await new Promise((r) => setTimeout(r, 50));
+		const [put] = (await emu.client.requests()).filter((entry) => entry.server === 'storage');
+		expect(put).toMatchObject({ status: 0, fault: 'dropMidBody' });
+		expect(put.bodyBytes).toBeGreaterThanOrEqual(Math.floor(gcode.size * 0.6));
+		expect(put.bodyBytes).toBeLessThan(Math.floor(gcode.size * 0.6) + 1024 * 1024);
+		const query = await emu.client.putToStorage(job.upload_url, Buffer.alloc(0), { 'Content-Range': `bytes */${gcode.size}`, 'Content-Length': 0 });
+		expect(query.status).toBe(308);
+		const kept = Math.floor(put.bodyBytes / (256 * 1024)) * 256 * 1024;
+		expect(query.headers.range).toBe(`bytes=0-${kept - 1}`);
+		expect((await emu.client.api('GET', `/cura/v1/jobs/${job.job_id}`)).json.data.status).toBe('uploading');
+	});
+
+	test('a fraction outside (0, 1) is refused', async () => {
+		for (const fraction of [0, 1, 1.5, '0.5']) {
+			const reply = await emu.client.controlReply('POST', '/faults', { path: '/upload/*', kind: 'dropMidBody', fraction });
+			expect(reply.status).toBe(422);
+			expect(reply.text).toMatch(/fraction must be a number between 0 and 1/);
+		}
+	});
+
+	test('a client that breaks the connection mid-upload to a one-time URL also leaves the job failed', async () => {
+		await emu.client.setUploadUrlStyle('signed');
 		const job = await emu.client.registerJob({ file_size: gcode.size });
 		const { request } = await import('node:http');
 		await new Promise<void>((resolve) => {

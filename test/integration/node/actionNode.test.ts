@@ -353,7 +353,8 @@ describe('uploads', () => {
 		expect(await run({ resource: 'project', operation: 'getMany', search: 'Brack' })).toHaveLength(1);
 	});
 
-	test('storage 5xx is retried with a fresh stream; the job ends uploaded', async () => {
+	test('one-time URL: storage 5xx is retried with a fresh stream; the job ends uploaded', async () => {
+		await emu.client.setUploadUrlStyle('signed');
 		await fault({ method: 'PUT', path: '/upload/*', kind: 'status', status: 503, count: 2 });
 		const data = gcode(600, 200_000);
 		const [item] = await run({ resource: 'job', operation: 'upload' }, { items: [await storedItem(data, 'retry.gcode')] });
@@ -363,7 +364,8 @@ describe('uploads', () => {
 		expect(storage.every((entry) => entry.headers.authorization === undefined)).toBe(true);
 	});
 
-	test('persistent storage 5xx is a clear error, and the job is not reported uploaded', async () => {
+	test('one-time URL: persistent storage 5xx is a clear error, and the job is not reported uploaded', async () => {
+		await emu.client.setUploadUrlStyle('signed');
 		await fault({ method: 'PUT', path: '/upload/*', kind: 'status', status: 500, count: 20 });
 		const error = await runError({ resource: 'job', operation: 'upload' }, { items: [await storedItem(gcode(), 'broken.gcode')] });
 		expect(error.message).toMatch(/^Uploading "broken.gcode" failed: storage answered 500/);
@@ -373,7 +375,8 @@ describe('uploads', () => {
 		expect(state.jobs.map((job: { status: string }) => job.status)).toEqual(['uploading']);
 	}, 30_000);
 
-	test('a connection dropped mid-upload is a clear error; the job is failed, never uploaded', async () => {
+	test('one-time URL: a connection dropped mid-upload is a clear error; the job is failed, never uploaded', async () => {
+		await emu.client.setUploadUrlStyle('signed');
 		await fault({ method: 'PUT', path: '/upload/*', kind: 'dropMidBody', count: 1 });
 		const error = await runError({ resource: 'job', operation: 'upload' }, { items: [await storedItem(gcode(600, 500_000), 'cut.gcode')] });
 		expect(error.message).toMatch(/^Uploading "cut.gcode" failed: the connection to storage broke/);

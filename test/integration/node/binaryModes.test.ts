@@ -126,7 +126,8 @@ describe('database mode (queue mode default)', () => {
 		expect(put).toMatchObject({ method: 'PUT', status: 200, bodyBytes: data.length });
 	});
 
-	test('storage retries send the same buffer again: still one read from n8n for three attempts', async () => {
+	test('one-time URL: storage retries send the same buffer again: still one read from n8n for three attempts', async () => {
+		await emu.client.setUploadUrlStyle('signed');
 		await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'status', status: 503, count: 2 });
 		const data = gcode(200_000);
 		const item = await upload(database.add(data, 'retried.gcode'));
@@ -196,7 +197,8 @@ describe('filesystem mode', () => {
 		expect(await registrations()).toHaveLength(0);
 	});
 
-	test('is streamed from disk on every attempt, with the declared length', async () => {
+	test('one-time URL: is streamed from disk on every attempt, with the declared length', async () => {
+		await emu.client.setUploadUrlStyle('signed');
 		await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'status', status: 503, count: 1 });
 		const data = gcode(3 * 1024 * 1024);
 		const binary = await storeBinary(data, { fileName: 'streamed.gcode', mimeType: 'text/plain' });
@@ -212,7 +214,8 @@ describe('filesystem mode', () => {
 	});
 });
 
-test('in-memory binary data (no id): one decoded buffer, sent whole on every attempt', async () => {
+test('one-time URL: in-memory binary data (no id): one decoded buffer, sent whole on every attempt', async () => {
+	await emu.client.setUploadUrlStyle('signed');
 	await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'status', status: 503, count: 1 });
 	const data = gcode(50_000);
 	const item = await upload(inMemoryBinary(data, { fileName: 'memory.gcode', mimeType: 'text/plain' }));
@@ -220,4 +223,30 @@ test('in-memory binary data (no id): one decoded buffer, sent whole on every att
 	const storage = await emu.client.requests({ server: 'storage' });
 	expect(storage.map((entry) => entry.status)).toEqual([503, 200]);
 	expect(storage[1]!.bodyBytes).toBe(data.length);
+});
+
+describe('a resumable session dropped at 60 %: the upload continues from the bytes storage kept, in every mode', () => {
+	const data = gcode(3 * 1024 * 1024 + 777);
+	test.each([
+		['database (the one buffer, sliced)', () => database.add(data, 'db-resumed.gcode')],
+		['filesystem (a fresh stream, the kept bytes skipped)', () => storeBinary(data, { fileName: 'fs-resumed.gcode', mimeType: 'text/plain' })],
+		['in-memory (the one decoded buffer, sliced)', () => inMemoryBinary(data, { fileName: 'memory-resumed.gcode', mimeType: 'text/plain' })],
+	])('%s', async (_mode, binaryOf) => {
+		await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'dropMidBody', fraction: 0.6 });
+		const item = await upload(await binaryOf());
+		expect(item.json).toMatchObject({ status: 'uploaded', file_size: data.length });
+		const [dropped, query, rest, ...more] = await emu.client.requests({ server: 'storage' });
+		expect(more).toEqual([]);
+		expect(dropped).toMatchObject({ status: 0, fault: 'dropMidBody', headers: expect.not.objectContaining({ 'content-range': expect.anything() }) });
+		expect(query).toMatchObject({ status: 308, bodyBytes: 0, headers: expect.objectContaining({ 'content-range': `bytes */${data.length}` }) });
+		const offset = Number(/^bytes (\d+)-/.exec(rest!.headers['content-range'] ?? '')?.[1]);
+		expect(offset % (256 * 1024)).toBe(0);
+		// Storage keeps what arrived before the drop (at 60 % of the body), in whole 256 KiB units.
+		expect(offset).toBeGreaterThan(data.length * 0.6 - 1024 * 1024);
+		expect(offset).toBeLessThanOrEqual(data.length * 0.6);
+		expect(rest).toMatchObject({ status: 200, bodyBytes: data.length - offset });
+		expect(rest!.headers['content-length']).toBe(String(data.length - offset));
+		expect(rest!.headers['content-range']).toBe(`bytes ${offset}-${data.length - 1}/${data.length}`);
+		if (_mode.startsWith('database')) expect(database.fullReads).toBe(1);
+	});
 });

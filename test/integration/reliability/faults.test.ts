@@ -94,6 +94,11 @@ interface Row {
 	prints?: number;
 	/** Jobs the emulator has after the run, by status (besides the pre-uploaded one for Send print). */
 	jobs?: Partial<Record<'uploaded' | 'uploading' | 'failed', number>>;
+	/**
+	 * The protocol of the `upload_url` the registration hands out: a one-time signed URL (the default here: the rows
+	 * without it were written for that) or a Google Cloud Storage resumable session, as Ultimaker's recorded answer.
+	 */
+	storage?: 'signed' | 'resumable';
 }
 
 function parametersFor(operation: Operation, ctx: Ctx): INodeParameters {
@@ -122,9 +127,12 @@ function parametersFor(operation: Operation, ctx: Ctx): INodeParameters {
 	}
 }
 
-async function itemsFor(operation: Operation, ctx: Ctx) {
-	if (operation === 'upload' || operation === 'uploadAndSend') return [await gcodeItem('part.gcode')];
-	if (operation === 'uploadInMemory') return [await gcodeItem('part.gcode', undefined, 'memory')];
+/** For the resumable rows: big enough (1.1 MB) that storage keeps whole 256 KiB units of a broken PUT. */
+const SESSION_GCODE = gcodeText(600, 100_000);
+
+async function itemsFor(operation: Operation, ctx: Ctx, text?: string) {
+	if (operation === 'upload' || operation === 'uploadAndSend') return [await gcodeItem('part.gcode', text)];
+	if (operation === 'uploadInMemory') return [await gcodeItem('part.gcode', text, 'memory')];
 	if (operation === 'uploadInMemoryWrapped') return [wrappedBase64Item('part.gcode', WRAPPED_GCODE)];
 	if (operation === 'getClusters') return ctx.clusters.map((clusterId) => ({ json: { clusterId } }));
 	return [{ json: {} }];
@@ -156,6 +164,27 @@ function wrappedBase64Item(name: string, text: string) {
 	const item = { json: {}, binary: { data: inMemoryBinary(Buffer.from(text), { fileName: name, mimeType: 'text/plain' }) } };
 	item.binary.data.data = (item.binary.data.data.match(/.{1,76}/g) ?? []).join('\r\n');
 	return item;
+}
+
+/**
+ * A resumed upload: `resumes` data PUTs after the first, each with a Content-Range from the byte storage kept on,
+ * `statusQueries` empty status queries, the data PUTs together carrying less than the file twice, the last one 200.
+ */
+async function expectResumed(ctx: Ctx, resumes: number, statusQueries = resumes): Promise<void> {
+	const storage = await sent(ctx.emu, 'storage');
+	const queries = storage.filter((entry) => entry.bodyBytes === 0 && /^bytes \*\//.test(entry.headers['content-range'] ?? ''));
+	const data = storage.filter((entry) => !queries.includes(entry));
+	expect(queries).toHaveLength(statusQueries);
+	expect(data).toHaveLength(resumes + 1);
+	expect(data[0]!.headers['content-range']).toBeUndefined();
+	const size = Number(data[0]!.headers['content-length']);
+	for (const entry of data.slice(1)) {
+		const first = Number(/^bytes (\d+)-(\d+)\/(\d+)$/.exec(entry.headers['content-range'] ?? '')?.[1]);
+		expect(first).toBeGreaterThan(0);
+		expect(Number(entry.headers['content-length'])).toBe(size - first);
+	}
+	expect(data.at(-1)!.status).toBe(200);
+	expect(data.reduce((sum, entry) => sum + entry.bodyBytes, 0)).toBeLessThan(2 * size);
 }
 
 /** The node says the outcome is unknown: in words and as `outcome: "unknown"`, never advising a blind retry. */
@@ -641,6 +670,117 @@ const ROWS: Row[] = [
 		requests: { [REGISTER]: 1, [STORAGE]: 1, [JOB]: 1 },
 		jobs: { uploaded: 1 },
 	},
+	// --- resumable sessions: continue from what storage kept, never everything again -------------------------
+	...(['upload', 'uploadInMemory'] as const).map(
+		(operation): Row => ({
+			name: `resumable session dropped at 60 % (${operation === 'upload' ? 'stored binary, streamed' : 'in-memory binary'}) → storage asked what it kept, only the rest sent, uploaded once`,
+			operation,
+			storage: 'resumable',
+			faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'dropMidBody', fraction: 0.6 }],
+			expect: { ok: true, check: async (items, ctx) => { uploaded(items); await expectResumed(ctx, 1); } },
+			requests: { [REGISTER]: 1, [STORAGE]: 3, [JOB]: 1 },
+			jobs: { uploaded: 1 },
+		}),
+	),
+	{
+		name: 'resumable session dropped twice (at 60 %, then half-way through the rest) → resumed twice, uploaded once',
+		operation: 'upload',
+		storage: 'resumable',
+		faults: () => [
+			{ method: 'PUT', path: '/upload/*', kind: 'dropMidBody', fraction: 0.6 },
+			// skip: the status query between the two data PUTs.
+			{ method: 'PUT', path: '/upload/*', kind: 'dropMidBody', fraction: 0.5, skip: 1 },
+		],
+		expect: { ok: true, check: async (items, ctx) => { uploaded(items); await expectResumed(ctx, 2); } },
+		requests: { [REGISTER]: 1, [STORAGE]: 5, [JOB]: 1 },
+		jobs: { uploaded: 1 },
+	},
+	{
+		name: 'resumable session: the data PUT answered 308 with a Range (part kept) → the rest from there without a status query, uploaded',
+		operation: 'upload',
+		storage: 'resumable',
+		faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'incomplete', fraction: 0.5 }],
+		expect: { ok: true, check: async (items, ctx) => { uploaded(items); await expectResumed(ctx, 1, 0); } },
+		requests: { [REGISTER]: 1, [STORAGE]: 2, [JOB]: 1 },
+		jobs: { uploaded: 1 },
+	},
+	{
+		name: 'resumable session: the data PUT answered 308 without a Range (nothing kept) → never "uploaded" on a 308: status query, the file again from 0, uploaded',
+		operation: 'upload',
+		storage: 'resumable',
+		faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'redirect', status: 308 }],
+		expect: { ok: true, check: uploaded },
+		requests: { [REGISTER]: 1, [STORAGE]: 3, [JOB]: 1 },
+		jobs: { uploaded: 1 },
+	},
+	{
+		name: 'resumable session: 503 after storing every byte → the status query says complete → success, no second data PUT',
+		operation: 'upload',
+		storage: 'resumable',
+		faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'failAfter', status: 503 }],
+		expect: { ok: true, check: uploaded },
+		requests: { [REGISTER]: 1, [STORAGE]: 2, [JOB]: 1 },
+		jobs: { uploaded: 1 },
+	},
+	...([
+		['answered 503', { kind: 'status', status: 503 }],
+		['connection dropped', { kind: 'drop' }],
+	] as const).map(
+		([what, fault]): Row => ({
+			name: `resumable session dropped at 60 %, the status query ${what} once → asked again after a backoff, then resumed, uploaded`,
+			operation: 'upload',
+			storage: 'resumable',
+			faults: () => [
+				{ method: 'PUT', path: '/upload/*', kind: 'dropMidBody', fraction: 0.6 },
+				{ method: 'PUT', path: '/upload/*', ...fault },
+			],
+			expect: { ok: true, check: async (items, ctx) => { uploaded(items); await expectResumed(ctx, 1, 2); } },
+			requests: { [REGISTER]: 1, [STORAGE]: 4, [JOB]: 1 },
+			minMs: 950,
+			jobs: { uploaded: 1 },
+		}),
+	),
+	{
+		name: 'resumable session: every PUT and status query answered 503 → one data PUT, 5 status queries with backoff, a clear error, the job stays not uploaded',
+		operation: 'upload',
+		storage: 'resumable',
+		faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'status', status: 503, count: 20 }],
+		expect: {
+			error: /Uploading "part\.gcode" failed: storage answered 503 .*asking storage how much of the file it keeps failed: storage answered 503 .*storage keeps 0 of \d+ bytes after 1 PUTs/,
+			type: 'api',
+			description: /Nothing was sent to a printer/,
+		},
+		requests: { [REGISTER]: 1, [STORAGE]: 6, [JOB]: 1 },
+		minMs: 7500,
+		jobs: { uploading: 1 },
+	},
+	{
+		name: 'resumable session gone (410 on the status query after a drop) → a clear error naming the expired session, the API asked, nothing sent again',
+		operation: 'upload',
+		storage: 'resumable',
+		faults: () => [
+			{ method: 'PUT', path: '/upload/*', kind: 'dropMidBody', fraction: 0.6 },
+			{ method: 'PUT', path: '/upload/*', kind: 'status', status: 410 },
+		],
+		expect: {
+			error: /Uploading "part\.gcode" failed: the connection to storage broke .*storage answered 410 .*the resumable upload session has expired or was cancelled/,
+			type: 'api',
+			description: /run the node again to upload the file anew/,
+		},
+		requests: { [REGISTER]: 1, [STORAGE]: 2, [JOB]: 1 },
+		jobs: { uploading: 1 },
+	},
+	{
+		name: 'Upload and print with the resumable upload dropped at 60 % → resumed, uploaded and printed once',
+		operation: 'uploadAndSend',
+		storage: 'resumable',
+		farm: ONE_S5,
+		faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'dropMidBody', fraction: 0.6 }],
+		expect: { ok: true, check: async (_items, ctx) => expectResumed(ctx, 1) },
+		requests: { [REGISTER]: 1, [STORAGE]: 3, [JOB]: 1, [STATUS]: 1, [PRINT]: 1 },
+		prints: 1,
+		jobs: { uploaded: 1 },
+	},
 	// --- limits ---------------------------------------------------------------------------------------------
 	{
 		name: 'Get cluster answer dripping one byte every 5 s → fails at the 30 s total deadline, not retried',
@@ -702,7 +842,7 @@ function bigPage(rows: number): string {
 }
 
 async function setUp(row: Row): Promise<Ctx> {
-	const emu = await start({ farm: row.farm });
+	const emu = await start({ farm: row.farm, uploadUrlStyle: row.storage ?? 'signed' });
 	const clusters = await clusterIds(emu);
 	const needsJob = [...SENDS, 'abort', 'remove'].includes(row.operation);
 	const jobId = needsJob ? await uploadedJob(emu, 'ready.gcode') : '';
@@ -724,7 +864,7 @@ async function runRow(row: Row, ctx: Ctx): Promise<{ result: RunResult; ms: numb
 	await ctx.emu.client.clearRequests();
 	const started = Date.now();
 	const once = async () =>
-		run({ parameters: parametersFor(row.operation, ctx), items: await itemsFor(row.operation, ctx), credentials, continueOnFail: row.continueOnFail });
+		run({ parameters: parametersFor(row.operation, ctx), items: await itemsFor(row.operation, ctx, row.storage === 'resumable' ? SESSION_GCODE : undefined), credentials, continueOnFail: row.continueOnFail });
 	let result: RunResult;
 	if (row.operation === 'sendTwice') {
 		// Two executions of the same workflow at once: their items side by side.

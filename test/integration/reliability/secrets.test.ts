@@ -61,9 +61,17 @@ describe.each<Auth>(['apiToken', 'oAuth2'])('no token in any output or error —
 		await emu.client.addFault({ path: '/connect/v1/clusters', kind: 'drop', count: 3 });
 		const dropped = await run({ parameters: { resource: 'cluster', operation: 'getMany' }, credentials });
 		expect(dropped.error?.message).toMatch(/connection to Digital Factory failed/);
+		// A one-time URL (a resumable session would carry on from the bytes storage kept).
+		await emu.client.setUploadUrlStyle('signed');
 		await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'dropMidBody' });
 		const broken = await run({ parameters: { resource: 'job', operation: 'upload' }, items: [await gcodeItem('c.gcode')], credentials });
 		expect(broken.error?.message).toMatch(/connection to storage broke/);
+		await emu.client.setUploadUrlStyle('resumable');
+		// A resumable session that expired: 404 on the status query after a drop.
+		await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'dropMidBody' });
+		await emu.client.addFault({ method: 'PUT', path: '/upload/*', kind: 'status', status: 404 });
+		const expired = await run({ parameters: { resource: 'job', operation: 'upload' }, items: [await gcodeItem('d.gcode')], credentials });
+		expect(expired.error?.message).toMatch(/the resumable upload session has expired or was cancelled/);
 		const missing = await run({ parameters: { resource: 'job', operation: 'get', jobId: 'no/such?job' }, credentials });
 		expect(missing.error?.message).toMatch(/could not find job no\/such\?job/);
 

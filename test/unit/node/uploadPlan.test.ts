@@ -1,13 +1,21 @@
 import { constants } from 'node:buffer';
 
+import recordedRegistration from '../../fixtures/ultimaker/upload-registration.json';
+import minimalRegistration from '../../fixtures/ultimaker/upload-registration-minimal.json';
+
 import {
 	binaryStorageOf,
 	binaryStorageProblem,
 	DATABASE_MODE_MAX_READ_BYTES,
+	isResumableSession,
+	keptBytes,
 	readsWholeBinary,
 	registrationBody,
 	registrationPath,
 	resolveUploadName,
+	resumeHeaders,
+	sessionOutcome,
+	sessionQueryHeaders,
 	STORAGE_MAX_ATTEMPTS,
 	storageHeaders,
 	storageOutcome,
@@ -37,6 +45,26 @@ describe('upload planning', () => {
 		expect([301, 302, 307, 308].map(storageOutcome)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
 		expect([429, 500, 502, 503, 504].map(storageOutcome)).toEqual(['retry', 'retry', 'retry', 'retry', 'retry']);
 		expect([400, 403, 404, 501].map(storageOutcome)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+	});
+
+	test('resumable sessions: recognised by uploadType=resumable with an upload_id, as in the recorded registration answer', () => {
+		const recorded = recordedRegistration.data.upload_url;
+		const signed = minimalRegistration.data.upload_url;
+		expect(isResumableSession(recorded)).toBe(true);
+		expect(isResumableSession(signed)).toBe(false);
+		expect(isResumableSession('https://s.example/o?uploadType=resumable')).toBe(false);
+		expect(isResumableSession('https://s.example/o?uploadType=media&upload_id=x')).toBe(false);
+		expect(isResumableSession('not a url?uploadType=resumable&upload_id=x')).toBe(false);
+	});
+
+	test('resumable sessions: the rest of the file from an offset, the status query, the kept bytes from Range', () => {
+		expect(resumeHeaders(job, 0)).toEqual(storageHeaders(job));
+		expect(resumeHeaders(job, 100)).toEqual({ 'Content-Type': 'text/plain', 'Content-Length': '23', 'Content-Range': 'bytes 100-122/123', Origin: 'https://x.example' });
+		expect(sessionQueryHeaders(job)).toEqual({ 'Content-Length': '0', 'Content-Range': 'bytes */123', Origin: 'https://x.example' });
+		expect(sessionQueryHeaders({ ...job, origin: undefined })).toEqual({ 'Content-Length': '0', 'Content-Range': 'bytes */123' });
+		expect([undefined, '', 'bytes=0-0', 'bytes=0-99', ' bytes=0-122 '].map((range) => keptBytes(range, 123))).toEqual([0, 0, 1, 100, 123]);
+		expect(['bytes=0-123', 'bytes=5-99', 'bytes=0-', 'items=0-9', 'bytes=0-1,4-5'].map((range) => keptBytes(range, 123))).toEqual([undefined, undefined, undefined, undefined, undefined]);
+		expect([200, 201, 308, 404, 410, 429, 503, 400, 403, 307].map(sessionOutcome)).toEqual(['stored', 'stored', 'incomplete', 'gone', 'gone', 'retry', 'retry', 'rejected', 'rejected', 'rejected']);
 	});
 
 	test('retries and polling are bounded', () => {

@@ -56,6 +56,64 @@ export function storageOutcome(status: number): StorageOutcome {
 
 export const STORAGE_MAX_ATTEMPTS = 5;
 
+/**
+ * A Google Cloud Storage resumable session (`…/upload/storage/v1/b/<bucket>/o?uploadType=resumable&upload_id=…`),
+ * the form Ultimaker's recorded registration answer carries: after a broken PUT, storage keeps what it received
+ * and says how much, so the upload continues from there. Anything else is a one-time signed URL.
+ */
+export function isResumableSession(uploadUrl: string): boolean {
+	try {
+		const url = new URL(uploadUrl);
+		return url.searchParams.get('uploadType') === 'resumable' && (url.searchParams.get('upload_id') ?? '') !== '';
+	} catch {
+		return false;
+	}
+}
+
+/** The headers of a PUT that continues a resumable session at byte `offset`: the rest of the file, and its range. */
+export function resumeHeaders(plan: UploadPlan, offset: number): Record<string, string> {
+	const headers = storageHeaders(plan);
+	if (offset === 0) return headers;
+	headers['Content-Length'] = String(plan.fileSize - offset);
+	headers['Content-Range'] = `bytes ${offset}-${plan.fileSize - 1}/${plan.fileSize}`;
+	return headers;
+}
+
+/** The status query of a resumable session: an empty PUT that names only the size. */
+export function sessionQueryHeaders(plan: UploadPlan): Record<string, string> {
+	const headers: Record<string, string> = { 'Content-Length': '0', 'Content-Range': `bytes */${plan.fileSize}` };
+	if (plan.origin) headers.Origin = plan.origin;
+	return headers;
+}
+
+/**
+ * How many bytes a resumable session keeps, from its 308 answer's `Range` header: `bytes=0-<last>` → last + 1, no
+ * header → 0 (nothing kept yet), anything else (or a range past the file) → undefined.
+ */
+export function keptBytes(range: unknown, fileSize: number): number | undefined {
+	if (range === undefined || range === null || range === '') return 0;
+	const match = /^bytes=0-(\d+)$/.exec(String(range).trim());
+	if (!match) return undefined;
+	const kept = Number(match[1]) + 1;
+	return kept <= fileSize ? kept : undefined;
+}
+
+export type SessionOutcome = 'stored' | 'incomplete' | 'retry' | 'gone' | 'rejected';
+
+/**
+ * A resumable session's answer: 2xx stored; 308 incomplete (ask how much is kept, continue); 429 and 5xx worth
+ * another try; 404 and 410 the session no longer exists (expired or cancelled); anything else a failure.
+ */
+export function sessionOutcome(status: number): SessionOutcome {
+	if (status === 308) return 'incomplete';
+	if (status === 404 || status === 410) return 'gone';
+	const outcome = storageOutcome(status);
+	return outcome;
+}
+
+/** A resumable upload gives up after this many PUTs in all, however much each one moved it on. */
+export const SESSION_MAX_PUTS = 20;
+
 /** Backoff before storage attempt `attempt + 1` (attempt is 1-based): 0.5 s, 1 s, 2 s, 4 s. */
 export function storageRetryDelayMs(attempt: number): number {
 	return Math.min(8000, 500 * 2 ** (attempt - 1));
