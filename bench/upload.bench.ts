@@ -30,6 +30,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 // With `.ts`: tsx would resolve `….node` to the codex file `….node.json` next to it.
 import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node.ts';
@@ -128,23 +129,28 @@ async function axiosUpload(apiUrl: string, binary: Binary, size: number): Promis
 	return { mibps: size / MiB / run.seconds, seconds: run.seconds, memory: run.rssGrowth, cpuSeconds: run.cpuSeconds, ok };
 }
 
+/** The storage PUT as the node sends it through n8n's `httpRequest` (actions/upload/twoStage.ts `putToStorage`). */
+function storagePut(url: string, size: number, body: Readable) {
+	return {
+		method: 'PUT' as const,
+		url,
+		headers: { 'Content-Type': 'text/plain', 'Content-Length': String(size) },
+		body,
+		json: false,
+		encoding: 'text' as const,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+	};
+}
+
 /** The node's storage PUT alone (n8n-core's `httpRequest`, redirects off) of `getBinaryStream(id, chunkBytes)`. */
 async function helperPut(apiUrl: string, binary: Binary, size: number, chunkBytes: number): Promise<Run> {
 	const slot = await register(apiUrl, 'helper.gcode', size);
 	const context = helperContext();
 	const run = await inProcess(async () => {
 		const body = await context.helpers.getBinaryStream(binary.id!, chunkBytes);
-		return (await context.helpers.httpRequest({
-			method: 'PUT',
-			url: slot.upload_url,
-			headers: { 'Content-Type': 'text/plain', 'Content-Length': String(size) },
-			body,
-			json: false,
-			encoding: 'text',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-		})) as { statusCode: number };
+		return (await context.helpers.httpRequest(storagePut(slot.upload_url, size, body))) as { statusCode: number };
 	});
 	const ok = run.value.statusCode === 200 && (await jobStatus(apiUrl, slot.job_id)) === 'uploaded';
 	return { mibps: size / MiB / run.seconds, seconds: run.seconds, memory: run.rssGrowth, cpuSeconds: run.cpuSeconds, ok };
@@ -302,16 +308,7 @@ async function profileNodePut(apiUrl: string, binary: Binary, size: number): Pro
 	await post('Profiler.enable');
 	await post('Profiler.setSamplingInterval', { interval: 200 });
 	await post('Profiler.start');
-	await context.helpers.httpRequest({
-		method: 'PUT',
-		url: slot.upload_url,
-		headers: { 'Content-Type': 'text/plain', 'Content-Length': String(size) },
-		body,
-		json: false,
-		encoding: 'text',
-		returnFullResponse: true,
-		disableFollowRedirect: true,
-	});
+	await context.helpers.httpRequest(storagePut(slot.upload_url, size, body));
 	const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
 	session.disconnect();
 	writeFileSync(join(ROOT, '.bench', 'upload-put.cpuprofile'), JSON.stringify(profile));

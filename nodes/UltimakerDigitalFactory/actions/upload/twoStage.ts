@@ -206,17 +206,19 @@ async function askApi(this: IExecuteFunctions, connection: Connection, plan: Upl
 
 type Stored = { ok: true } | { ok: false; problem: string };
 
+/** One registered upload's bytes on their way to storage (`whole`: the buffer read once, when n8n holds one). */
+interface StorageJob {
+	connection: Connection;
+	plan: UploadPlan;
+	source: BinarySource;
+	upload: { id: string; uploadUrl: string };
+	whole: Buffer | undefined;
+}
+
 /** Only a 2xx from storage counts as stored, whichever protocol the upload URL speaks. */
-async function storeBytes(
-	this: IExecuteFunctions,
-	connection: Connection,
-	plan: UploadPlan,
-	source: BinarySource,
-	upload: { id: string; uploadUrl: string },
-	whole: Buffer | undefined,
-): Promise<Stored> {
-	const store = isResumableSession(upload.uploadUrl) ? storeInSession : storeOnce;
-	return await store.call(this, connection, plan, source, upload, whole);
+async function storeBytes(this: IExecuteFunctions, job: StorageJob): Promise<Stored> {
+	const store = isResumableSession(job.upload.uploadUrl) ? storeInSession : storeOnce;
+	return await store.call(this, job);
 }
 
 /**
@@ -226,11 +228,7 @@ async function storeBytes(
  */
 async function storeOnce(
 	this: IExecuteFunctions,
-	connection: Connection,
-	plan: UploadPlan,
-	source: BinarySource,
-	upload: { id: string; uploadUrl: string },
-	whole: Buffer | undefined,
+	{ connection, plan, source, upload, whole }: StorageJob,
 ): Promise<Stored> {
 	const headers = storageHeaders(plan);
 	let problem = '';
@@ -285,11 +283,7 @@ function sessionProblem(session: Session): string {
  */
 async function storeInSession(
 	this: IExecuteFunctions,
-	connection: Connection,
-	plan: UploadPlan,
-	source: BinarySource,
-	upload: { id: string; uploadUrl: string },
-	whole: Buffer | undefined,
+	{ connection, plan, source, upload, whole }: StorageJob,
 ): Promise<Stored> {
 	const session: Session = { offset: 0, misses: 0, puts: 0, problem: '', queryProblem: '', asking: false };
 	const giveUp = (problem: string) => settleFailure.call(this, connection, plan, upload, source.itemIndex, problem);
@@ -373,7 +367,7 @@ export async function uploadBinary(
 		? await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName)
 		: undefined;
 	const { registered, id, uploadUrl } = await registerUpload.call(this, connection, plan, source.itemIndex);
-	const stored = await storeBytes.call(this, connection, plan, source, { id, uploadUrl }, whole);
+	const stored = await storeBytes.call(this, { connection, plan, source, upload: { id, uploadUrl }, whole });
 	if (!stored.ok) {
 		throw new NodeApiError(this.getNode(), { message: `Upload failed: ${stored.problem}` } as JsonObject, {
 			message: `Uploading "${plan.name}" failed: ${stored.problem}`,
