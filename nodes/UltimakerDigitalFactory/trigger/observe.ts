@@ -9,12 +9,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Connection } from '../shared/authentication';
 import type { ApiCluster } from '../shared/api/types';
-import { clusterLabel, getClusterStatus, listClusters } from '../shared/api/clusters';
+import { clusterLabel, getClusterStatus, listClusters, readEachCluster } from '../shared/api/clusters';
 import { asNodeError, failureOf } from '../shared/transport/failure';
 import type { ClusterObservation } from './diff';
-
-/** Status requests in flight at once (a farm of many clusters must not open a request per cluster at once). */
-const STATUS_CONCURRENCY = 4;
 
 export interface ObserveOptions {
 	scope: 'all' | 'selected';
@@ -73,14 +70,5 @@ export async function observeClusters(this: IPollFunctions, connection: Connecti
 	const watched = await watchedClusters.call(this, connection, options);
 	// Cannot tell which clusters exist: every known cluster missed this poll.
 	if (!watched) return options.knownClusters.map((cluster) => ({ ...cluster, unreachable: true }));
-	const observations: Array<ClusterObservation | undefined> = new Array(watched.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < watched.length) {
-			const index = next++;
-			observations[index] = await observeOne.call(this, connection, watched[index], options);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(STATUS_CONCURRENCY, watched.length) }, worker));
-	return observations.filter((observation): observation is ClusterObservation => observation !== undefined);
+	return await readEachCluster(watched, async (cluster) => await observeOne.call(this, connection, cluster, options));
 }

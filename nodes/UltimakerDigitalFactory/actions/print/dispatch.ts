@@ -10,15 +10,12 @@ import { findPrinter } from '../../dispatch/match';
 import { isRequirementsProblem } from '../../dispatch/problems';
 import { parseRequirements, requirementsFromInspection } from '../../dispatch/requirements';
 import type { ClusterSnapshot, JobRequirements, PrinterMatch, PrinterStatus, PrintJobStatus } from '../../dispatch/types';
-import { clusterLabel, getClusterStatus, listClusters, parseClusterIds } from '../../shared/api/clusters';
+import { clusterLabel, getClusterStatus, listClusters, parseClusterIds, readEachCluster } from '../../shared/api/clusters';
 import type { ApiCluster } from '../../shared/api/types';
 import type { Connection } from '../../shared/authentication';
 import { asNodeError, failureOf } from '../../shared/transport/failure';
 import type { InspectResult } from '../../toolpath/types';
 import { inspectItemBinary, readBinaryPropertyName } from '../toolpath/read';
-
-/** Status requests in flight at once, as the trigger does. */
-const STATUS_CONCURRENCY = 4;
 
 export const clusterScopeProperties: INodeProperties[] = [
 	{
@@ -192,16 +189,7 @@ async function snapshotOf(this: IExecuteFunctions, connection: Connection, clust
 /** Every searched cluster with its live status (a few status requests at a time). */
 export async function readFarm(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<ClusterSnapshot[]> {
 	const clusters = await clustersToSearch.call(this, connection, itemIndex);
-	const snapshots: Array<ClusterSnapshot | undefined> = new Array(clusters.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < clusters.length) {
-			const index = next++;
-			snapshots[index] = await snapshotOf.call(this, connection, clusters[index], itemIndex);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(STATUS_CONCURRENCY, clusters.length) }, worker));
-	return snapshots.filter((snapshot): snapshot is ClusterSnapshot => snapshot !== undefined);
+	return await readEachCluster(clusters, async (cluster) => await snapshotOf.call(this, connection, cluster, itemIndex));
 }
 
 /** The needs and the live farm, matched. */

@@ -117,3 +117,23 @@ export function parseClusterIds(value: unknown): string[] {
 		.filter((part) => part.length > 0);
 	return [...new Set(ids)];
 }
+
+/** Status requests in flight at once: a farm of many clusters must not open a request per cluster at once. */
+const STATUS_CONCURRENCY = 4;
+
+/**
+ * `read` for every cluster, at most STATUS_CONCURRENCY at a time; results in the clusters' order, without those
+ * `read` gave nothing for.
+ */
+export async function readEachCluster<C, R>(clusters: C[], read: (cluster: C) => Promise<R | undefined>): Promise<R[]> {
+	const results: Array<R | undefined> = new Array(clusters.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < clusters.length) {
+			const index = next++;
+			results[index] = await read(clusters[index]);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(STATUS_CONCURRENCY, clusters.length) }, worker));
+	return results.filter((result): result is R => result !== undefined);
+}
