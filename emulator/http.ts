@@ -188,6 +188,24 @@ export function readBody(ctx: Context, limit = 1024 * 1024): Promise<Buffer> {
 	});
 }
 
+/**
+ * Reads and drops the rest of a body (counting bytes) before a fault answers, so the client reliably reads that
+ * answer: answered mid-body, the connection may close while the client still writes, and it sees a broken
+ * connection instead — a different fault.
+ */
+export function drainBody(ctx: Context): Promise<void> {
+	if (ctx.req.complete) return Promise.resolve();
+	return new Promise((resolve) => {
+		ctx.req.on('data', (chunk: Buffer) => {
+			ctx.bodyBytes += chunk.length;
+		});
+		ctx.req.on('end', resolve);
+		ctx.req.on('error', () => resolve());
+		ctx.req.on('close', resolve);
+		ctx.req.resume();
+	});
+}
+
 /** Parses a JSON body; empty → undefined; malformed → 400 with an errors envelope. */
 export async function readJson(ctx: Context, limit?: number): Promise<unknown> {
 	const body = await readBody(ctx, limit);

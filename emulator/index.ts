@@ -11,7 +11,7 @@ import { VirtualClock } from './clock';
 import { FaultRegistry, duplicateRows, echoHeadersEnvelope, rateLimitError, statusFaultError } from './faults';
 import type { FaultRule } from './faults';
 import type { Answer, Context } from './http';
-import { HttpError, Router, baseUrlOf, errorEnvelope, readBody, send, sendError, sendJson } from './http';
+import { HttpError, Router, baseUrlOf, errorEnvelope, drainBody, readBody, send, sendError, sendJson } from './http';
 import { RequestLog } from './requestLog';
 import type { ResolvedOptions, Runtime } from './runtime';
 import { DEFAULT_FARM, EmulatorState, validateFarm } from './state';
@@ -275,12 +275,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				ctx.req.socket.destroy();
 				return true;
 			case 'rateLimit':
+				await drainBody(ctx);
 				answerFault(ctx, rateLimitError(fault.retryAfter));
 				return true;
 			case 'status':
+				await drainBody(ctx);
 				answerFault(ctx, statusFaultError(fault.status));
 				return true;
 			case 'raw':
+				await drainBody(ctx);
 				send(ctx, fault.status, fault.body ?? '', { 'Content-Type': fault.contentType ?? 'text/html; charset=utf-8' });
 				return true;
 			case 'blankPrintId':
