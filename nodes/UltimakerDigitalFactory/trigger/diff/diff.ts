@@ -9,7 +9,7 @@ import { cleanMilestones } from './milestones';
 import type { RememberedCluster, TriggerState } from './memory';
 import { loadState, NextCluster, saveState } from './memory';
 import { diffPrinters, missedPoll } from './printers';
-import { parseTime, Snapshot } from './snapshot';
+import { parseTime, snapshotOf } from './snapshot';
 import type { ClusterObservation, DiffOptions, DiffResult, TriggerEvent } from './types';
 
 /**
@@ -37,7 +37,7 @@ function diffCluster(before: RememberedCluster | undefined, observation: Cluster
 		return { memory, events: inOrder(events) };
 	}
 	const context = new PollContext(settings, mode, { cluster_id: observation.cluster_id, name }, status);
-	const snapshot = new Snapshot(status, settings.nowMs);
+	const snapshot = snapshotOf(status, settings.nowMs);
 	const next = new NextCluster(name, rememberedTime(status.generated_time, settings), before);
 	// A status without a printer or job list says nothing about them (not "all gone"): keep what was known.
 	if (snapshot.printersListed) diffPrinters(before, observation.is_online, snapshot, next, events, context);

@@ -1,7 +1,6 @@
 /**
  * What the trigger remembers between polls, with named fields, and its compact JSON form in the workflow's
- * static data. The short keys exist only in this file: `RememberedCluster` reads a saved cluster (decoding a
- * printer or job only when a step asks for it), `NextCluster` collects what to save and writes it back —
+ * static data. The short keys exist only in this file: `RememberedCluster` reads a saved cluster, `NextCluster` collects what to save and writes it back —
  * reusing the saved form of everything that did not change, so a quiet poll of a big farm allocates little.
  */
 import type { ApiMaterial } from '../../shared/api/types';
@@ -161,111 +160,38 @@ function saveJob(job: JobMemory): JobState {
 	return state;
 }
 
+/** Saved printers or jobs of one cluster, decoded, by id. */
+function decodeAll<S, M>(record: Record<string, S> | undefined, decode: (state: S) => M): Map<string, M> {
+	const decoded = new Map<string, M>();
+	if (!record || typeof record !== 'object') return decoded;
+	for (const key of Object.keys(record)) decoded.set(decodeKey(key), decode(record[key]));
+	return decoded;
+}
+
 /** Lists up to this long are searched; longer ones get an index. */
 const SMALL = 16;
 
-/** Ids and values in insertion order, without a hash table for the usual handful of entries. */
-class Entries<T> {
-	readonly ids: string[] = [];
-	readonly values: T[] = [];
-	private index: Map<string, number> | undefined;
-
-	position(id: string): number {
-		if (this.ids.length <= SMALL) return this.ids.indexOf(id);
-		this.index ??= new Map(this.ids.map((key, i) => [key, i]));
-		return this.index.get(id) ?? -1;
-	}
-
-	has(id: string): boolean {
-		return this.position(id) >= 0;
-	}
-
-	get(id: string): T | undefined {
-		const at = this.position(id);
-		return at >= 0 ? this.values[at] : undefined;
-	}
-
-	/** Adds an entry (callers set each id once). */
-	set(id: string, value: T): void {
-		this.index?.set(id, this.ids.length);
-		this.ids.push(id);
-		this.values.push(value);
-	}
-
-	get size(): number {
-		return this.ids.length;
-	}
-
-	*entries(): IterableIterator<[string, T]> {
-		for (let i = 0; i < this.ids.length; i++) yield [this.ids[i], this.values[i]];
-	}
-}
-
-/** Remembered printers or jobs of one cluster, decoded one at a time when a step asks for them. */
-class SavedEntries<S extends object, M> {
-	private readonly ids: string[];
-	private readonly keys: string[];
-	private readonly decoded: Array<M | undefined>;
-	private index: Map<string, number> | undefined;
-
-	constructor(
-		private readonly record: Record<string, S> | undefined,
-		private readonly decode: (state: S) => M,
-	) {
-		this.keys = record && typeof record === 'object' ? Object.keys(record) : [];
-		this.ids = this.keys.map(decodeKey);
-		this.decoded = new Array(this.keys.length);
-	}
-
-	private position(id: string): number {
-		if (this.ids.length <= SMALL) return this.ids.indexOf(id);
-		this.index ??= new Map(this.ids.map((key, i) => [key, i]));
-		return this.index.get(id) ?? -1;
-	}
-
-	private at(position: number): M {
-		return (this.decoded[position] ??= this.decode(this.record![this.keys[position]]));
-	}
-
-	get(id: string): M | undefined {
-		const position = this.position(id);
-		return position >= 0 ? this.at(position) : undefined;
-	}
-
-	/** The saved form of `value` when it is exactly what was decoded for `id` (nothing changed): reused as is. */
-	savedIfUnchanged(id: string, value: M): S | undefined {
-		const position = this.position(id);
-		return position >= 0 && this.decoded[position] === value ? this.record![this.keys[position]] : undefined;
-	}
-
-	get size(): number {
-		return this.ids.length;
-	}
-
-	firstId(): string | undefined {
-		return this.ids[0];
-	}
-
-	*entries(): IterableIterator<[string, M]> {
-		for (let i = 0; i < this.ids.length; i++) yield [this.ids[i], this.at(i)];
-	}
-}
-
-/** A cluster as saved after the previous poll. */
+/**
+ * A cluster as saved after the previous poll: its printers and jobs decoded, and their saved form kept so an entry
+ * that did not change is written back as it was read. Built-in maps and plain objects rather than small classes
+ * of our own: V8 forgets the shape of a class's instances once none is left after a full GC — as between two
+ * polls — and throws away optimised code that saw them (measured: `npm run bench -- trigger`, cold rows).
+ */
 export class RememberedCluster {
 	readonly name: string | null;
 	readonly generatedTime: string | null;
-	readonly printers: SavedEntries<PrinterState, PrinterMemory>;
-	readonly jobs: SavedEntries<JobState, JobMemory>;
-	readonly ended: string[];
+	readonly printers: ReadonlyMap<string, PrinterMemory>;
+	readonly jobs: ReadonlyMap<string, JobMemory>;
+	readonly ended: readonly string[];
 	private endedSet: Set<string> | undefined;
 
-	constructor(state: ClusterState) {
+	constructor(private readonly state: ClusterState) {
 		this.name = state.n ?? null;
 		this.generatedTime = state.g ?? null;
-		this.printers = new SavedEntries(state.p, loadPrinter);
-		this.jobs = new SavedEntries(state.j, loadJob);
+		this.printers = decodeAll(state.p, loadPrinter);
+		this.jobs = decodeAll(state.j, loadJob);
 		this.ended = Array.isArray(state.d) ? state.d : [];
+		this.endedSet = undefined;
 	}
 
 	hasEnded(key: string): boolean {
@@ -273,13 +199,22 @@ export class RememberedCluster {
 		this.endedSet ??= new Set(this.ended);
 		return this.endedSet.has(key);
 	}
+
+	/** The saved form of a printer when it is exactly what was decoded (nothing changed). */
+	savedPrinter(uuid: string, printer: PrinterMemory): PrinterState | undefined {
+		return this.printers.get(uuid) === printer ? this.state.p[encodeKey(uuid)] : undefined;
+	}
+
+	savedJob(uuid: string, job: JobMemory): JobState | undefined {
+		return this.jobs.get(uuid) === job ? this.state.j[encodeKey(uuid)] : undefined;
+	}
 }
 
 /** What to save for a cluster after this poll. */
 export class NextCluster {
-	readonly printers = new Entries<PrinterMemory>();
-	readonly jobs = new Entries<JobMemory>();
-	readonly ended = new Entries<true>();
+	readonly printers = new Map<string, PrinterMemory>();
+	readonly jobs = new Map<string, JobMemory>();
+	readonly ended = new Set<string>();
 
 	constructor(
 		readonly name: string | null,
@@ -289,7 +224,7 @@ export class NextCluster {
 
 	/** Marks a job as ended (once). */
 	end(key: string): void {
-		if (!this.ended.has(key)) this.ended.set(key, true);
+		this.ended.add(key);
 	}
 
 	/** Keeps the printers, or the jobs and ended jobs, of a remembered cluster as they are. */
@@ -297,7 +232,7 @@ export class NextCluster {
 		if (what === 'printers') for (const [uuid, printer] of before.printers.entries()) this.printers.set(uuid, printer);
 		else {
 			for (const [uuid, job] of before.jobs.entries()) this.jobs.set(uuid, job);
-			for (const key of before.ended) this.end(key);
+			for (const key of before.ended) this.ended.add(key);
 		}
 	}
 
@@ -305,15 +240,9 @@ export class NextCluster {
 		const p: Record<string, PrinterState> = {};
 		const j: Record<string, JobState> = {};
 		// Safe to assign: an encoded key is never `__proto__`.
-		this.printers.ids.forEach((uuid, i) => {
-			const printer = this.printers.values[i];
-			p[encodeKey(uuid)] = this.before?.printers.savedIfUnchanged(uuid, printer) ?? savePrinter(printer);
-		});
-		this.jobs.ids.forEach((uuid, i) => {
-			const job = this.jobs.values[i];
-			j[encodeKey(uuid)] = this.before?.jobs.savedIfUnchanged(uuid, job) ?? saveJob(job);
-		});
-		return { n: this.name, g: this.generatedTime, p, j, d: this.ended.ids };
+		for (const [uuid, printer] of this.printers) p[encodeKey(uuid)] = this.before?.savedPrinter(uuid, printer) ?? savePrinter(printer);
+		for (const [uuid, job] of this.jobs) j[encodeKey(uuid)] = this.before?.savedJob(uuid, job) ?? saveJob(job);
+		return { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
 	}
 }
 

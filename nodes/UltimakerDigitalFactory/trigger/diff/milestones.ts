@@ -24,8 +24,11 @@ export interface ProgressStep {
 	/** The peak to remember now. */
 	peak: number | null;
 	/** Milestones passed since the remembered peak, ascending. */
-	crossed: number[];
+	crossed: readonly number[];
 }
+
+/** Shared by every step that passes no milestone (the usual case): nothing to allocate per job and poll. */
+const NONE: readonly number[] = Object.freeze([]);
 
 /**
  * A job seen for the first time is accounted at its current progress (nothing is announced for milestones it was
@@ -34,15 +37,15 @@ export interface ProgressStep {
  */
 export function progressStep(remembered: JobMemory | undefined, job: ApiPrintJobStatus, milestones: readonly number[]): ProgressStep {
 	const current = progressPercent(finiteOrNull(job.time_elapsed), finiteOrNull(job.time_total));
-	if (!remembered) return { peak: current, crossed: [] };
+	if (!remembered) return { peak: current, crossed: NONE };
 	const before = remembered.peakProgress;
 	if (!announcesProgress(job.status)) {
-		return { peak: before ?? (jobPhase(job.status) === 'queued' ? current : null), crossed: [] };
+		return { peak: before ?? (jobPhase(job.status) === 'queued' ? current : null), crossed: NONE };
 	}
-	if (current === null) return { peak: before, crossed: [] };
+	if (current === null) return { peak: before, crossed: NONE };
 	// Never observed below anything: accounted from here on, like a first sight.
-	if (before === null) return { peak: current, crossed: [] };
-	if (current <= before) return { peak: before, crossed: [] };
+	if (before === null) return { peak: current, crossed: NONE };
+	if (current <= before) return { peak: before, crossed: NONE };
 	return { peak: current, crossed: milestones.filter((milestone) => before < milestone && milestone <= current) };
 }
 

@@ -9,6 +9,7 @@ import { extrudersFrom, printerFromApi, printerFromMemory, printerStatusOf, same
 import type { Extruder, PrinterMemory, RememberedCluster } from './memory';
 import { NextCluster } from './memory';
 import type { Snapshot } from './snapshot';
+import { currentJob } from './snapshot';
 
 /** One more missed poll; printer.offline once the threshold is reached. */
 function countMiss(printer: PrinterMemory, context: PollContext, reportOffline: () => void): PrinterMemory {
@@ -24,7 +25,7 @@ function countMiss(printer: PrinterMemory, context: PollContext, reportOffline: 
 export function missedPoll(before: RememberedCluster, name: string | null, events: ClusterEvents, context: PollContext): NextCluster {
 	const next = new NextCluster(name, before.generatedTime, before);
 	next.keep(before, 'jobs');
-	const singlePrinter = before.printers.size === 1 ? before.printers.firstId() : undefined;
+	const singlePrinter = before.printers.size === 1 ? before.printers.keys().next().value : undefined;
 	for (const [uuid, printer] of before.printers.entries()) {
 		next.printers.set(
 			uuid,
@@ -94,11 +95,11 @@ function extruderEvents(uuid: string, printer: ApiPrinterStatus, remembered: Pri
 		if (!old) continue;
 		const detail = { extruder_index: extruder.index, print_core_id: extruder.printCore, material: extruder.material };
 		if (old.printCore !== extruder.printCore) {
-			const event = context.make('printer.printCoreChanged', printerFromApi(printer), snapshot.currentJob(uuid), { extruder_index: old.index, print_core_id: old.printCore });
+			const event = context.make('printer.printCoreChanged', printerFromApi(printer), currentJob(snapshot, uuid), { extruder_index: old.index, print_core_id: old.printCore });
 			events.printers.push({ ...event, extruder: detail });
 		}
 		if (!sameMaterial(old.material, extruder.material)) {
-			const event = context.make('printer.materialChanged', printerFromApi(printer), snapshot.currentJob(uuid), { extruder_index: old.index, material: old.material });
+			const event = context.make('printer.materialChanged', printerFromApi(printer), currentJob(snapshot, uuid), { extruder_index: old.index, material: old.material });
 			events.printers.push({ ...event, extruder: detail });
 		}
 	}
@@ -109,9 +110,9 @@ function firstSight(printer: ApiPrinterStatus, fresh: PrinterMemory, unreachable
 	if (unreachable) return { ...fresh, missedPolls: 1 };
 	if (context.mode === 'emitCurrent') {
 		const item = printerFromApi(printer);
-		events.online.push(context.make('printer.online', item, snapshot.currentJob(printer.uuid), null));
+		events.online.push(context.make('printer.online', item, currentJob(snapshot, printer.uuid), null));
 		if (fresh.maintenanceRequired) {
-			events.printers.push(context.make('printer.maintenanceRequired', item, snapshot.currentJob(printer.uuid), { maintenance_required: false }));
+			events.printers.push(context.make('printer.maintenanceRequired', item, currentJob(snapshot, printer.uuid), { maintenance_required: false }));
 		}
 	}
 	return fresh;
@@ -124,13 +125,13 @@ function diffPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | unde
 	const fresh = freshPrinter(printer, remembered, unreachable);
 	if (!remembered) return firstSight(printer, fresh, unreachable, snapshot, events, context);
 	if (unreachable) {
-		const job = snapshot.currentJob(printer.uuid);
+		const job = currentJob(snapshot, printer.uuid);
 		return countMiss(fresh, context, () =>
 			events.offline.push(context.make('printer.offline', printerFromApi(printer), job, { status: remembered.status, online: true })),
 		);
 	}
 	const item = printerFromApi(printer);
-	const job = () => snapshot.currentJob(printer.uuid);
+	const job = () => currentJob(snapshot, printer.uuid);
 	if (remembered.offlineReported) events.online.push(context.make('printer.online', item, job(), { status: remembered.status, online: false }));
 	if (fresh.status !== remembered.status && fresh.status !== null) {
 		events.printers.push(context.make('printer.statusChanged', item, job(), { status: remembered.status }));

@@ -5,7 +5,7 @@
 import { diffSnapshots } from './diff';
 import { jobFromApi, printerFromApi } from './items';
 import { jobPhase, terminalOutcome } from './jobStatus';
-import { Snapshot } from './snapshot';
+import { printerIn, printerOfJob, referenceMs, snapshotOf } from './snapshot';
 import type { ClusterObservation, TriggerEvent, TriggerEventName } from './types';
 
 /**
@@ -18,18 +18,18 @@ import type { ClusterObservation, TriggerEvent, TriggerEventName } from './types
 function latestEnding(observation: ClusterObservation, now: Date, includeSnapshot: boolean): TriggerEvent | undefined {
 	const status = observation.status;
 	if (!status || observation.unreachable) return undefined;
-	const snapshot = new Snapshot(status, now.getTime());
+	const snapshot = snapshotOf(status, now.getTime());
 	const latest = snapshot.jobs
 		.filter((job) => jobPhase(job.status) === 'terminal')
 		.sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))[0];
 	if (!latest) return undefined;
-	const printer = snapshot.printer(snapshot.printerOfJob(latest) ?? snapshot.singlePrinter ?? '');
+	const printer = printerIn(snapshot, printerOfJob(snapshot, latest) ?? snapshot.singlePrinter ?? '');
 	const event: TriggerEvent = {
 		event: `job.${terminalOutcome(latest)}` as TriggerEventName,
 		detectedAt: now.toISOString(),
 		cluster: { cluster_id: observation.cluster_id, friendly_name: observation.friendly_name ?? null },
 		printer: printer ? printerFromApi(printer) : null,
-		job: jobFromApi(latest, snapshot.referenceMs()),
+		job: jobFromApi(latest, referenceMs(snapshot)),
 		previous: null,
 	};
 	if (includeSnapshot) event.snapshot = status;

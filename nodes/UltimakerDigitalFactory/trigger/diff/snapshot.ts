@@ -20,7 +20,15 @@ const isJob = (value: unknown): value is ApiPrintJobStatus =>
 /** Is this the job a printer is busy with (printing, paused, waiting for someone, or waiting for the plate to be cleared)? */
 const holdsPrinter = (job: ApiPrintJobStatus) => ['active', 'paused', 'waiting'].includes(jobPhase(job.status)) || job.status === 'wait_cleanup';
 
-export class Snapshot {
+/**
+ * The indexed answer. A plain object built by one literal in `snapshotOf`, with functions beside it, not a class:
+ * V8 forgets the shape of a class's instances once none is left after a full GC — as between two polls — and
+ * throws away optimised code that saw them (measured: `npm run bench -- trigger`, cold rows); a literal's shape
+ * stays.
+ */
+export interface Snapshot {
+	readonly status: ApiClusterStatus;
+	readonly nowMs: number;
 	readonly printers: ApiPrinterStatus[];
 	/** Jobs in list order, one entry per uuid. */
 	readonly jobs: ApiPrintJobStatus[];
@@ -28,83 +36,96 @@ export class Snapshot {
 	readonly jobsListed: boolean;
 	/** The only printer of a one-printer cluster: its queue is that printer's queue. */
 	readonly singlePrinter: string | null;
-	private byUuid: Map<string, ApiPrinterStatus> | undefined;
-	private byName: Map<string, string> | undefined;
-	private currentJobs: Map<string, ApiPrintJobStatus> | undefined;
-	private eventJobs: Map<ApiPrintJobStatus, EventJob> | undefined;
-	private referenceTime: number | undefined;
+	/** Built on first use. */
+	byUuid: Map<string, ApiPrinterStatus> | undefined;
+	byName: Map<string, string> | undefined;
+	currentJobs: Map<string, ApiPrintJobStatus> | undefined;
+	eventJobs: Map<ApiPrintJobStatus, EventJob> | undefined;
+	/** NaN until first asked. */
+	referenceTime: number;
+}
 
-	constructor(
-		readonly status: ApiClusterStatus,
-		private readonly nowMs: number,
-	) {
-		this.printersListed = Array.isArray(status.printers);
-		this.jobsListed = Array.isArray(status.print_jobs);
-		this.printers = firstEntries(valid(status.printers ?? [], isPrinter));
-		this.jobs = furthestEntries(valid(status.print_jobs ?? [], isJob));
-		this.singlePrinter = this.printers.length === 1 ? this.printers[0].uuid : null;
+export function snapshotOf(status: ApiClusterStatus, nowMs: number): Snapshot {
+	const printers = firstEntries(valid(status.printers ?? [], isPrinter));
+	return {
+		status,
+		nowMs,
+		printers,
+		jobs: furthestEntries(valid(status.print_jobs ?? [], isJob)),
+		printersListed: Array.isArray(status.printers),
+		jobsListed: Array.isArray(status.print_jobs),
+		singlePrinter: printers.length === 1 ? printers[0].uuid : null,
+		byUuid: undefined,
+		byName: undefined,
+		currentJobs: undefined,
+		eventJobs: undefined,
+		referenceTime: Number.NaN,
+	};
+}
+
+export function printerIn(snapshot: Snapshot, uuid: string): ApiPrinterStatus | undefined {
+	// Small clusters (the usual one printer) need no index.
+	if (snapshot.printers.length <= SMALL) {
+		for (const printer of snapshot.printers) if (printer.uuid === uuid) return printer;
+		return undefined;
 	}
+	snapshot.byUuid ??= new Map(snapshot.printers.map((printer) => [printer.uuid, printer]));
+	return snapshot.byUuid.get(uuid);
+}
 
-	printer(uuid: string): ApiPrinterStatus | undefined {
-		// Small clusters (the usual one printer) need no index.
-		if (this.printers.length <= SMALL) return this.printers.find((printer) => printer.uuid === uuid);
-		this.byUuid ??= new Map(this.printers.map((printer) => [printer.uuid, printer]));
-		return this.byUuid.get(uuid);
-	}
+/**
+ * The printer a job runs on or is assigned to: `printer_uuid`, then `printed_on_uuid`, then `assigned_to` — a
+ * printer uuid in Ultimaker's data, also on queued jobs the cluster pre-assigned — and a printer name only as
+ * a last resort.
+ */
+export function printerOfJob(snapshot: Snapshot, job: ApiPrintJobStatus): string | null {
+	if (job.printer_uuid) return job.printer_uuid;
+	if (job.printed_on_uuid) return job.printed_on_uuid;
+	if (!job.assigned_to) return null;
+	if (printerIn(snapshot, job.assigned_to)) return job.assigned_to;
+	snapshot.byName ??= printerNames(snapshot.printers);
+	return snapshot.byName.get(job.assigned_to) ?? null;
+}
 
-	/**
-	 * The printer a job runs on or is assigned to: `printer_uuid`, then `printed_on_uuid`, then `assigned_to` — a
-	 * printer uuid in Ultimaker's data, also on queued jobs the cluster pre-assigned — and a printer name only as
-	 * a last resort.
-	 */
-	printerOfJob(job: ApiPrintJobStatus): string | null {
-		if (job.printer_uuid) return job.printer_uuid;
-		if (job.printed_on_uuid) return job.printed_on_uuid;
-		if (!job.assigned_to) return null;
-		if (this.printer(job.assigned_to)) return job.assigned_to;
-		this.byName ??= this.printerNames();
-		return this.byName.get(job.assigned_to) ?? null;
-	}
-
-	/** The job a printer is busy with, if any (the first one listed). */
-	currentJob(printerUuid: string): EventJob | null {
-		if (!this.currentJobs) {
-			this.currentJobs = new Map();
-			for (const job of this.jobs) {
-				const printer = this.printerOfJob(job) ?? this.singlePrinter;
-				if (printer && holdsPrinter(job) && !this.currentJobs.has(printer)) this.currentJobs.set(printer, job);
-			}
+/** The job a printer is busy with, if any (the first one listed). */
+export function currentJob(snapshot: Snapshot, printerUuid: string): EventJob | null {
+	if (!snapshot.currentJobs) {
+		const current = new Map<string, ApiPrintJobStatus>();
+		for (const job of snapshot.jobs) {
+			const printer = printerOfJob(snapshot, job) ?? snapshot.singlePrinter;
+			if (printer && holdsPrinter(job) && !current.has(printer)) current.set(printer, job);
 		}
-		const job = this.currentJobs.get(printerUuid);
-		return job ? this.eventJob(job) : null;
+		snapshot.currentJobs = current;
 	}
+	const job = snapshot.currentJobs.get(printerUuid);
+	return job ? eventJob(snapshot, job) : null;
+}
 
-	/** A job as event items show it; each call gives its own copy (items must not share objects). */
-	eventJob(job: ApiPrintJobStatus): EventJob {
-		this.eventJobs ??= new Map();
-		let item = this.eventJobs.get(job);
-		if (!item) {
-			item = jobFromApi(job, this.referenceMs());
-			this.eventJobs.set(job, item);
+/** A job as event items show it; each call gives its own copy (items must not share objects). */
+export function eventJob(snapshot: Snapshot, job: ApiPrintJobStatus): EventJob {
+	snapshot.eventJobs ??= new Map();
+	let item = snapshot.eventJobs.get(job);
+	if (!item) {
+		item = jobFromApi(job, referenceMs(snapshot));
+		snapshot.eventJobs.set(job, item);
+	}
+	return { ...item };
+}
+
+/** The snapshot's own time (for time-derived fields), or ours when it has none. */
+export function referenceMs(snapshot: Snapshot): number {
+	if (Number.isNaN(snapshot.referenceTime)) snapshot.referenceTime = parseTime(snapshot.status.generated_time) ?? snapshot.nowMs;
+	return snapshot.referenceTime;
+}
+
+function printerNames(printers: ApiPrinterStatus[]): Map<string, string> {
+	const names = new Map<string, string>();
+	for (const printer of printers) {
+		for (const name of [printer.unique_name, printer.friendly_name]) {
+			if (typeof name === 'string' && !names.has(name)) names.set(name, printer.uuid);
 		}
-		return { ...item };
 	}
-
-	/** The snapshot's own time (for time-derived fields), or ours when it has none. */
-	referenceMs(): number {
-		this.referenceTime ??= parseTime(this.status.generated_time) ?? this.nowMs;
-		return this.referenceTime;
-	}
-
-	private printerNames(): Map<string, string> {
-		const names = new Map<string, string>();
-		for (const printer of this.printers) {
-			for (const name of [printer.unique_name, printer.friendly_name]) {
-				if (typeof name === 'string' && !names.has(name)) names.set(name, printer.uuid);
-			}
-		}
-		return names;
-	}
+	return names;
 }
 
 /** Lists up to this long are searched, longer ones indexed. */
@@ -116,7 +137,10 @@ function valid<T>(list: unknown[], isValid: (value: unknown) => value is T): T[]
 }
 
 function hasDuplicates(list: Array<{ uuid: string }>): boolean {
-	if (list.length <= SMALL) return list.some((entry, index) => list.findIndex((other) => other.uuid === entry.uuid) !== index);
+	if (list.length <= SMALL) {
+		for (let i = 1; i < list.length; i++) for (let j = 0; j < i; j++) if (list[j].uuid === list[i].uuid) return true;
+		return false;
+	}
 	return new Set(list.map((entry) => entry.uuid)).size !== list.length;
 }
 
