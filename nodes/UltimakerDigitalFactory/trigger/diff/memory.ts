@@ -1,7 +1,7 @@
 /**
  * What the trigger remembers between polls, with named fields, and its compact JSON form in the workflow's
- * static data. The short keys exist only in this file: `RememberedCluster` reads a saved cluster, `NextCluster` collects what to save and writes it back —
- * reusing the saved form of everything that did not change, so a quiet poll of a big farm allocates little.
+ * static data. The short keys exist only in this file: `RememberedCluster` reads a saved cluster, `NextCluster`
+ * collects what to save and writes it back — reusing the saved form of everything that did not change.
  */
 import type { ApiMaterial } from '../../shared/api/types';
 import { progressPercent } from './jobStatus';
@@ -173,9 +173,8 @@ const SMALL = 16;
 
 /**
  * A cluster as saved after the previous poll: its printers and jobs decoded, and their saved form kept so an entry
- * that did not change is written back as it was read. Built-in maps and plain objects rather than small classes
- * of our own: V8 forgets the shape of a class's instances once none is left after a full GC — as between two
- * polls — and throws away optimised code that saw them (measured: `npm run bench -- trigger`, cold rows).
+ * that did not change is written back as it was read. Entries sit in built-in maps, not in a small class of our
+ * own over arrays: V8 threw such a class's optimised code away at every full GC (why: snapshot.ts).
  */
 export class RememberedCluster {
 	readonly name: string | null;
@@ -191,7 +190,6 @@ export class RememberedCluster {
 		this.printers = decodeAll(state.p, loadPrinter);
 		this.jobs = decodeAll(state.j, loadJob);
 		this.ended = Array.isArray(state.d) ? state.d : [];
-		this.endedSet = undefined;
 	}
 
 	hasEnded(key: string): boolean {
@@ -232,7 +230,7 @@ export class NextCluster {
 		if (what === 'printers') for (const [uuid, printer] of before.printers.entries()) this.printers.set(uuid, printer);
 		else {
 			for (const [uuid, job] of before.jobs.entries()) this.jobs.set(uuid, job);
-			for (const key of before.ended) this.ended.add(key);
+			for (const key of before.ended) this.end(key);
 		}
 	}
 
@@ -246,7 +244,7 @@ export class NextCluster {
 	}
 }
 
-/** The saved clusters by id (each decoded only as far as the diff reads it). */
+/** The saved clusters by id, decoded. */
 export function loadState(stored: TriggerState | undefined): Map<string, RememberedCluster> {
 	const clusters = new Map<string, RememberedCluster>();
 	const record = stored?.c;
