@@ -124,12 +124,12 @@ function loadPrinter(state: PrinterState): PrinterMemory {
 	return printer;
 }
 
-function savePrinter(printer: PrinterMemory): PrinterState {
+function savePrinter(printer: PrinterMemory, savedExtruders: ExtruderState[] | undefined): PrinterState {
 	const state: PrinterState = {
 		n: printer.name,
 		v: printer.variant,
 		s: printer.status,
-		x: printer.extruders.map(({ index, printCore, material }) => [index, printCore, material ? [material.guid, material.brand, material.color, material.material] : null]),
+		x: savedExtruders ?? printer.extruders.map(({ index, printCore, material }) => [index, printCore, material ? [material.guid, material.brand, material.color, material.material] : null]),
 	};
 	if (printer.maintenanceRequired) state.mr = 1;
 	if (printer.missedPolls > 0) state.m = printer.missedPolls;
@@ -158,6 +158,15 @@ function saveJob(job: JobMemory): JobState {
 	if (job.started) state.st = 1;
 	if (job.peakProgress !== progressPercent(job.elapsed, job.total)) state.h = job.peakProgress;
 	return state;
+}
+
+/**
+ * A record keyed by API ids, for the saved state: without a prototype, so V8 keeps it as a hash table from the
+ * start. A plain `{}` gets a hidden class of its own for every new sequence of keys, and ids are unique: building
+ * the saved state that way allocated most of a poll's memory (`npm run bench -- trigger`).
+ */
+function idRecord<T>(): Record<string, T> {
+	return Object.create(null) as Record<string, T>;
 }
 
 /** Saved printers or jobs of one cluster, decoded, by id. */
@@ -203,6 +212,13 @@ export class RememberedCluster {
 		return this.printers.get(uuid) === printer ? this.state.p[encodeKey(uuid)] : undefined;
 	}
 
+	/** The saved extruders of a printer when `extruders` is exactly the list decoded from them. */
+	savedExtruders(uuid: string, extruders: Extruder[]): ExtruderState[] | undefined {
+		if (this.printers.get(uuid)?.extruders !== extruders) return undefined;
+		const saved = this.state.p[encodeKey(uuid)].x;
+		return Array.isArray(saved) ? saved : undefined;
+	}
+
 	savedJob(uuid: string, job: JobMemory): JobState | undefined {
 		return this.jobs.get(uuid) === job ? this.state.j[encodeKey(uuid)] : undefined;
 	}
@@ -235,10 +251,10 @@ export class NextCluster {
 	}
 
 	toState(): ClusterState {
-		const p: Record<string, PrinterState> = {};
-		const j: Record<string, JobState> = {};
+		const p = idRecord<PrinterState>();
+		const j = idRecord<JobState>();
 		// Safe to assign: an encoded key is never `__proto__`.
-		for (const [uuid, printer] of this.printers) p[encodeKey(uuid)] = this.before?.savedPrinter(uuid, printer) ?? savePrinter(printer);
+		for (const [uuid, printer] of this.printers) p[encodeKey(uuid)] = this.before?.savedPrinter(uuid, printer) ?? savePrinter(printer, this.before?.savedExtruders(uuid, printer.extruders));
 		for (const [uuid, job] of this.jobs) j[encodeKey(uuid)] = this.before?.savedJob(uuid, job) ?? saveJob(job);
 		return { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
 	}
@@ -254,7 +270,7 @@ export function loadState(stored: TriggerState | undefined): Map<string, Remembe
 }
 
 export function saveState(clusters: Map<string, NextCluster>): TriggerState {
-	const c: Record<string, ClusterState> = {};
+	const c = idRecord<ClusterState>();
 	for (const [clusterId, cluster] of clusters) c[encodeKey(clusterId)] = cluster.toState();
 	return { v: 1, c };
 }

@@ -52,7 +52,8 @@ function freshPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | und
 		variant: printer.machine_variant ?? remembered?.variant ?? null,
 		status: unreachable ? (remembered?.status ?? null) : (reported ?? remembered?.status ?? null),
 		maintenanceRequired: maintenance,
-		extruders: (unreachable ? null : extrudersFrom(printer.configuration)) ?? remembered?.extruders ?? [],
+		// The remembered list itself when the configuration did not change, so it is saved as it was read.
+		extruders: (unreachable || (remembered && sameConfiguration(remembered.extruders, printer)) ? null : extrudersFrom(printer.configuration)) ?? remembered?.extruders ?? [],
 		missedPolls: unreachable ? (remembered?.missedPolls ?? 0) : 0,
 		offlineReported: unreachable && remembered?.offlineReported === true,
 	};
