@@ -4,6 +4,9 @@
  *   npm run bench -- trigger        (or: npx tsx --expose-gc bench/trigger.bench.ts)
  *   BENCH_DIFF_MODULE=<path to another build's trigger/diff/index.js> …   compares another build's diff on the same input
  *   BENCH_BIG_SIZES=250,500 …   other sizes for the one big cluster (default 250,500,1000,2000)
+ *   BENCH_DIFF_BASELINE=<path to another build's trigger/diff/index.js> …   adds a paired run: the cold 100-cluster
+ *     polls of both diffs in this one process, taking turns poll by poll on the same input, and the per-poll ratio
+ *     (steadier than comparing two runs: the machine's noise hits both alike)
  *
  * Farms of 1, 10 and 100 printers (one printer per cluster, as Digital Factory usually registers them), each
  * cluster with a printing job, 2 queued jobs and 5 finished jobs in its history (100 printers → 500 history
@@ -375,6 +378,46 @@ async function measureRequests(printers: number): Promise<RequestFigures> {
 	}
 }
 
+interface PairedFigures {
+	thisMedianMs: number;
+	baselineMedianMs: number;
+	/** Median over polls of this diff's time / the baseline's time on the same poll. */
+	ratioMedian: number;
+	ratioP25: number;
+	ratioP75: number;
+}
+
+/** Cold 100-cluster polls of this diff and a baseline diff, alternating which goes first, each with its own farm and state. */
+function measurePaired(baselinePath: string): PairedFigures {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const baseline = (require(baselinePath) as typeof import('../nodes/UltimakerDigitalFactory/trigger/diff')).diffSnapshots;
+	const runs = [diffSnapshots, baseline].map((diff) => ({ diff, farm: new SyntheticFarm(100), state: undefined as TriggerState | undefined, times: [] as number[] }));
+	for (let poll = 0; poll < WARMUP_POLLS + MEASURED_POLLS; poll++) {
+		const now = new Date(Date.UTC(2026, 10, 25, 10, 0, 0) + poll * POLL_SECONDS * 1000);
+		for (const run of poll % 2 === 0 ? runs : [...runs].reverse()) {
+			run.farm.step();
+			const observations = run.farm.observe();
+			collectGarbage();
+			const started = performance.now();
+			const result = run.diff(run.state, observations, { offlineAfterMissedPolls: 3 }, now);
+			const elapsed = performance.now() - started;
+			run.state = JSON.parse(JSON.stringify(result.state)) as TriggerState;
+			if (poll >= WARMUP_POLLS) run.times.push(elapsed);
+		}
+	}
+	const [mine, theirs] = runs;
+	const ratios = mine.times.map((time, index) => time / theirs.times[index]).sort((a, b) => a - b);
+	const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
+	const round = (value: number) => Math.round(value * 1000) / 1000;
+	return {
+		thisMedianMs: round(median(mine.times)),
+		baselineMedianMs: round(median(theirs.times)),
+		ratioMedian: round(percentile(ratios, 0.5)),
+		ratioP25: round(percentile(ratios, 0.25)),
+		ratioP75: round(percentile(ratios, 0.75)),
+	};
+}
+
 async function main() {
 	const diff = [...SIZES.map((size) => measureDiff(size, false)), ...SIZES.map((size) => measureDiff(size, true))];
 	const big = BIG_SIZES.flatMap((size) => (['uuid', 'name'] as const).map((attribution) => measureBigCluster(size, attribution)));
@@ -406,8 +449,17 @@ async function main() {
 		console.log(`| ${r.printers} | ${r.requestsPerPoll} | ${r.pollWallMs} ms | ${r.pollCpuMs} ms | ${(r.heapGrowthBytes / 2 ** 20).toFixed(1)} MiB | ${(r.stateBytes / 1024).toFixed(0)} KB |`);
 	}
 
+	const baselinePath = process.env.BENCH_DIFF_BASELINE;
+	const paired = baselinePath ? measurePaired(baselinePath) : undefined;
+	if (paired) {
+		console.log(`\nPaired, cold, 100 one-printer clusters: this diff and ${baselinePath} in one process, taking turns poll by poll (${MEASURED_POLLS} polls after ${WARMUP_POLLS}).\n`);
+		console.log('| this diff, median | baseline, median | ratio this / baseline per poll: median (p25–p75) |');
+		console.log('|---:|---:|---:|');
+		console.log(`| ${paired.thisMedianMs} ms | ${paired.baselineMedianMs} ms | ${paired.ratioMedian} (${paired.ratioP25}–${paired.ratioP75}) |`);
+	}
+
 	mkdirSync(join(__dirname, '..', '.bench'), { recursive: true });
-	writeFileSync(join(__dirname, '..', '.bench', 'trigger.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, diffSource, diff, big, requests }, null, 2)}\n`);
+	writeFileSync(join(__dirname, '..', '.bench', 'trigger.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, diffSource, diff, big, requests, paired }, null, 2)}\n`);
 }
 
 main().catch((error) => {
