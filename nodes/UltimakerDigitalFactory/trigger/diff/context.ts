@@ -32,11 +32,16 @@ export function emptyEvents(): ClusterEvents {
 
 const NO_EVENTS: TriggerEvent[] = [];
 
-/** Online first, then jobs in creation order, then printer changes, then offline. */
+/** Online first, then jobs in creation order, then printer changes, then offline (uses up `events`). */
 export function inOrder(events: ClusterEvents): TriggerEvent[] {
 	if (events.online.length + events.jobs.length + events.printers.length + events.offline.length === 0) return NO_EVENTS;
-	const jobs = [...events.jobs].sort((a, b) => a.createdMs - b.createdMs || a.index - b.index).flatMap((group) => group.events);
-	return [...events.online, ...jobs, ...events.printers, ...events.offline];
+	// The groups are this cluster's own: sorted in place, and the result filled without intermediate arrays.
+	events.jobs.sort((a, b) => a.createdMs - b.createdMs || a.index - b.index);
+	const ordered = events.online;
+	for (const group of events.jobs) for (const event of group.events) ordered.push(event);
+	for (const event of events.printers) ordered.push(event);
+	for (const event of events.offline) ordered.push(event);
+	return ordered;
 }
 
 const BUSY_PHASES = new Set(['active', 'paused', 'waiting']);

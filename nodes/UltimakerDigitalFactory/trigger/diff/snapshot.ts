@@ -141,7 +141,12 @@ function hasDuplicates(list: Array<{ uuid: string }>): boolean {
 		for (let i = 1; i < list.length; i++) for (let j = 0; j < i; j++) if (list[j].uuid === list[i].uuid) return true;
 		return false;
 	}
-	return new Set(list.map((entry) => entry.uuid)).size !== list.length;
+	const seen = new Set<string>();
+	for (const entry of list) {
+		if (seen.has(entry.uuid)) return true;
+		seen.add(entry.uuid);
+	}
+	return false;
 }
 
 /** One entry per printer uuid: the first listed. */
