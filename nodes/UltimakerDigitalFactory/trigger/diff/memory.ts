@@ -207,16 +207,16 @@ export class RememberedCluster {
 		return this.endedSet.has(key);
 	}
 
-	/** The saved form of a printer when it is exactly what was decoded (nothing changed). */
-	savedPrinter(uuid: string, printer: PrinterMemory): PrinterState | undefined {
-		return this.printers.get(uuid) === printer ? this.state.p[encodeKey(uuid)] : undefined;
-	}
-
-	/** The saved extruders of a printer when `extruders` is exactly the list decoded from them. */
-	savedExtruders(uuid: string, extruders: Extruder[]): ExtruderState[] | undefined {
-		if (this.printers.get(uuid)?.extruders !== extruders) return undefined;
-		const saved = this.state.p[encodeKey(uuid)].x;
-		return Array.isArray(saved) ? saved : undefined;
+	/**
+	 * The saved form of a printer, reusing what was read: its saved row when `printer` is exactly what was decoded
+	 * (nothing changed), else a new row that keeps the saved extruders when those did not change.
+	 */
+	printerState(uuid: string, printer: PrinterMemory): PrinterState {
+		const decoded = this.printers.get(uuid);
+		if (!decoded) return savePrinter(printer, undefined);
+		const row = this.state.p[encodeKey(uuid)];
+		if (decoded === printer) return row;
+		return savePrinter(printer, decoded.extruders === printer.extruders && Array.isArray(row.x) ? row.x : undefined);
 	}
 
 	savedJob(uuid: string, job: JobMemory): JobState | undefined {
@@ -254,7 +254,7 @@ export class NextCluster {
 		const p = idRecord<PrinterState>();
 		const j = idRecord<JobState>();
 		// Safe to assign: an encoded key is never `__proto__`.
-		for (const [uuid, printer] of this.printers) p[encodeKey(uuid)] = this.before?.savedPrinter(uuid, printer) ?? savePrinter(printer, this.before?.savedExtruders(uuid, printer.extruders));
+		for (const [uuid, printer] of this.printers) p[encodeKey(uuid)] = this.before?.printerState(uuid, printer) ?? savePrinter(printer, undefined);
 		for (const [uuid, job] of this.jobs) j[encodeKey(uuid)] = this.before?.savedJob(uuid, job) ?? saveJob(job);
 		return { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
 	}
