@@ -15,8 +15,8 @@ export default tseslint.config(
 	globalIgnores(['dist', 'node_modules', 'coverage', '**/*.js', '**/*.mjs', 'index.d.ts']),
 	{
 		files: ['**/*.ts'],
-		extends: [js.configs.recommended, tseslint.configs.recommended, communityNodes, importX.configs['flat/recommended']],
-		rules: { 'prefer-spread': 'off', 'no-console': 'error' },
+		extends: [js.configs.recommended, tseslint.configs.recommended, communityNodes, importX.configs['flat/recommended'], importX.flatConfigs.typescript],
+		rules: { 'prefer-spread': 'off', 'no-console': 'error', 'import-x/no-named-as-default-member': 'off' },
 	},
 	{
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
@@ -43,6 +43,46 @@ export default tseslint.config(
 			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
+		},
+	},
+	{
+		// The package's boundaries, checked on every import: the pure core (nodes/…/core) imports only the core
+		// and types from n8n-workflow, so it runs without n8n or HTTP (index.js exports it; Node-RED reuses it);
+		// the emulator imports nothing from the nodes; and no two files import each other, directly or round about.
+		files: ['**/*.ts'],
+		rules: {
+			'import-x/no-cycle': 'error',
+			'import-x/no-restricted-paths': [
+				'error',
+				{
+					zones: [
+						{
+							target: './nodes/UltimakerDigitalFactory/core',
+							from: './nodes/UltimakerDigitalFactory',
+							except: ['./core'],
+							message: 'core/ is pure: it imports only core/. Move the I/O to connections/ or the wiring to actions/.',
+						},
+						{
+							target: './nodes/UltimakerDigitalFactory/core',
+							from: ['./credentials', './emulator', './test', './scripts', './bench'],
+							message: 'core/ is pure: it imports only core/.',
+						},
+						{ target: './emulator', from: ['./nodes', './credentials'], message: 'The emulator imports nothing from the nodes.' },
+					],
+				},
+			],
+		},
+	},
+	{
+		files: ['nodes/UltimakerDigitalFactory/core/**/*.ts'],
+		rules: {
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{
+					paths: [{ name: 'n8n-workflow', allowTypeImports: true, message: 'core/ takes only types from n8n-workflow.' }],
+					patterns: [{ regex: '^(?!\\.|n8n-workflow$)', message: 'core/ imports only core/ (relative paths) and types from n8n-workflow.' }],
+				},
+			],
 		},
 	},
 	{

@@ -10,7 +10,7 @@ const classes = Object.fromEntries([
 	...['UltimakerDigitalFactoryApi', 'UltimakerDigitalFactoryOAuth2Api'].map((name) => [name, `credentials/${name}.credentials.js`]),
 ]);
 
-module.exports = { ...load('nodes/UltimakerDigitalFactory/core.js') };
+module.exports = { ...load('nodes/UltimakerDigitalFactory/core/index.js') };
 for (const [name, file] of Object.entries(classes)) {
 	Object.defineProperty(module.exports, name, { enumerable: true, get: () => load(file)[name] });
 }

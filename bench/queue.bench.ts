@@ -24,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { EmulatorClient } from '../emulator/client';
 import { DIST_DIR, locateN8n, waitForWebhook } from '../scripts/lib/n8n';
 import { ensureServicePackages, QueueDeployment, startPostgres, type BinaryDataMode } from '../scripts/lib/queue';
-import { DATABASE_MODE_MAX_READ_BYTES } from '../nodes/UltimakerDigitalFactory/actions/upload/plan';
+import { DATABASE_MODE_MAX_READ_BYTES } from '../nodes/UltimakerDigitalFactory/core/upload/plan';
 import { apiCredential, webhookWorkflow, type Workflow } from '../scripts/lib/workflows';
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { startEmulatorChild } from './lib/emulatorChild';

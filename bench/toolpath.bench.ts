@@ -18,8 +18,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { inspectToolpath } from '../nodes/UltimakerDigitalFactory/toolpath';
-import type { ReopenableStream } from '../nodes/UltimakerDigitalFactory/toolpath';
+import { inspectToolpath } from '../nodes/UltimakerDigitalFactory/core/toolpath';
+import type { ReopenableStream } from '../nodes/UltimakerDigitalFactory/core/toolpath';
 import { writeLargeUfp } from '../test/fixtures/toolpaths';
 
 const MiB = 1024 * 1024;

@@ -2,9 +2,9 @@
  * Trigger benchmark: cost of the pure diff per poll, size of the stored state, and requests per poll.
  *
  *   npm run bench -- trigger        (or: npx tsx --expose-gc bench/trigger.bench.ts)
- *   BENCH_DIFF_MODULE=<path to another build's trigger/diff/index.js> …   compares another build's diff on the same input
+ *   BENCH_DIFF_MODULE=<path to another build's core/events/index.js (trigger/diff/index.js before the core/ move)> …   compares another build's diff on the same input
  *   BENCH_BIG_SIZES=250,500 …   other sizes for the one big cluster (default 250,500,1000,2000)
- *   BENCH_DIFF_BASELINE=<path to another build's trigger/diff/index.js> …   adds a paired run: the cold 100-cluster
+ *   BENCH_DIFF_BASELINE=<path to another build's core/events/index.js (trigger/diff/index.js before the core/ move)> …   adds a paired run: the cold 100-cluster
  *     polls of both diffs in this one process, taking turns poll by poll on the same input, and the per-poll ratio
  *     (steadier than comparing two runs: the machine's noise hits both alike)
  *
@@ -28,16 +28,16 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { IDataObject } from 'n8n-workflow';
 import { startEmulator } from '../emulator';
-import type { ApiPrinterStatus, ApiPrintJobStatus, ClusterObservation, TriggerState } from '../nodes/UltimakerDigitalFactory/trigger/diff';
+import type { ApiPrinterStatus, ApiPrintJobStatus, ClusterObservation, TriggerState } from '../nodes/UltimakerDigitalFactory/core/events';
 // With `.ts`: tsx would resolve `….node` to the codex file `….node.json` next to it.
 import { UltimakerDigitalFactoryTrigger } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node.ts';
 import { createPollContext } from '../test/helpers/n8nContext';
 
 // The diff as n8n runs it: the tsc build in dist/ (`npm run bench` builds first); the TypeScript source otherwise.
-const DIST_EVENTS = process.env.BENCH_DIFF_MODULE ?? join(__dirname, '..', 'dist', 'nodes', 'UltimakerDigitalFactory', 'trigger', 'diff', 'index.js');
+const DIST_EVENTS = process.env.BENCH_DIFF_MODULE ?? join(__dirname, '..', 'dist', 'nodes', 'UltimakerDigitalFactory', 'core', 'events', 'index.js');
 const diffSource = process.env.BENCH_DIFF_MODULE ? DIST_EVENTS : existsSync(DIST_EVENTS) ? 'dist/ (tsc build)' : 'TypeScript source via tsx (run `npm run build` for dist)';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/trigger/diff') as typeof import('../nodes/UltimakerDigitalFactory/trigger/diff');
+const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/trigger/diff') as typeof import('../nodes/UltimakerDigitalFactory/core/events');
 
 const SIZES = [1, 10, 100];
 const BIG_SIZES = (process.env.BENCH_BIG_SIZES ?? '250,500,1000,2000').split(',').map(Number);
@@ -390,7 +390,7 @@ interface PairedFigures {
 /** Cold 100-cluster polls of this diff and a baseline diff, alternating which goes first, each with its own farm and state. */
 function measurePaired(baselinePath: string): PairedFigures {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const baseline = (require(baselinePath) as typeof import('../nodes/UltimakerDigitalFactory/trigger/diff')).diffSnapshots;
+	const baseline = (require(baselinePath) as typeof import('../nodes/UltimakerDigitalFactory/core/events')).diffSnapshots;
 	const runs = [diffSnapshots, baseline].map((diff) => ({ diff, farm: new SyntheticFarm(100), state: undefined as TriggerState | undefined, times: [] as number[] }));
 	for (let poll = 0; poll < WARMUP_POLLS + MEASURED_POLLS; poll++) {
 		const now = new Date(Date.UTC(2026, 10, 25, 10, 0, 0) + poll * POLL_SECONDS * 1000);

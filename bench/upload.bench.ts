@@ -34,8 +34,8 @@ import type { Readable } from 'node:stream';
 
 // With `.ts`: tsx would resolve `….node` to the codex file `….node.json` next to it.
 import { UltimakerDigitalFactory } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node.ts';
-import * as uploadPlan from '../nodes/UltimakerDigitalFactory/actions/upload/plan';
-import { skipBytes } from '../nodes/UltimakerDigitalFactory/actions/upload/twoStage';
+import * as uploadPlan from '../nodes/UltimakerDigitalFactory/core/upload/plan';
+import { skipBytes } from '../nodes/UltimakerDigitalFactory/connections/cloud/twoStageUpload';
 import { runN8nCli, parseExecutionJson } from '../scripts/lib/n8n';
 import { apiCredential, type Workflow } from '../scripts/lib/workflows';
 import { N8nSandbox } from '../test/e2e/harness';

@@ -1,5 +1,5 @@
 /**
- * Regenerates nodes/UltimakerDigitalFactory/dispatch/materials.generated.ts from UltiMaker's material
+ * Regenerates nodes/UltimakerDigitalFactory/core/materials.generated.ts from UltiMaker's material
  * database (repository Ultimaker/fdm_materials, CC0): every `*.xml.fdm_material` gives its GUID and name,
  * and for each UltiMaker machine which print cores ("hotends") are hardware compatible.
  *
@@ -17,7 +17,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 
 const REPO_ROOT = resolve(__dirname, '..');
-const DEFAULT_OUT = join(REPO_ROOT, 'nodes/UltimakerDigitalFactory/dispatch/materials.generated.ts');
+const DEFAULT_OUT = join(REPO_ROOT, 'nodes/UltimakerDigitalFactory/core/materials.generated.ts');
 const MATERIAL_SUFFIX = '.xml.fdm_material';
 /** Machines Digital Factory can hold: the database's UltiMaker products (third-party printers are left out). */
 const MANUFACTURER = 'Ultimaker B.V.';

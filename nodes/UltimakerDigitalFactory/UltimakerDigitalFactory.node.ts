@@ -10,7 +10,7 @@ import { route } from './actions/router';
 import * as toolpath from './actions/toolpath';
 import { searchClusters } from './methods/listSearch';
 import { getClusters } from './methods/loadOptions';
-import { authenticationProperty, credentials } from './shared/authentication';
+import { authenticationProperty, credentials } from './connections/cloud/credential';
 
 /** Inspect toolpath reads only the file: no credential is asked for there. */
 const WITHOUT_API = { hide: { resource: ['toolpath'] } };

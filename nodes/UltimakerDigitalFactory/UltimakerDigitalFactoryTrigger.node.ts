@@ -2,8 +2,8 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getClusters } from './methods/loadOptions';
-import { authenticationProperty, credentials } from './shared/authentication';
-import { EVENT_OPTIONS } from './trigger/events';
+import { authenticationProperty, credentials } from './connections/cloud/credential';
+import { EVENT_OPTIONS } from './core/events/names';
 import { poll } from './trigger/poll';
 
 export class UltimakerDigitalFactoryTrigger implements INodeType {

@@ -17,7 +17,7 @@ import { apiCredential, eventRecorderWorkflow, webhookWorkflow, type CredentialR
 import { writeGcodeFile } from '../fixtures/gcode';
 import { waitFor } from '../helpers/wait';
 import { ACTION_NODE, createQueueDeployment, N8N_VERSION, waitForWebhook } from './harness';
-import { DATABASE_MODE_MAX_READ_BYTES } from '../../nodes/UltimakerDigitalFactory/actions/upload/plan';
+import { DATABASE_MODE_MAX_READ_BYTES } from '../../nodes/UltimakerDigitalFactory/core/upload/plan';
 
 jest.setTimeout(600_000);
 

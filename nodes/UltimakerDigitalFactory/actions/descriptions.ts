@@ -2,8 +2,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkReference, MAX_REFERENCE_LENGTH } from '../shared/reference';
-import { checkIdSegment, checkOrigin } from '../shared/validation';
+import { checkReference, MAX_REFERENCE_LENGTH } from '../core/reference';
+import { checkIdSegment, checkOrigin } from '../core/validation';
 
 export function clusterIdProperty(description: string): INodeProperties {
 	return {

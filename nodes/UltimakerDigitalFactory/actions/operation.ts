@@ -6,7 +6,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Connection } from '../shared/authentication';
+import type { Connection } from '../connections/cloud/credential';
 
 /** The operation's entry in the "Operation" picker (its value is its key in the resource's record). */
 export interface OperationOption {

@@ -7,10 +7,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../shared/authentication';
-import { getConnection } from '../shared/authentication';
-import { asNodeError, failureOf } from '../shared/transport/failure';
-import { redactError, redactOutput } from '../shared/transport/redact';
+import type { Connection } from '../connections/cloud/credential';
+import { getConnection } from '../connections/cloud/credential';
+import { asNodeError, failureOf } from '../connections/cloud/transport/failure';
+import { redactError, redactOutput } from '../connections/cloud/transport/redact';
 import * as cluster from './cluster';
 import * as file from './file';
 import * as job from './job';

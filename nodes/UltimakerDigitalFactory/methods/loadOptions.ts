@@ -1,9 +1,9 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { getConnection } from '../shared/authentication';
-import { clusterOptionName, listClusters } from '../shared/api/clusters';
-import { asNodeError } from '../shared/transport/failure';
-import { redactError } from '../shared/transport/redact';
+import { getConnection } from '../connections/cloud/credential';
+import { clusterOptionName, listClusters } from '../connections/cloud/clusters';
+import { asNodeError } from '../connections/cloud/transport/failure';
+import { redactError } from '../connections/cloud/transport/redact';
 
 /** The trigger's "Clusters" multi-select: every active cluster, named as everywhere else. */
 export async function getClusters(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

@@ -7,11 +7,11 @@
 import type { IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../shared/authentication';
-import type { ApiCluster } from '../shared/api/types';
-import { clusterLabel, getClusterStatus, listClusters, readEachCluster } from '../shared/api/clusters';
-import { asNodeError, failureOf } from '../shared/transport/failure';
-import type { ClusterObservation } from './diff';
+import type { Connection } from '../connections/cloud/credential';
+import type { ApiCluster } from '../core/status/model';
+import { clusterLabel, getClusterStatus, listClusters, readEachCluster } from '../connections/cloud/clusters';
+import { asNodeError, failureOf } from '../connections/cloud/transport/failure';
+import type { ClusterObservation } from '../core/events';
 
 export interface ObserveOptions {
 	scope: 'all' | 'selected';

@@ -1,7 +1,7 @@
 /** Reading and checking the trigger's parameters (pure: values in, settings or a message out). */
-import { parseClusterIds } from '../shared/api/clusters';
-import { checkIdSegment } from '../shared/validation';
-import { TRIGGER_EVENT_NAMES, type TriggerEventName } from './diff';
+import { parseClusterIds } from '../connections/cloud/clusters';
+import { checkIdSegment } from '../core/validation';
+import { TRIGGER_EVENT_NAMES, type TriggerEventName } from '../core/events';
 
 export { parseClusterIds };
 

@@ -7,11 +7,11 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getConnection } from '../shared/authentication';
-import { asNodeError } from '../shared/transport/failure';
-import { redactError, redactOutput } from '../shared/transport/redact';
-import type { DiffOptions, TriggerEvent, TriggerState } from './diff';
-import { diffSnapshots, filterEvents, isTriggerState, sampleEvents } from './diff';
+import { getConnection } from '../connections/cloud/credential';
+import { asNodeError } from '../connections/cloud/transport/failure';
+import { redactError, redactOutput } from '../connections/cloud/transport/redact';
+import type { DiffOptions, TriggerEvent, TriggerState } from '../core/events';
+import { diffSnapshots, filterEvents, isTriggerState, sampleEvents } from '../core/events';
 import { observeClusters } from './observe';
 import type { TriggerSettings } from './parameters';
 import { ParameterProblem, readSettings } from './parameters';

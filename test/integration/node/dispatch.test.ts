@@ -9,7 +9,7 @@ import { startEmulator } from '../../../emulator';
 import type { ClusterSpec } from '../../../emulator/state';
 import { actionError, apiTokenCredentials, runAction } from '../../helpers/actionNode';
 import { inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
-import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/toolpath';
+import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
 import { buildUfp, GUID, griffinGcode, gzip, marlinGcode, tinyPng } from '../../fixtures/toolpaths';
 
 jest.setTimeout(60_000);

@@ -14,7 +14,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { Emulator } from '../../../emulator';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
-import { MAX_PAGES } from '../../../nodes/UltimakerDigitalFactory/shared/transport/pagination';
+import { MAX_PAGES } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/pagination';
 import { createExecuteContext, createPollContext, prepareBinaryData } from '../../helpers/n8nContext';
 import { clusterIds, start } from './harness';
 import { byId, tryAction as run } from '../../helpers/actionNode';

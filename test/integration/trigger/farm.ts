@@ -4,8 +4,8 @@
  * `/status` the way the trigger does.
  */
 import type { EmulatorClient } from '../../../emulator';
-import type { ApiClusterStatus, ClusterObservation } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
-import { clusterLabel } from '../../../nodes/UltimakerDigitalFactory/shared/api/clusters';
+import type { ApiClusterStatus, ClusterObservation } from '../../../nodes/UltimakerDigitalFactory/core/events';
+import { clusterLabel } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/clusters';
 
 /** A small G-code file whose header says it prints for `printSeconds` (with these materials, on AA 0.4 cores). */
 export function timedGcode(printSeconds: number, materialGuids: string[] = []): string {

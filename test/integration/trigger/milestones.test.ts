@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../../../emulator';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
-import type { TriggerEvent } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import type { TriggerEvent } from '../../../nodes/UltimakerDigitalFactory/core/events';
 import { createPollContext } from '../../helpers/n8nContext';
 import { uploadAndPrint } from './farm';
 

@@ -5,7 +5,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 import { startEmulator, type Emulator, type EmulatorClient } from '../../../emulator';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
-import type { TriggerEvent } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import type { TriggerEvent } from '../../../nodes/UltimakerDigitalFactory/core/events';
 import { createPollContext } from '../../helpers/n8nContext';
 import { uploadAndPrint } from './farm';
 

@@ -5,7 +5,7 @@ import type {
 	LoadedMaterial,
 	PrinterStatus,
 	PrintJobStatus,
-} from '../../../nodes/UltimakerDigitalFactory/dispatch';
+} from '../../../nodes/UltimakerDigitalFactory/core/farm';
 import { GUID } from '../../fixtures/toolpaths';
 
 export const MATERIALS = {

@@ -1,13 +1,13 @@
 /** Find printer's invariants over arbitrary farms: a partition of the printers, a consistent ranking, honest reasons. */
 import fc from 'fast-check';
 
-import { compareCandidates, findPrinter } from '../../../nodes/UltimakerDigitalFactory/dispatch';
+import { compareCandidates, findPrinter } from '../../../nodes/UltimakerDigitalFactory/core/farm';
 import type {
 	ClusterSnapshot,
 	JobRequirements,
 	PrinterStatus,
 	PrintJobStatus,
-} from '../../../nodes/UltimakerDigitalFactory/dispatch';
+} from '../../../nodes/UltimakerDigitalFactory/core/farm';
 import { GUID } from '../../fixtures/toolpaths';
 import { MATERIALS } from './builders';
 

@@ -3,8 +3,8 @@ import {
 	bestCandidates,
 	describeRejections,
 	findPrinter,
-} from '../../../nodes/UltimakerDigitalFactory/dispatch';
-import type { JobRequirements } from '../../../nodes/UltimakerDigitalFactory/dispatch';
+} from '../../../nodes/UltimakerDigitalFactory/core/farm';
+import type { JobRequirements } from '../../../nodes/UltimakerDigitalFactory/core/farm';
 import { GUID } from '../../fixtures/toolpaths';
 import { cluster, job, MATERIALS, PLA_JOB, printer } from './builders';
 

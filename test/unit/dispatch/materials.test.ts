@@ -8,13 +8,13 @@ import {
 	materialName,
 	readableMaterialName,
 	sameMachine,
-} from '../../../nodes/UltimakerDigitalFactory/dispatch';
+} from '../../../nodes/UltimakerDigitalFactory/core/farm';
 import {
 	COMPATIBILITY_PROFILES,
 	MACHINE_PRODUCTS,
 	MATERIAL_COMPATIBILITY,
 	MATERIAL_ROWS,
-} from '../../../nodes/UltimakerDigitalFactory/dispatch/materials.generated';
+} from '../../../nodes/UltimakerDigitalFactory/core/materials.generated';
 import { GUID } from '../../fixtures/toolpaths';
 
 describe('material database table', () => {

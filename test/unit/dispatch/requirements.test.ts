@@ -3,8 +3,8 @@ import {
 	parseRequirements,
 	RequirementsProblem,
 	requirementsFromInspection,
-} from '../../../nodes/UltimakerDigitalFactory/dispatch';
-import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/toolpath';
+} from '../../../nodes/UltimakerDigitalFactory/core/farm';
+import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
 import { GUID, griffinGcode, marlinGcode } from '../../fixtures/toolpaths';
 
 describe('parseRequirements', () => {

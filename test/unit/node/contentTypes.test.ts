@@ -3,7 +3,7 @@ import {
 	decideContentType,
 	ruleForFileName,
 	supportedExtensions,
-} from '../../../nodes/UltimakerDigitalFactory/actions/upload/contentTypes';
+} from '../../../nodes/UltimakerDigitalFactory/core/upload/contentTypes';
 
 describe('content types from file extensions', () => {
 	test.each([

@@ -5,8 +5,8 @@ import {
 	isTokenExpired,
 	retryAfterMs,
 	TOKEN_PAGE,
-} from '../../../nodes/UltimakerDigitalFactory/shared/transport/describe';
-import { redactSecrets } from '../../../nodes/UltimakerDigitalFactory/shared/transport/redact';
+} from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/describe';
+import { redactSecrets } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/redact';
 
 const envelope = (code: string, status: number, title = 'Title', detail = 'Detail') => ({
 	errors: [{ id: 'e1', code, title, detail, http_status: String(status) }],

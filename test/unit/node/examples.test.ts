@@ -6,7 +6,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { findOperation } from '../../../nodes/UltimakerDigitalFactory/actions/router';
-import { TRIGGER_EVENT_NAMES } from '../../../nodes/UltimakerDigitalFactory/trigger/events';
+import { TRIGGER_EVENT_NAMES } from '../../../nodes/UltimakerDigitalFactory/core/events/names';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
 import { listExampleFiles, loadExample } from '../../../scripts/lib/workflows';

@@ -9,8 +9,8 @@ import {
 	httpFailure,
 	networkFailure,
 	unreadableFailure,
-} from '../../../nodes/UltimakerDigitalFactory/shared/transport/failure';
-import { networkCodeOf } from '../../../nodes/UltimakerDigitalFactory/shared/transport/request';
+} from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/failure';
+import { networkCodeOf } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/request';
 
 const node = { id: 'n', name: 'Ultimaker Digital Factory', type: 'ultimakerDigitalFactory', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
 

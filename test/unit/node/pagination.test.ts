@@ -1,4 +1,4 @@
-import { nextPage, pageItems, pageSize } from '../../../nodes/UltimakerDigitalFactory/shared/transport/pagination';
+import { nextPage, pageItems, pageSize } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/pagination';
 
 const base = 'https://api.ultimaker.com';
 

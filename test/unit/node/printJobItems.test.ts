@@ -2,9 +2,9 @@
  * Get cluster status's print-job items against Ultimaker's recorded shapes (test/fixtures/ultimaker): what blocks
  * a job in plain words, both blocking lists always present, and the order reference read from the name.
  */
-import { blockedReason, describeChange, describeImpediment, printJobItem } from '../../../nodes/UltimakerDigitalFactory/actions/cluster/printJobs';
-import { splitStatus } from '../../../nodes/UltimakerDigitalFactory/actions/cluster/statusItems';
-import type { ApiClusterStatus } from '../../../nodes/UltimakerDigitalFactory/shared/api/types';
+import { blockedReason, describeChange, describeImpediment, printJobItem } from '../../../nodes/UltimakerDigitalFactory/core/status/printJobs';
+import { splitStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/items';
+import type { ApiClusterStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/model';
 import fixture from '../../fixtures/ultimaker/cluster-status.json';
 
 const status = fixture.data as unknown as ApiClusterStatus;

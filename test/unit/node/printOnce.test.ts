@@ -9,11 +9,11 @@ import { NodeApiError } from 'n8n-workflow';
 import { ACTION_DONE } from '../../../nodes/UltimakerDigitalFactory/actions/print/action.operation';
 import { abandonSend, beginSend, forgetSends, otherSends, rememberedSends, settleSend } from '../../../nodes/UltimakerDigitalFactory/actions/print/owners';
 import { RECOVERY_DELAYS_MS } from '../../../nodes/UltimakerDigitalFactory/actions/print/printOnce';
-import { baselineOf, instanceIdOf, sightPrint } from '../../../nodes/UltimakerDigitalFactory/actions/print/queue';
-import type { ApiClusterStatus } from '../../../nodes/UltimakerDigitalFactory/shared/api/types';
-import { failureError, failureOf, httpFailure, networkFailure, unreadableFailure } from '../../../nodes/UltimakerDigitalFactory/shared/transport/failure';
-import { redactCredentials, redactError, redactOutput, redactSecrets, secretList } from '../../../nodes/UltimakerDigitalFactory/shared/transport/redact';
-import { checkIdSegment, MAX_ID_LENGTH } from '../../../nodes/UltimakerDigitalFactory/shared/validation';
+import { baselineOf, instanceIdOf, sightPrint } from '../../../nodes/UltimakerDigitalFactory/core/send/sighting';
+import type { ApiClusterStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/model';
+import { failureError, failureOf, httpFailure, networkFailure, unreadableFailure } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/failure';
+import { redactCredentials, redactError, redactOutput, redactSecrets, secretList } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/redact';
+import { checkIdSegment, MAX_ID_LENGTH } from '../../../nodes/UltimakerDigitalFactory/core/validation';
 
 const node = { id: 'n', name: 'Ultimaker Digital Factory', type: 'ultimakerDigitalFactory', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
 

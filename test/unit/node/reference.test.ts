@@ -8,7 +8,7 @@ import {
 	nameWithReference,
 	referenceOf,
 	splitReference,
-} from '../../../nodes/UltimakerDigitalFactory/shared/reference';
+} from '../../../nodes/UltimakerDigitalFactory/core/reference';
 
 describe('order reference in the job name', () => {
 	it('puts the reference in front, readable when it is a plain order number', () => {

@@ -21,7 +21,7 @@ import {
 	storageOutcome,
 	storageRetryDelayMs,
 	uploadPollDelaysMs,
-} from '../../../nodes/UltimakerDigitalFactory/actions/upload/plan';
+} from '../../../nodes/UltimakerDigitalFactory/core/upload/plan';
 
 describe('upload planning', () => {
 	const job = { target: 'job' as const, name: 'a.gcode', fileSize: 123, contentType: 'text/plain', origin: 'https://x.example' };

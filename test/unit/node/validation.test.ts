@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { checkBaseUrl, checkIdSegment, checkOrigin, sameApiUrl } from '../../../nodes/UltimakerDigitalFactory/shared/validation';
+import { checkBaseUrl, checkIdSegment, checkOrigin, sameApiUrl } from '../../../nodes/UltimakerDigitalFactory/core/validation';
 
 describe('id path segments', () => {
 	test.each(['', '   ', '\t'])('%j is empty', (value) => {

@@ -1,7 +1,7 @@
 /** Inspect toolpath refuses what is not a toolpath, is cut short, or states impossible values, with a specific code. */
 import fc from 'fast-check';
 
-import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/toolpath';
+import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
 import { griffinGcode, griffinHeaderLines, tinyPng } from '../../fixtures/toolpaths';
 
 const inspect = (content: string | Uint8Array, fileName = 'part.gcode', limits = {}) =>

@@ -1,6 +1,6 @@
 /** Inspect toolpath's content_type is the one an upload of the same file is registered with. */
-import { ruleForFileName } from '../../../nodes/UltimakerDigitalFactory/actions/upload/contentTypes';
-import { formatFromFileName, TOOLPATH_CONTENT_TYPES } from '../../../nodes/UltimakerDigitalFactory/toolpath';
+import { ruleForFileName } from '../../../nodes/UltimakerDigitalFactory/core/upload/contentTypes';
+import { formatFromFileName, TOOLPATH_CONTENT_TYPES } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
 
 describe('toolpath content types', () => {
 	it.each(['part.gcode', 'part.gcode.gz', 'part.ufp'])('%s: the same as the upload rules', (fileName) => {

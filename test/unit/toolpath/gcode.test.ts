@@ -1,5 +1,5 @@
 /** Inspect toolpath on plain G-code: the Griffin header as CuraEngine writes it, and G-code without one. */
-import { inspectToolpath, ToolpathProblem } from '../../../nodes/UltimakerDigitalFactory/toolpath';
+import { inspectToolpath, ToolpathProblem } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
 import {
 	countingStream,
 	GUID,

@@ -1,7 +1,7 @@
 /** Inspect toolpath on .gcode.gz: the same header through gunzip, which stops as soon as the header is read. */
 import * as zlib from 'node:zlib';
 
-import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/toolpath';
+import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
 import { countingStream, GUID, griffinGcode, gzip, marlinGcode } from '../../fixtures/toolpaths';
 
 describe('Inspect toolpath: .gcode.gz', () => {

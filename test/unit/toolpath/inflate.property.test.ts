@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import * as zlib from 'node:zlib';
 
-import { inflate } from '../../../nodes/UltimakerDigitalFactory/toolpath/inflate';
-import { ToolpathProblem } from '../../../nodes/UltimakerDigitalFactory/toolpath';
+import { inflate } from '../../../nodes/UltimakerDigitalFactory/core/toolpath/inflate';
+import { ToolpathProblem } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
 import { crc32 } from '../../fixtures/toolpaths';
 
 const NO_RATIO_LIMIT = {

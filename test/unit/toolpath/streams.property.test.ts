@@ -1,9 +1,9 @@
 /** The byte plumbing under the inspector: random-access regions over a re-opened stream, and line splitting. */
 import fc from 'fast-check';
 
-import { textLines } from '../../../nodes/UltimakerDigitalFactory/toolpath/lines';
-import { bufferReader, streamReader } from '../../../nodes/UltimakerDigitalFactory/toolpath';
-import { crc32 as ownCrc32 } from '../../../nodes/UltimakerDigitalFactory/toolpath/crc32';
+import { textLines } from '../../../nodes/UltimakerDigitalFactory/core/toolpath/lines';
+import { bufferReader, streamReader } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
+import { crc32 as ownCrc32 } from '../../../nodes/UltimakerDigitalFactory/core/toolpath/crc32';
 import { countingStream, crc32 } from '../../fixtures/toolpaths';
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {

@@ -1,7 +1,7 @@
 /** Inspect toolpath on .ufp: the zip's central directory, then 3D/model.gcode (header only) and the thumbnail. */
 import * as zlib from 'node:zlib';
 
-import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/toolpath';
+import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
 import {
 	buildUfp,
 	buildZip,

@@ -7,8 +7,8 @@ import type {
 	DiffOptions,
 	TriggerEvent,
 	TriggerState,
-} from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
-import { diffSnapshots } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+} from '../../../nodes/UltimakerDigitalFactory/core/events';
+import { diffSnapshots } from '../../../nodes/UltimakerDigitalFactory/core/events';
 
 export const PLA = { guid: '506c9f0d-e3aa-4bd4-b2d2-23e2425b1aa9', brand: 'Ultimaker', color: 'Blue', material: 'PLA' };
 export const TOUGH_PLA = { guid: '8a38a3e9-ecf7-4a7d-a6a9-e7ac35102968', brand: 'Ultimaker', color: 'Black', material: 'Tough PLA' };

@@ -1,7 +1,7 @@
 /** The trigger's public contract: names, defaults and options that workflows depend on. */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
-import { TRIGGER_EVENT_NAMES } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import { TRIGGER_EVENT_NAMES } from '../../../nodes/UltimakerDigitalFactory/core/events';
 
 const description = new UltimakerDigitalFactoryTrigger().description;
 const property = (name: string) => description.properties.find((candidate) => candidate.name === name) as INodeProperties;

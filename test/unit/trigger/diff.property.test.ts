@@ -3,8 +3,8 @@
  * clusters going offline) never yield contradictory events, and the state survives a JSON round trip.
  */
 import fc from 'fast-check';
-import { diffSnapshots } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
-import type { ApiPrintJobStatus, ClusterObservation, TriggerEvent, TriggerState } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import { diffSnapshots } from '../../../nodes/UltimakerDigitalFactory/core/events';
+import type { ApiPrintJobStatus, ClusterObservation, TriggerEvent, TriggerState } from '../../../nodes/UltimakerDigitalFactory/core/events';
 import { job, printer, snapshot } from './builders';
 
 const JOB_STATUSES = [

@@ -1,5 +1,5 @@
-import { diffSnapshots, emptyState, isTriggerState, terminalKey } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
-import type { ApiPrintJobStatus, TriggerState } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import { diffSnapshots, emptyState, isTriggerState, terminalKey } from '../../../nodes/UltimakerDigitalFactory/core/events';
+import type { ApiPrintJobStatus, TriggerState } from '../../../nodes/UltimakerDigitalFactory/core/events';
 import { job, names, OPTIONS, PLA, printer, runPolls, seen, snapshot, TOUGH_PLA, unreachable } from './builders';
 
 const P1 = printer('P1');

@@ -1,8 +1,8 @@
 /** One event per real transition, whatever the server's clock or duplicates, and any id as a plain key. */
 import { deepCopy } from 'n8n-workflow';
 
-import type { TriggerState } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
-import { diffSnapshots } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import type { TriggerState } from '../../../nodes/UltimakerDigitalFactory/core/events';
+import { diffSnapshots } from '../../../nodes/UltimakerDigitalFactory/core/events';
 import { job, names, OPTIONS, printer, runPolls, seen, snapshot } from './builders';
 
 const T0 = '2026-11-25T10:00:00.000Z';

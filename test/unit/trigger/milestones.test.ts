@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 
-import type { ApiPrintJobStatus, DiffOptions, TriggerEvent, TriggerEventName, TriggerState } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
-import { diffSnapshots, filterEvents } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
-import { progressStep } from '../../../nodes/UltimakerDigitalFactory/trigger/diff/milestones';
+import type { ApiPrintJobStatus, DiffOptions, TriggerEvent, TriggerEventName, TriggerState } from '../../../nodes/UltimakerDigitalFactory/core/events';
+import { diffSnapshots, filterEvents } from '../../../nodes/UltimakerDigitalFactory/core/events';
+import { progressStep } from '../../../nodes/UltimakerDigitalFactory/core/events/milestones';
 import { job, names, printer, runPolls, seen, snapshot } from './builders';
 
 const P1 = printer('P1', { status: 'printing' });

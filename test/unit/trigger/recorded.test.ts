@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diffSnapshots, terminalKey } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
-import type { DiffOptions, TriggerEvent, TriggerState } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import { diffSnapshots, terminalKey } from '../../../nodes/UltimakerDigitalFactory/core/events';
+import type { DiffOptions, TriggerEvent, TriggerState } from '../../../nodes/UltimakerDigitalFactory/core/events';
 import type { RecordedScenario } from '../../fixtures/snapshots/record';
 
 function load(name: string): RecordedScenario {

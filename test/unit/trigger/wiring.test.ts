@@ -1,5 +1,5 @@
 /** The trigger's small pure helpers: parameter reading, manual-mode samples. */
-import { sampleEvents, filterEvents } from '../../../nodes/UltimakerDigitalFactory/trigger/diff';
+import { sampleEvents, filterEvents } from '../../../nodes/UltimakerDigitalFactory/core/events';
 import { parseClusterIds, readSettings } from '../../../nodes/UltimakerDigitalFactory/trigger/parameters';
 import { job, printer, seen, snapshot } from './builders';
 

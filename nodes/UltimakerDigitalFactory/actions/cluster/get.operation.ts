@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getCluster } from '../../shared/api/clusters';
-import type { Connection } from '../../shared/authentication';
+import { getCluster } from '../../connections/cloud/clusters';
+import type { Connection } from '../../connections/cloud/credential';
 import { clusterIdProperty, readClusterId } from '../descriptions';
 import type { OperationModule } from '../operation';
 

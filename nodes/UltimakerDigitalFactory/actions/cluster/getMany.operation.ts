@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ClusterFilters } from '../../shared/api/clusters';
-import { filterClusters, listClusters } from '../../shared/api/clusters';
-import type { Connection } from '../../shared/authentication';
+import type { ClusterFilters } from '../../connections/cloud/clusters';
+import { filterClusters, listClusters } from '../../connections/cloud/clusters';
+import type { Connection } from '../../connections/cloud/credential';
 import { readLimit, returnAllAndLimit } from '../descriptions';
 import type { OperationModule } from '../operation';
 

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getClusterStatus } from '../../shared/api/clusters';
-import type { Connection } from '../../shared/authentication';
+import { getClusterStatus } from '../../connections/cloud/clusters';
+import type { Connection } from '../../connections/cloud/credential';
 import { clusterIdProperty, readClusterId } from '../descriptions';
 import type { OperationModule } from '../operation';
-import type { StatusSplit } from './statusItems';
-import { splitStatus } from './statusItems';
+import type { StatusSplit } from '../../core/status/items';
+import { splitStatus } from '../../core/status/items';
 
 export const option: OperationModule['option'] = {
 	name: 'Get Status',

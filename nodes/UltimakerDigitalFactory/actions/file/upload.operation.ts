@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/authentication';
+import type { Connection } from '../../connections/cloud/credential';
 import { binaryUploadProperties } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/authentication';
-import { apiData } from '../../shared/transport/request';
+import type { Connection } from '../../connections/cloud/credential';
+import { apiData } from '../../connections/cloud/transport/request';
 import { pathId, rawId } from '../descriptions';
 import type { OperationModule } from '../operation';
-import { withoutUploadUrl } from '../upload/twoStage';
+import { withoutUploadUrl } from '../../connections/cloud/twoStageUpload';
 
 export const option: OperationModule['option'] = {
 	name: 'Get',

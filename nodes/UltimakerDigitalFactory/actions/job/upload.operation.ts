@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/authentication';
-import { referenceOf } from '../../shared/reference';
+import type { Connection } from '../../connections/cloud/credential';
+import { referenceOf } from '../../core/reference';
 import { binaryUploadProperties, jobNameProperty, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { clusterSegment, getClusterStatus } from '../../shared/api/clusters';
-import type { Connection } from '../../shared/authentication';
-import { asNodeError, failureOf } from '../../shared/transport/failure';
-import { apiRequest } from '../../shared/transport/request';
-import { statusRows } from '../cluster/statusItems';
+import { clusterSegment, getClusterStatus } from '../../connections/cloud/clusters';
+import type { Connection } from '../../connections/cloud/credential';
+import { asNodeError, failureOf } from '../../connections/cloud/transport/failure';
+import { apiRequest } from '../../connections/cloud/transport/request';
+import { statusRows } from '../../core/status/items';
 import { clusterIdProperty, pathId, rawId, readClusterId } from '../descriptions';
 import type { OperationModule } from '../operation';
 

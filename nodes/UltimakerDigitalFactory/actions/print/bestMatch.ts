@@ -8,10 +8,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { bestCandidates, describeRejections } from '../../dispatch/match';
-import type { Candidate, JobRequirements, PrinterMatch } from '../../dispatch/types';
-import type { Connection } from '../../shared/authentication';
-import { asNodeError, failureError, failureOf } from '../../shared/transport/failure';
+import { bestCandidates, describeRejections } from '../../core/farm/match';
+import type { Candidate, JobRequirements, PrinterMatch } from '../../core/farm/types';
+import type { Connection } from '../../connections/cloud/credential';
+import { asNodeError, failureError, failureOf } from '../../connections/cloud/transport/failure';
 import { matchFarm } from './dispatch';
 import { sendPrint } from './printOnce';
 

@@ -6,15 +6,15 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { findPrinter } from '../../dispatch/match';
-import { isRequirementsProblem } from '../../dispatch/problems';
-import { parseRequirements, requirementsFromInspection } from '../../dispatch/requirements';
-import type { ClusterSnapshot, JobRequirements, PrinterMatch, PrinterStatus, PrintJobStatus } from '../../dispatch/types';
-import { clusterLabel, getClusterStatus, listClusters, parseClusterIds, readEachCluster } from '../../shared/api/clusters';
-import type { ApiCluster } from '../../shared/api/types';
-import type { Connection } from '../../shared/authentication';
-import { asNodeError, failureOf } from '../../shared/transport/failure';
-import type { InspectResult } from '../../toolpath/types';
+import { findPrinter } from '../../core/farm/match';
+import { isRequirementsProblem } from '../../core/farm/problems';
+import { parseRequirements, requirementsFromInspection } from '../../core/farm/requirements';
+import type { ClusterSnapshot, JobRequirements, PrinterMatch, PrinterStatus, PrintJobStatus } from '../../core/farm/types';
+import { clusterLabel, getClusterStatus, listClusters, parseClusterIds, readEachCluster } from '../../connections/cloud/clusters';
+import type { ApiCluster } from '../../core/status/model';
+import type { Connection } from '../../connections/cloud/credential';
+import { asNodeError, failureOf } from '../../connections/cloud/transport/failure';
+import type { InspectResult } from '../../core/toolpath/types';
 import { inspectItemBinary, readBinaryPropertyName } from '../toolpath/read';
 
 export const clusterScopeProperties: INodeProperties[] = [

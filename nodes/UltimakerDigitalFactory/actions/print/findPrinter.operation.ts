@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { describeRejections } from '../../dispatch/match';
-import type { Connection } from '../../shared/authentication';
+import { describeRejections } from '../../core/farm/match';
+import type { Connection } from '../../connections/cloud/credential';
 import type { OperationModule, OperationOutput } from '../operation';
 import { clusterScopeProperties, matchFarm, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
 

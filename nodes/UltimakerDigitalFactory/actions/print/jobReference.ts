@@ -6,9 +6,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/authentication';
-import { referenceOf } from '../../shared/reference';
-import { apiData } from '../../shared/transport/request';
+import type { Connection } from '../../connections/cloud/credential';
+import { referenceOf } from '../../core/reference';
+import { apiData } from '../../connections/cloud/transport/request';
 import { pathId } from '../descriptions';
 
 export async function assertJobReference(

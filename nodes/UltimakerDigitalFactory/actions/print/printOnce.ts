@@ -9,17 +9,17 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { clusterSegment, getClusterStatus } from '../../shared/api/clusters';
-import type { ApiClusterStatus } from '../../shared/api/types';
-import type { Connection } from '../../shared/authentication';
-import type { Failure } from '../../shared/transport/failure';
-import { asNodeError, failureError, failureOf } from '../../shared/transport/failure';
-import { apiData } from '../../shared/transport/request';
+import { clusterSegment, getClusterStatus } from '../../connections/cloud/clusters';
+import type { ApiClusterStatus } from '../../core/status/model';
+import type { Connection } from '../../connections/cloud/credential';
+import type { Failure } from '../../connections/cloud/transport/failure';
+import { asNodeError, failureError, failureOf } from '../../connections/cloud/transport/failure';
+import { apiData } from '../../connections/cloud/transport/request';
 import { pathId } from '../descriptions';
 import type { Send } from './owners';
 import { abandonSend, beginSend, otherSends, settleSend } from './owners';
-import type { Sighting } from './queue';
-import { baselineOf, explainPrintStatus, idlePrinters, instanceIdOf, printerStates, sightPrint } from './queue';
+import type { Sighting } from '../../core/send/sighting';
+import { baselineOf, explainPrintStatus, idlePrinters, instanceIdOf, printerStates, sightPrint } from '../../core/send/sighting';
 
 export interface PrintRequest {
 	clusterId: string;

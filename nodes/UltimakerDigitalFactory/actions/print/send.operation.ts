@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/authentication';
+import type { Connection } from '../../connections/cloud/credential';
 import { clusterIdProperty, rawId, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';

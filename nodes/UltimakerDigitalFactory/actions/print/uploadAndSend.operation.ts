@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { clusterSegment } from '../../shared/api/clusters';
-import { referenceOf } from '../../shared/reference';
-import type { Connection } from '../../shared/authentication';
-import { asNodeError, failureOf } from '../../shared/transport/failure';
+import { clusterSegment } from '../../connections/cloud/clusters';
+import { referenceOf } from '../../core/reference';
+import type { Connection } from '../../connections/cloud/credential';
+import { asNodeError, failureOf } from '../../connections/cloud/transport/failure';
 import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';

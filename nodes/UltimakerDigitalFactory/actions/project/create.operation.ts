@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/authentication';
-import { apiData } from '../../shared/transport/request';
+import type { Connection } from '../../connections/cloud/credential';
+import { apiData } from '../../connections/cloud/transport/request';
 import type { OperationModule } from '../operation';
 
 export const option: OperationModule['option'] = {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../shared/authentication';
-import { apiList } from '../../shared/transport/request';
+import type { Connection } from '../../connections/cloud/credential';
+import { apiList } from '../../connections/cloud/transport/request';
 import { readLimit, returnAllAndLimit } from '../descriptions';
 import type { OperationModule } from '../operation';
 

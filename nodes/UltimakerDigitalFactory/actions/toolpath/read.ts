@@ -8,12 +8,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../../shared/transport/failure';
-import { isToolpathProblem } from '../../toolpath/problems';
-import { inspectToolpath } from '../../toolpath/inspect';
-import type { ToolpathSource } from '../../toolpath/source';
-import type { InspectResult } from '../../toolpath/types';
-import { BINARY_STREAM_CHUNK_BYTES, binaryStorageOf, binaryStorageProblem, readsWholeBinary } from '../upload/plan';
+import { asNodeError } from '../../connections/cloud/transport/failure';
+import { isToolpathProblem } from '../../core/toolpath/problems';
+import { inspectToolpath } from '../../core/toolpath/inspect';
+import type { ToolpathSource } from '../../core/toolpath/source';
+import type { InspectResult } from '../../core/toolpath/types';
+import { BINARY_STREAM_CHUNK_BYTES, binaryStorageOf, binaryStorageProblem, readsWholeBinary } from '../../core/upload/plan';
 
 export async function inspectItemBinary(this: IExecuteFunctions, itemIndex: number, propertyName: string): Promise<InspectResult> {
 	const binary = this.helpers.assertBinaryData(itemIndex, propertyName);

@@ -2,15 +2,15 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { UploadTarget } from './contentTypes';
-import { decideContentType, ruleForFileName } from './contentTypes';
-import type { UploadPlan } from './plan';
-import { resolveUploadName } from './plan';
-import type { Connection } from '../../shared/authentication';
-import type { UploadResult } from './twoStage';
-import { checkedBinarySize, uploadBinary } from './twoStage';
+import type { UploadTarget } from '../../core/upload/contentTypes';
+import { decideContentType, ruleForFileName } from '../../core/upload/contentTypes';
+import type { UploadPlan } from '../../core/upload/plan';
+import { resolveUploadName } from '../../core/upload/plan';
+import type { Connection } from '../../connections/cloud/credential';
+import type { UploadResult } from '../../connections/cloud/twoStageUpload';
+import { checkedBinarySize, uploadBinary } from '../../connections/cloud/twoStageUpload';
 import { rawId, readOrigin } from '../descriptions';
-import { MAX_JOB_NAME_LENGTH, nameWithReference } from '../../shared/reference';
+import { MAX_JOB_NAME_LENGTH, nameWithReference } from '../../core/reference';
 
 /** The job name to register: the order reference in front (shared/reference.ts), within the length that is kept. */
 function jobNameWithReference(this: IExecuteFunctions, name: string, reference: string | null, itemIndex: number): string {

@@ -1,0 +1,276 @@
+/**
+ * What the trigger remembers between polls, with named fields, and its compact JSON form in the workflow's
+ * static data. The short keys exist only in this file: `RememberedCluster` reads a saved cluster, `NextCluster`
+ * collects what to save and writes it back — reusing the saved form of everything that did not change.
+ */
+import type { ApiMaterial } from '../status/model';
+import { progressPercent } from '../status/phases';
+
+export interface Extruder {
+	index: number;
+	printCore: string | null;
+	material: Required<ApiMaterial> | null;
+}
+
+export interface PrinterMemory {
+	name: string | null;
+	variant: string | null;
+	/** Last status seen while reachable (`disabled` while the printer is not enabled). */
+	status: string | null;
+	maintenanceRequired: boolean;
+	extruders: Extruder[];
+	/** Consecutive polls in which the printer was unreachable. */
+	missedPolls: number;
+	/** printer.offline was emitted and printer.online not yet. */
+	offlineReported: boolean;
+}
+
+export interface JobMemory {
+	status: string | null;
+	name: string | null;
+	cloudJobId: string | null;
+	owner: string | null;
+	/** The printer the job is on or assigned to. */
+	printerUuid: string | null;
+	elapsed: number | null;
+	total: number | null;
+	/** job.started was emitted (or the job had already started at the baseline). */
+	started: boolean;
+	/**
+	 * The highest progress (percent) this trigger has accounted for: milestones at or below it are never announced
+	 * (again). Set at first sight, raised while the print runs. null: unknown (no total yet).
+	 */
+	peakProgress: number | null;
+}
+
+// ---- the compact form (JSON in static data) ----
+
+/** [extruder_index, print_core_id, material as [guid, brand, color, material] or null] */
+export type ExtruderState = [number, string | null, MaterialTuple | null];
+export type MaterialTuple = [string | null, string | null, string | null, string | null];
+
+export interface PrinterState {
+	n: string | null;
+	v: string | null;
+	s: string | null;
+	mr?: 1;
+	x: ExtruderState[];
+	m?: number;
+	off?: 1;
+}
+
+export interface JobState {
+	s: string | null;
+	n: string | null;
+	c: string | null;
+	o: string | null;
+	p?: string;
+	e: number | null;
+	t: number | null;
+	st?: 1;
+	/**
+	 * peakProgress, only when it is not the progress `e`/`t` give (the usual case has none). States saved before
+	 * milestones existed have no `h`: their peak is the progress last seen, which is exactly what was accounted then.
+	 */
+	h?: number | null;
+}
+
+export interface ClusterState {
+	n: string | null;
+	g: string | null;
+	p: Record<string, PrinterState>;
+	j: Record<string, JobState>;
+	d: string[];
+}
+
+export interface TriggerState {
+	v: 1;
+	c: Record<string, ClusterState>;
+}
+
+/** Accepts whatever came out of static data; anything unrecognisable counts as "no previous state". */
+export function isTriggerState(value: unknown): value is TriggerState {
+	if (!value || typeof value !== 'object') return false;
+	const candidate = value as Partial<TriggerState>;
+	return candidate.v === 1 && !!candidate.c && typeof candidate.c === 'object';
+}
+
+export function emptyState(): TriggerState {
+	return { v: 1, c: {} };
+}
+
+/**
+ * Ids are the API's and may be anything, `__proto__` included: n8n copies static data by assigning keys, which
+ * would turn such a key into a prototype. Those keys (and keys starting with the escape) are stored escaped.
+ */
+const ESCAPE = '~';
+const encodeKey = (id: string) => (id === '__proto__' || id.startsWith(ESCAPE) ? `${ESCAPE}${id}` : id);
+const decodeKey = (key: string) => (key.startsWith(ESCAPE) ? key.slice(ESCAPE.length) : key);
+
+function loadPrinter(state: PrinterState): PrinterMemory {
+	const printer: PrinterMemory = {
+		name: state.n ?? null,
+		variant: state.v ?? null,
+		status: state.s ?? null,
+		maintenanceRequired: state.mr === 1,
+		extruders: (Array.isArray(state.x) ? state.x : []).map(([index, printCore, material]) => ({
+			index,
+			printCore,
+			material: material ? { guid: material[0], brand: material[1], color: material[2], material: material[3] } : null,
+		})),
+		missedPolls: state.m ?? 0,
+		offlineReported: state.off === 1,
+	};
+	return printer;
+}
+
+function savePrinter(printer: PrinterMemory, savedExtruders: ExtruderState[] | undefined): PrinterState {
+	const state: PrinterState = {
+		n: printer.name,
+		v: printer.variant,
+		s: printer.status,
+		x: savedExtruders ?? printer.extruders.map(({ index, printCore, material }) => [index, printCore, material ? [material.guid, material.brand, material.color, material.material] : null]),
+	};
+	if (printer.maintenanceRequired) state.mr = 1;
+	if (printer.missedPolls > 0) state.m = printer.missedPolls;
+	if (printer.offlineReported) state.off = 1;
+	return state;
+}
+
+function loadJob(state: JobState): JobMemory {
+	const job: JobMemory = {
+		status: state.s ?? null,
+		name: state.n ?? null,
+		cloudJobId: state.c ?? null,
+		owner: state.o ?? null,
+		printerUuid: state.p ?? null,
+		elapsed: state.e ?? null,
+		total: state.t ?? null,
+		started: state.st === 1,
+		peakProgress: state.h !== undefined ? state.h : progressPercent(state.e ?? null, state.t ?? null),
+	};
+	return job;
+}
+
+function saveJob(job: JobMemory): JobState {
+	const state: JobState = { s: job.status, n: job.name, c: job.cloudJobId, o: job.owner, e: job.elapsed, t: job.total };
+	if (job.printerUuid) state.p = job.printerUuid;
+	if (job.started) state.st = 1;
+	if (job.peakProgress !== progressPercent(job.elapsed, job.total)) state.h = job.peakProgress;
+	return state;
+}
+
+/**
+ * A record keyed by API ids, for the saved state: without a prototype, so V8 keeps it as a hash table from the
+ * start. A plain `{}` gets a hidden class of its own for every new sequence of keys, and ids are unique: building
+ * the saved state that way allocated most of a poll's memory (`npm run bench -- trigger`).
+ */
+function idRecord<T>(): Record<string, T> {
+	return Object.create(null) as Record<string, T>;
+}
+
+/** Saved printers or jobs of one cluster, decoded, by id. */
+function decodeAll<S, M>(record: Record<string, S> | undefined, decode: (state: S) => M): Map<string, M> {
+	const decoded = new Map<string, M>();
+	if (!record || typeof record !== 'object') return decoded;
+	for (const key of Object.keys(record)) decoded.set(decodeKey(key), decode(record[key]));
+	return decoded;
+}
+
+/** Lists up to this long are searched; longer ones get an index. */
+const SMALL = 16;
+
+/**
+ * A cluster as saved after the previous poll: its printers and jobs decoded, and their saved form kept so an entry
+ * that did not change is written back as it was read. Entries sit in built-in maps, not in a small class of our
+ * own over arrays: V8 threw such a class's optimised code away at every full GC (why: snapshot.ts).
+ */
+export class RememberedCluster {
+	readonly name: string | null;
+	readonly generatedTime: string | null;
+	readonly printers: ReadonlyMap<string, PrinterMemory>;
+	readonly jobs: ReadonlyMap<string, JobMemory>;
+	readonly ended: readonly string[];
+	private endedSet: Set<string> | undefined;
+
+	constructor(private readonly state: ClusterState) {
+		this.name = state.n ?? null;
+		this.generatedTime = state.g ?? null;
+		this.printers = decodeAll(state.p, loadPrinter);
+		this.jobs = decodeAll(state.j, loadJob);
+		this.ended = Array.isArray(state.d) ? state.d : [];
+	}
+
+	hasEnded(key: string): boolean {
+		if (this.ended.length <= SMALL) return this.ended.includes(key);
+		this.endedSet ??= new Set(this.ended);
+		return this.endedSet.has(key);
+	}
+
+	/**
+	 * The saved form of a printer, reusing what was read: its saved row when `printer` is exactly what was decoded
+	 * (nothing changed), else a new row that keeps the saved extruders when those did not change.
+	 */
+	printerState(uuid: string, printer: PrinterMemory): PrinterState {
+		const decoded = this.printers.get(uuid);
+		if (!decoded) return savePrinter(printer, undefined);
+		const row = this.state.p[encodeKey(uuid)];
+		if (decoded === printer) return row;
+		return savePrinter(printer, decoded.extruders === printer.extruders && Array.isArray(row.x) ? row.x : undefined);
+	}
+
+	savedJob(uuid: string, job: JobMemory): JobState | undefined {
+		return this.jobs.get(uuid) === job ? this.state.j[encodeKey(uuid)] : undefined;
+	}
+}
+
+/** What to save for a cluster after this poll. */
+export class NextCluster {
+	readonly printers = new Map<string, PrinterMemory>();
+	readonly jobs = new Map<string, JobMemory>();
+	readonly ended = new Set<string>();
+
+	constructor(
+		readonly name: string | null,
+		readonly generatedTime: string | null,
+		private readonly before?: RememberedCluster,
+	) {}
+
+	/** Marks a job as ended (once). */
+	end(key: string): void {
+		this.ended.add(key);
+	}
+
+	/** Keeps the printers, or the jobs and ended jobs, of a remembered cluster as they are. */
+	keep(before: RememberedCluster, what: 'printers' | 'jobs'): void {
+		if (what === 'printers') for (const [uuid, printer] of before.printers.entries()) this.printers.set(uuid, printer);
+		else {
+			for (const [uuid, job] of before.jobs.entries()) this.jobs.set(uuid, job);
+			for (const key of before.ended) this.end(key);
+		}
+	}
+
+	toState(): ClusterState {
+		const p = idRecord<PrinterState>();
+		const j = idRecord<JobState>();
+		// Safe to assign: an encoded key is never `__proto__`.
+		for (const [uuid, printer] of this.printers) p[encodeKey(uuid)] = this.before?.printerState(uuid, printer) ?? savePrinter(printer, undefined);
+		for (const [uuid, job] of this.jobs) j[encodeKey(uuid)] = this.before?.savedJob(uuid, job) ?? saveJob(job);
+		return { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
+	}
+}
+
+/** The saved clusters by id, decoded. */
+export function loadState(stored: TriggerState | undefined): Map<string, RememberedCluster> {
+	const clusters = new Map<string, RememberedCluster>();
+	const record = stored?.c;
+	if (!record || typeof record !== 'object') return clusters;
+	for (const key of Object.keys(record)) clusters.set(decodeKey(key), new RememberedCluster(record[key]));
+	return clusters;
+}
+
+export function saveState(clusters: Map<string, NextCluster>): TriggerState {
+	const c = idRecord<ClusterState>();
+	for (const [clusterId, cluster] of clusters) c[encodeKey(clusterId)] = cluster.toState();
+	return { v: 1, c };
+}

@@ -1,0 +1,44 @@
+/**
+ * The pure core of the package, without n8n: what index.js exports next to the node and credential classes, so
+ * other tooling (a Node-RED package, a CLI) can reuse it. Everything here takes plain data and returns plain data.
+ */
+// Trigger: status snapshots → events, and the state kept between polls.
+export { diffSnapshots, emptyState, isTriggerState, filterEvents, sampleEvents, TRIGGER_EVENT_NAMES } from './events';
+export type {
+	ClusterObservation,
+	DiffOptions,
+	DiffResult,
+	EventJob,
+	EventPrinter,
+	TriggerEvent,
+	TriggerEventName,
+	TriggerState,
+} from './events';
+export { TRIGGER_EVENTS } from './events/names';
+
+// Uploads: what to register, which headers storage must get, when to retry, how long to wait.
+export {
+	registrationBody,
+	registrationPath,
+	resolveUploadName,
+	storageHeaders,
+	storageOutcome,
+	storageRetryDelayMs,
+	uploadPollDelaysMs,
+	STORAGE_MAX_ATTEMPTS,
+} from './upload/plan';
+export type { UploadPlan } from './upload/plan';
+export { CONTENT_TYPE_RULES, decideContentType, ruleForFileName, supportedExtensions } from './upload/contentTypes';
+export type { ContentTypeDecision, ContentTypeRule, UploadTarget } from './upload/contentTypes';
+
+// Toolpaths and farm dispatch: what a print needs, and which printer fits.
+export * from './toolpath';
+export * from './farm';
+
+// The order reference carried in a job name, and what blocks a queued print, in words.
+export { nameWithReference, referenceOf, splitReference, REFERENCE_MARKER } from './reference';
+export type { NameAndReference } from './reference';
+export { blockedReason } from './status/printJobs';
+
+// What Digital Factory returns, as this package reads it.
+export type { ApiCluster, ApiClusterStatus, ApiMaterial, ApiPrintCore, ApiPrinterStatus, ApiPrintJobStatus } from './status/model';
