@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkReference, MAX_REFERENCE_LENGTH } from '../core/reference';
-import { checkIdSegment, checkOrigin } from '../core/validation';
+import { checkOrigin } from '../core/validation';
 
 export function clusterIdProperty(description: string): INodeProperties {
 	return {
@@ -107,13 +107,6 @@ export function referenceProperty(description: string): INodeProperties {
 /** The Reference parameter: null when empty; a NodeOperationError for one that cannot travel in a job name. */
 export function readReference(this: IExecuteFunctions, itemIndex: number): string | null {
 	const checked = checkReference(this.getNodeParameter('reference', itemIndex, ''));
-	if (!checked.ok) throw new NodeOperationError(this.getNode(), checked.message, { description: checked.hint, itemIndex });
-	return checked.value;
-}
-
-/** Validates an id parameter for a path segment, as a NodeOperationError naming the parameter. */
-export function pathId(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string {
-	const checked = checkIdSegment(value, label);
 	if (!checked.ok) throw new NodeOperationError(this.getNode(), checked.message, { description: checked.hint, itemIndex });
 	return checked.value;
 }

@@ -6,7 +6,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Connection } from '../connections/cloud/credential';
+import type { CloudConnection } from '../connections/cloud/connection';
 
 /** The operation's entry in the "Operation" picker (its value is its key in the resource's record). */
 export interface OperationOption {
@@ -31,7 +31,7 @@ export interface OperationModule {
 	properties: INodeProperties[];
 	/** false: the operation makes no API call, so it reads no credential (the router passes no connection). */
 	usesApi?: boolean;
-	execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationOutput>;
+	execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<OperationOutput>;
 }
 
 export type OperationsRecord = Record<string, OperationModule>;

@@ -7,10 +7,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../connections/cloud/credential';
-import { getConnection } from '../connections/cloud/credential';
-import { asNodeError, failureOf } from '../connections/cloud/transport/failure';
-import { redactError, redactOutput } from '../connections/cloud/transport/redact';
+import type { CloudConnection } from '../connections/cloud/connection';
+import { cloudConnection } from '../connections/cloud/connection';
+import { readCloudCredential } from '../connections/cloud/credential';
+import { asNodeError, failureOf } from '../connections/failure';
+import { redactError, redactOutput } from '../connections/redact';
 import * as cluster from './cluster';
 import * as file from './file';
 import * as job from './job';
@@ -64,9 +65,11 @@ async function runItem(this: IExecuteFunctions, itemIndex: number, secrets: Secr
 	}
 	// An operation without API calls must work without a credential: it is given none.
 	const connection =
-		module.usesApi === false ? undefined : await getConnection.call(this, this.getNodeParameter('authentication', itemIndex, 'apiToken'), itemIndex);
+		module.usesApi === false
+			? undefined
+			: cloudConnection(this, await readCloudCredential.call(this, this.getNodeParameter('authentication', itemIndex, 'apiToken'), itemIndex));
 	secrets.values = connection?.secrets ?? [];
-	const result = await module.execute.call(this, itemIndex, connection as Connection);
+	const result = await module.execute.call(this, itemIndex, connection as CloudConnection);
 	return Array.isArray(result) ? result.map((json) => ({ json })) : result.items;
 }
 

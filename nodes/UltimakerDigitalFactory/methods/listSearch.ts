@@ -1,15 +1,16 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { getConnection } from '../connections/cloud/credential';
-import { clusterOptionName, listClusters } from '../connections/cloud/clusters';
-import { asNodeError } from '../connections/cloud/transport/failure';
-import { redactError } from '../connections/cloud/transport/redact';
+import { readCloudCredential } from '../connections/cloud/credential';
+import { listClusters } from '../connections/cloud/clusters';
+import { clusterOptionName } from '../core/status/clusters';
+import { asNodeError } from '../connections/failure';
+import { redactError } from '../connections/redact';
 
 /** Clusters for the `clusterId` resource locator, searchable by name, printer type or id. */
 export async function searchClusters(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const secrets = { values: [] as string[] };
 	try {
-		const connection = await getConnection.call(this, this.getCurrentNodeParameter('authentication') ?? 'apiToken');
+		const connection = await readCloudCredential.call(this, this.getCurrentNodeParameter('authentication') ?? 'apiToken');
 		secrets.values = connection.secrets;
 		const clusters = await listClusters.call(this, connection, { retry: 'idempotent' });
 		const needle = filter?.trim().toLowerCase() ?? '';

@@ -1,5 +1,5 @@
 /** Reading and checking the trigger's parameters (pure: values in, settings or a message out). */
-import { parseClusterIds } from '../connections/cloud/clusters';
+import { parseClusterIds } from '../core/status/clusters';
 import { checkIdSegment } from '../core/validation';
 import { TRIGGER_EVENT_NAMES, type TriggerEventName } from '../core/events';
 

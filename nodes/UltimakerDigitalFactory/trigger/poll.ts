@@ -7,9 +7,10 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getConnection } from '../connections/cloud/credential';
-import { asNodeError } from '../connections/cloud/transport/failure';
-import { redactError, redactOutput } from '../connections/cloud/transport/redact';
+import { cloudConnection } from '../connections/cloud/connection';
+import { readCloudCredential } from '../connections/cloud/credential';
+import { asNodeError } from '../connections/failure';
+import { redactError, redactOutput } from '../connections/redact';
 import type { DiffOptions, TriggerEvent, TriggerState } from '../core/events';
 import { diffSnapshots, filterEvents, isTriggerState, sampleEvents } from '../core/events';
 import { observeClusters } from './observe';
@@ -62,7 +63,7 @@ async function pollEvents(this: IPollFunctions, secrets: { values: string[] }): 
 	const manual = this.getMode() === 'manual';
 	const staticData = this.getWorkflowStaticData('node');
 	const previous = isTriggerState(staticData[STATE_KEY]) ? (staticData[STATE_KEY] as TriggerState) : undefined;
-	const connection = await getConnection.call(this, this.getNodeParameter('authentication', 'apiToken'));
+	const connection = cloudConnection(this, await readCloudCredential.call(this, this.getNodeParameter('authentication', 'apiToken')));
 	secrets.values = connection.secrets;
 	const observations = await observeClusters.call(this, connection, {
 		scope: settings.scope,

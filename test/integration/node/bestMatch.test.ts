@@ -8,7 +8,7 @@ import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workf
 import type { Emulator } from '../../../emulator';
 import { startEmulator } from '../../../emulator';
 import type { ClusterSpec } from '../../../emulator/state';
-import { failureOf } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/failure';
+import { failureOf } from '../../../nodes/UltimakerDigitalFactory/connections/failure';
 import { actionError, apiTokenCredentials, runAction } from '../../helpers/actionNode';
 import { storeBinary } from '../../helpers/n8nContext';
 import { GUID, griffinGcode, marlinGcode } from '../../fixtures/toolpaths';

@@ -15,7 +15,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { httpRequest } from '../../../emulator';
-import { failureOf } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/failure';
+import { failureOf } from '../../../nodes/UltimakerDigitalFactory/connections/failure';
 import type { ClusterSpec, Emulator } from '../../../emulator';
 import type { CredentialStore } from '../../helpers/n8nContext';
 import { inMemoryBinary } from '../../helpers/n8nContext';

@@ -5,7 +5,7 @@
  */
 import type { EmulatorClient } from '../../../emulator';
 import type { ApiClusterStatus, ClusterObservation } from '../../../nodes/UltimakerDigitalFactory/core/events';
-import { clusterLabel } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/clusters';
+import { clusterLabel } from '../../../nodes/UltimakerDigitalFactory/core/status/clusters';
 
 /** A small G-code file whose header says it prints for `printSeconds` (with these materials, on AA 0.4 cores). */
 export function timedGcode(printSeconds: number, materialGuids: string[] = []): string {

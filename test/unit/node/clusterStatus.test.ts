@@ -1,6 +1,6 @@
 import { splitStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/items';
 import { explainPrintStatus, idlePrinters, instancesOf } from '../../../nodes/UltimakerDigitalFactory/core/send/sighting';
-import { filterClusters } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/clusters';
+import { filterClusters } from '../../../nodes/UltimakerDigitalFactory/core/status/clusters';
 
 const status = {
 	generated_time: '2026-11-25T10:00:00.000Z',

@@ -4,9 +4,9 @@ import {
 	firstApiError,
 	isTokenExpired,
 	retryAfterMs,
-	TOKEN_PAGE,
 } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/describe';
-import { redactSecrets } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/redact';
+import { TOKEN_PAGE } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/credential';
+import { redactSecrets } from '../../../nodes/UltimakerDigitalFactory/connections/redact';
 
 const envelope = (code: string, status: number, title = 'Title', detail = 'Detail') => ({
 	errors: [{ id: 'e1', code, title, detail, http_status: String(status) }],

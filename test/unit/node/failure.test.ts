@@ -9,7 +9,7 @@ import {
 	httpFailure,
 	networkFailure,
 	unreadableFailure,
-} from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/failure';
+} from '../../../nodes/UltimakerDigitalFactory/connections/failure';
 import { networkCodeOf } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/request';
 
 const node = { id: 'n', name: 'Ultimaker Digital Factory', type: 'ultimakerDigitalFactory', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };

@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { UltimakerDigitalFactoryApi } from '../../../credentials/UltimakerDigitalFactoryApi.credentials';
 import { UltimakerDigitalFactoryOAuth2Api } from '../../../credentials/UltimakerDigitalFactoryOAuth2Api.credentials';
 import { findOperation, operations } from '../../../nodes/UltimakerDigitalFactory/actions/router';
-import { PRINT_ACTIONS } from '../../../nodes/UltimakerDigitalFactory/actions/print/action.operation';
+import { PRINT_ACTIONS } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/connection';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 
 const description = new UltimakerDigitalFactory().description;

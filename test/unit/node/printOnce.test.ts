@@ -6,13 +6,14 @@
  */
 import { NodeApiError } from 'n8n-workflow';
 
-import { ACTION_DONE } from '../../../nodes/UltimakerDigitalFactory/actions/print/action.operation';
+import type { PrintJobAction } from '../../../nodes/UltimakerDigitalFactory/core/send/jobActions';
+import { ACTION_DONE } from '../../../nodes/UltimakerDigitalFactory/core/send/jobActions';
 import { abandonSend, beginSend, forgetSends, otherSends, rememberedSends, settleSend } from '../../../nodes/UltimakerDigitalFactory/actions/print/owners';
 import { RECOVERY_DELAYS_MS } from '../../../nodes/UltimakerDigitalFactory/actions/print/printOnce';
 import { baselineOf, instanceIdOf, sightPrint } from '../../../nodes/UltimakerDigitalFactory/core/send/sighting';
 import type { ApiClusterStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/model';
-import { failureError, failureOf, httpFailure, networkFailure, unreadableFailure } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/failure';
-import { redactCredentials, redactError, redactOutput, redactSecrets, secretList } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/redact';
+import { failureError, failureOf, httpFailure, networkFailure, unreadableFailure } from '../../../nodes/UltimakerDigitalFactory/connections/failure';
+import { redactCredentials, redactError, redactOutput, redactSecrets, secretList } from '../../../nodes/UltimakerDigitalFactory/connections/redact';
 import { checkIdSegment, MAX_ID_LENGTH } from '../../../nodes/UltimakerDigitalFactory/core/validation';
 
 const node = { id: 'n', name: 'Ultimaker Digital Factory', type: 'ultimakerDigitalFactory', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
@@ -112,7 +113,7 @@ describe('states that show a print-job action carried out', () => {
 		['remove', job('x', 'J', 'queued'), false],
 		['force', { ...job('x'), force: true }, true],
 		['force', { ...job('x'), force: false }, false],
-	])('%s with %j → %s', (action, state, done) => expect(ACTION_DONE[action](state, [])).toBe(done));
+	])('%s with %j → %s', (action, state, done) => expect(ACTION_DONE[action as PrintJobAction](state, [])).toBe(done));
 	test('move to top: the first queued job', () => {
 		expect(ACTION_DONE.moveToTop(jobs[0], jobs)).toBe(true);
 		expect(ACTION_DONE.moveToTop(jobs[1], jobs)).toBe(false);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { getCluster } from '../../connections/cloud/clusters';
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { clusterIdProperty, readClusterId } from '../descriptions';
 import type { OperationModule } from '../operation';
 
@@ -13,6 +13,6 @@ export const option: OperationModule['option'] = {
 
 export const properties = [clusterIdProperty('The cluster (printer group) to get')];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	return [(await getCluster.call(this, connection, readClusterId.call(this, itemIndex), { retry: 'idempotent', itemIndex })) as IDataObject];
 }

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ClusterFilters } from '../../connections/cloud/clusters';
-import { filterClusters, listClusters } from '../../connections/cloud/clusters';
-import type { Connection } from '../../connections/cloud/credential';
+import type { ClusterFilters } from '../../core/status/clusters';
+import { filterClusters } from '../../core/status/clusters';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { readLimit, returnAllAndLimit } from '../descriptions';
 import type { OperationModule } from '../operation';
 
@@ -47,11 +47,11 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	const { returnAll, limit } = readLimit.call(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as ClusterFilters & { includeInactive?: boolean };
 	// Filters apply here, so every page is read and the result cut to `limit` afterwards.
-	const clusters = await listClusters.call(this, connection, { retry: 'idempotent', itemIndex, includeInactive: filters.includeInactive === true });
+	const clusters = await connection.listClusters({ retry: 'idempotent', itemIndex, includeInactive: filters.includeInactive === true });
 	const filtered = filterClusters(clusters, filters) as IDataObject[];
 	return returnAll ? filtered : filtered.slice(0, limit);
 }

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getClusterStatus } from '../../connections/cloud/clusters';
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { clusterIdProperty, readClusterId } from '../descriptions';
 import type { OperationModule } from '../operation';
 import type { StatusSplit } from '../../core/status/items';
@@ -29,9 +28,9 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	const clusterId = readClusterId.call(this, itemIndex);
 	const split = this.getNodeParameter('splitInto', itemIndex, 'none') as StatusSplit;
-	const status = await getClusterStatus.call(this, connection, clusterId, { retry: 'idempotent', itemIndex });
+	const status = await connection.readStatus(clusterId, { retry: 'idempotent', itemIndex });
 	return splitStatus(status, clusterId, split);
 }

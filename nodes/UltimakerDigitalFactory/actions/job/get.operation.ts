@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { apiData } from '../../connections/cloud/transport/request';
-import { pathId, rawId } from '../descriptions';
+import { rawId } from '../descriptions';
+import { pathId } from '../../connections/ids';
 import type { OperationModule } from '../operation';
 import { withoutUploadUrl } from '../../connections/cloud/twoStageUpload';
 
@@ -23,7 +24,7 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	const jobId = rawId(this.getNodeParameter('jobId', itemIndex, ''));
 	const data = await apiData.call(this, connection, {
 		method: 'GET',

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { apiList } from '../../connections/cloud/transport/request';
 import { readLimit, returnAllAndLimit } from '../descriptions';
 import type { OperationModule } from '../operation';
@@ -13,7 +13,7 @@ export const option: OperationModule['option'] = {
 
 export const properties = returnAllAndLimit;
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	return await apiList.call(this, connection, {
 		method: 'GET',
 		path: '/cura/v1/jobs',

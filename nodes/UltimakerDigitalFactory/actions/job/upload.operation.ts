@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { referenceOf } from '../../core/reference';
 import { binaryUploadProperties, jobNameProperty, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
@@ -32,7 +32,7 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	const result = await uploadFromItem.call(this, itemIndex, connection, 'job', {
 		nameParameter: 'jobName',
 		waitForUpload: this.getNodeParameter('waitForUpload', itemIndex, true) as boolean,

@@ -9,9 +9,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { bestCandidates, describeRejections } from '../../core/farm/match';
-import type { Candidate, JobRequirements, PrinterMatch } from '../../core/farm/types';
-import type { Connection } from '../../connections/cloud/credential';
-import { asNodeError, failureError, failureOf } from '../../connections/cloud/transport/failure';
+import type { Candidate, JobRequirements } from '../../core/farm/types';
+import type { CloudConnection } from '../../connections/cloud/connection';
+import { asNodeError, failureError, failureOf } from '../../connections/failure';
+import type { FarmMatch } from './dispatch';
 import { matchFarm } from './dispatch';
 import { sendPrint } from './printOnce';
 
@@ -65,13 +66,14 @@ function candidateLine(candidate: Candidate): string {
 }
 
 /** The printers to print on: the best `copies` candidates (idle ones only with onlyIfIdle), or an error saying why not. */
-export function chooseFrom(this: IExecuteFunctions, match: PrinterMatch, copies: number, onlyIfIdle: boolean, nothing: string, itemIndex: number): Candidate[] {
+export function chooseFrom(this: IExecuteFunctions, match: FarmMatch, copies: number, onlyIfIdle: boolean, nothing: string, itemIndex: number): Candidate[] {
 	const usable = onlyIfIdle ? match.candidates.filter((candidate) => candidate.status === 'idle') : match.candidates;
 	if (usable.length >= copies) return bestCandidates({ ...match, candidates: usable }, copies);
 	const busy = match.candidates.filter((candidate) => !usable.includes(candidate));
 	const lines = [
 		...(busy.length > 0 ? ['Can take it but are not idle ("Only if a Printer Is Idle" is on):', ...busy.map(candidateLine)] : []),
 		...(match.rejected.length > 0 || usable.length === 0 ? ['Cannot take it:', describeRejections(match)] : []),
+		...(match.unreadable.length > 0 ? ['Could not be read (not searched):', ...match.unreadable.map((cluster) => `${cluster.cluster_name}: ${cluster.reason}`)] : []),
 	];
 	const fit = usable.length === 0 ? `No${onlyIfIdle ? ' idle' : ''} printer can take this job` : `Only ${plural(usable.length, onlyIfIdle ? 'idle printer' : 'printer')} can take this job, ${plural(copies, 'copy', 'copies')} asked for`;
 	throw new NodeOperationError(this.getNode(), `${fit}; ${nothing}`, { description: lines.join('\n'), itemIndex });
@@ -79,7 +81,7 @@ export function chooseFrom(this: IExecuteFunctions, match: PrinterMatch, copies:
 
 export async function choosePrinters(
 	this: IExecuteFunctions,
-	connection: Connection,
+	connection: CloudConnection,
 	itemIndex: number,
 	request: { requirements: JobRequirements; copies: number; onlyIfIdle: boolean; nothing: string },
 ): Promise<Candidate[]> {
@@ -113,7 +115,7 @@ function copyFailed(this: IExecuteFunctions, error: unknown, sent: IDataObject[]
 /** One print on each chosen printer, in rank order; a failure says which copies are already queued. */
 export async function sendToEach(
 	this: IExecuteFunctions,
-	connection: Connection,
+	connection: CloudConnection,
 	itemIndex: number,
 	job: { jobId: string; onlyIfIdle: boolean },
 	chosen: Candidate[],

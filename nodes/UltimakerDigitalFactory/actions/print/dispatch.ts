@@ -10,10 +10,11 @@ import { findPrinter } from '../../core/farm/match';
 import { isRequirementsProblem } from '../../core/farm/problems';
 import { parseRequirements, requirementsFromInspection } from '../../core/farm/requirements';
 import type { ClusterSnapshot, JobRequirements, PrinterMatch, PrinterStatus, PrintJobStatus } from '../../core/farm/types';
-import { clusterLabel, getClusterStatus, listClusters, parseClusterIds, readEachCluster } from '../../connections/cloud/clusters';
-import type { ApiCluster } from '../../core/status/model';
-import type { Connection } from '../../connections/cloud/credential';
-import { asNodeError, failureOf } from '../../connections/cloud/transport/failure';
+import { clusterLabel, parseClusterIds } from '../../core/status/clusters';
+import type { ApiCluster, ApiClusterStatus } from '../../core/status/model';
+import { asNodeError } from '../../connections/failure';
+import type { PrinterConnection } from '../../connections/types';
+import { isReadable } from '../../connections/types';
 import type { InspectResult } from '../../core/toolpath/types';
 import { inspectItemBinary, readBinaryPropertyName } from '../toolpath/read';
 
@@ -147,9 +148,9 @@ export async function readJobNeeds(this: IExecuteFunctions, itemIndex: number, s
 }
 
 /** The clusters searched: every active one, or the selected ones (each must exist and be active). */
-async function clustersToSearch(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<ApiCluster[]> {
+async function clustersToSearch(this: IExecuteFunctions, connection: PrinterConnection, itemIndex: number): Promise<ApiCluster[]> {
 	const scope = this.getNodeParameter('clusterScope', itemIndex, 'all');
-	const listed = await listClusters.call(this, connection, { retry: 'idempotent', itemIndex });
+	const listed = await connection.listClusters({ retry: 'idempotent', itemIndex });
 	if (scope !== 'selected') return listed;
 	const wanted = parseClusterIds(this.getNodeParameter('clusterIds', itemIndex, []));
 	if (wanted.length === 0) {
@@ -169,30 +170,58 @@ async function clustersToSearch(this: IExecuteFunctions, connection: Connection,
 	return wanted.map((clusterId) => byId.get(clusterId)!);
 }
 
-/** One cluster as Find printer reads it; undefined for a cluster deleted since it was listed. */
-async function snapshotOf(this: IExecuteFunctions, connection: Connection, cluster: ApiCluster, itemIndex: number): Promise<ClusterSnapshot | undefined> {
-	try {
-		const status = await getClusterStatus.call(this, connection, cluster.cluster_id, { retry: 'idempotent', itemIndex });
-		return {
-			cluster_id: cluster.cluster_id,
-			cluster_name: clusterLabel(cluster),
-			is_online: typeof cluster.is_online === 'boolean' ? cluster.is_online : null,
-			printers: (status.printers ?? []) as PrinterStatus[],
-			print_jobs: (status.print_jobs ?? []) as PrintJobStatus[],
-		};
-	} catch (error) {
-		if (failureOf(error)?.status === 404) return undefined;
-		throw asNodeError(this.getNode(), error, itemIndex);
+/** A searched cluster whose status could not be read: reported beside the ranking, never silently left out. */
+export interface UnreadableFarmCluster {
+	cluster_id: string;
+	cluster_name: string;
+	/** `not found` (removed since it was listed) or the error, in words. */
+	reason: string;
+}
+
+export interface Farm {
+	clusters: ClusterSnapshot[];
+	unreadable: UnreadableFarmCluster[];
+}
+
+export type FarmMatch = PrinterMatch & { unreadable: UnreadableFarmCluster[] };
+
+function snapshotOf(cluster: ApiCluster, status: ApiClusterStatus): ClusterSnapshot {
+	return {
+		cluster_id: cluster.cluster_id,
+		cluster_name: clusterLabel(cluster),
+		is_online: typeof cluster.is_online === 'boolean' ? cluster.is_online : null,
+		printers: (status.printers ?? []) as PrinterStatus[],
+		print_jobs: (status.print_jobs ?? []) as PrintJobStatus[],
+	};
+}
+
+/**
+ * Every searched cluster with its live status (a few status requests at a time). A cluster that cannot be read is
+ * listed in `unreadable` and the others are still ranked; only when none of them can be read is it an error.
+ */
+export async function readFarm(this: IExecuteFunctions, connection: PrinterConnection, itemIndex: number): Promise<Farm> {
+	const searched = await clustersToSearch.call(this, connection, itemIndex);
+	const farm: Farm = { clusters: [], unreadable: [] };
+	let firstError: Error | undefined;
+	for (const reading of await connection.readEachStatus(searched, { retry: 'idempotent', itemIndex })) {
+		if (isReadable(reading)) {
+			farm.clusters.push(snapshotOf(reading.cluster, reading.status));
+			continue;
+		}
+		const { error, reason } = reading.unreadable;
+		firstError ??= error;
+		farm.unreadable.push({ cluster_id: reading.cluster.cluster_id, cluster_name: clusterLabel(reading.cluster), reason: reason === 'notFound' ? 'not found' : error.message });
 	}
+	if (searched.length > 0 && farm.clusters.length === 0 && firstError) {
+		const problem = asNodeError(this.getNode(), firstError, itemIndex);
+		problem.description = [`No searched cluster could be read: ${farm.unreadable.map((cluster) => `${cluster.cluster_name} (${cluster.reason})`).join('; ')}.`, problem.description].filter(Boolean).join(' ');
+		throw problem;
+	}
+	return farm;
 }
 
-/** Every searched cluster with its live status (a few status requests at a time). */
-export async function readFarm(this: IExecuteFunctions, connection: Connection, itemIndex: number): Promise<ClusterSnapshot[]> {
-	const clusters = await clustersToSearch.call(this, connection, itemIndex);
-	return await readEachCluster(clusters, async (cluster) => await snapshotOf.call(this, connection, cluster, itemIndex));
-}
-
-/** The needs and the live farm, matched. */
-export async function matchFarm(this: IExecuteFunctions, connection: Connection, itemIndex: number, requirements: JobRequirements): Promise<PrinterMatch> {
-	return findPrinter(await readFarm.call(this, connection, itemIndex), requirements);
+/** The needs and the live farm, matched; the clusters that could not be read beside the ranking. */
+export async function matchFarm(this: IExecuteFunctions, connection: PrinterConnection, itemIndex: number, requirements: JobRequirements): Promise<FarmMatch> {
+	const farm = await readFarm.call(this, connection, itemIndex);
+	return { ...findPrinter(farm.clusters, requirements), unreadable: farm.unreadable };
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { describeRejections } from '../../core/farm/match';
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import type { OperationModule, OperationOutput } from '../operation';
 import { clusterScopeProperties, matchFarm, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
 
@@ -19,7 +19,7 @@ export const properties: INodeProperties[] = [
 	...clusterScopeProperties,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<OperationOutput> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<OperationOutput> {
 	const source = this.getNodeParameter('source', itemIndex, 'toolpath') as string;
 	// The needs first: a bad toolpath or a typo fails before any request.
 	const needs = await readJobNeeds.call(this, itemIndex, source);
@@ -28,6 +28,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		chosen: match.chosen as IDataObject | null,
 		candidates: match.candidates as unknown as IDataObject[],
 		rejected: match.rejected as unknown as IDataObject[],
+		unreadable: match.unreadable as unknown as IDataObject[],
 		requirements: needs.requirements as unknown as IDataObject,
 		// The same lines the best-match target puts in its error when nothing fits.
 		rejection_summary: match.chosen ? null : describeRejections(match),

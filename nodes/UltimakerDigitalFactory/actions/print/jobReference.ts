@@ -6,14 +6,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { referenceOf } from '../../core/reference';
 import { apiData } from '../../connections/cloud/transport/request';
-import { pathId } from '../descriptions';
+import { pathId } from '../../connections/ids';
 
 export async function assertJobReference(
 	this: IExecuteFunctions,
-	connection: Connection,
+	connection: CloudConnection,
 	jobId: string,
 	reference: string,
 	itemIndex: number,

@@ -9,13 +9,11 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { clusterSegment, getClusterStatus } from '../../connections/cloud/clusters';
 import type { ApiClusterStatus } from '../../core/status/model';
-import type { Connection } from '../../connections/cloud/credential';
-import type { Failure } from '../../connections/cloud/transport/failure';
-import { asNodeError, failureError, failureOf } from '../../connections/cloud/transport/failure';
-import { apiData } from '../../connections/cloud/transport/request';
-import { pathId } from '../descriptions';
+import type { PrinterConnection } from '../../connections/types';
+import type { Failure } from '../../connections/failure';
+import { asNodeError, failureError, failureOf } from '../../connections/failure';
+import { pathId } from '../../connections/ids';
 import type { Send } from './owners';
 import { abandonSend, beginSend, otherSends, settleSend } from './owners';
 import type { Sighting } from '../../core/send/sighting';
@@ -62,7 +60,7 @@ function printedItem(data: IDataObject, uuid: string | null, print: PrintRequest
 }
 
 interface Watch {
-	connection: Connection;
+	connection: PrinterConnection;
 	print: PrintRequest;
 	send: Send;
 	baseline: Set<string>;
@@ -78,7 +76,7 @@ async function watchQueue(this: IExecuteFunctions, watch: Watch): Promise<Sighti
 		let after: ApiClusterStatus;
 		try {
 			// Not retried inside: this loop is the retry, and a failed read must not stretch the window.
-			after = await getClusterStatus.call(this, watch.connection, watch.print.clusterId, { retry: 'rateLimitOnly', itemIndex: watch.itemIndex });
+			after = await watch.connection.readStatus(watch.print.clusterId, { retry: 'rateLimitOnly', itemIndex: watch.itemIndex });
 		} catch {
 			continue;
 		}
@@ -153,23 +151,17 @@ async function identifyPrint(this: IExecuteFunctions, watch: Watch, data: IDataO
 	});
 }
 
-export async function sendPrint(this: IExecuteFunctions, itemIndex: number, connection: Connection, print: PrintRequest): Promise<IDataObject> {
-	const cluster = clusterSegment.call(this, print.clusterId, itemIndex);
-	const job = pathId.call(this, print.jobId, 'job ID', itemIndex);
-	const before = await getClusterStatus.call(this, connection, print.clusterId, { retry: 'idempotent', itemIndex });
+export async function sendPrint(this: IExecuteFunctions, itemIndex: number, connection: PrinterConnection, print: PrintRequest): Promise<IDataObject> {
+	// Both ids are checked before anything is read or sent.
+	pathId.call(this, print.clusterId, 'cluster ID', itemIndex);
+	pathId.call(this, print.jobId, 'job ID', itemIndex);
+	const before = await connection.readStatus(print.clusterId, { retry: 'idempotent', itemIndex });
 	if (print.onlyIfIdle) assertIdlePrinter.call(this, before, itemIndex);
 	const watch: Watch = { connection, print, send: beginSend(print.clusterId, print.jobId), baseline: baselineOf(before), itemIndex };
 	try {
 		let data: IDataObject;
 		try {
-			data = await apiData.call(this, connection, {
-				method: 'POST',
-				path: `/connect/v1/clusters/${cluster}/print/${job}`,
-				what: `printing job ${print.jobId} on cluster ${print.clusterId}`,
-				// Never repeated on its own: a repeat could print the part twice.
-				retry: 'rateLimitOnly',
-				itemIndex,
-			});
+			data = await connection.sendPrint(print.clusterId, print.jobId, itemIndex);
 		} catch (error) {
 			if (!failureOf(error)?.mayHaveTakenEffect) {
 				abandonSend(watch.send);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { clusterIdProperty, rawId, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';
@@ -53,7 +53,7 @@ export const properties: INodeProperties[] = [
 ];
 
 /** Best match: the job's needs (refused before any request when unreadable), the reference, then the choice and the sends. */
-async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connection: Connection, jobId: string, reference: string | null): Promise<IDataObject[]> {
+async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection, jobId: string, reference: string | null): Promise<IDataObject[]> {
 	const copies = readCopies.call(this, itemIndex);
 	const onlyIfIdle = this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean;
 	const needs = await readJobNeeds.call(this, itemIndex, this.getNodeParameter('source', itemIndex, 'toolpath') as string);
@@ -63,7 +63,7 @@ async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connectio
 	return reference === null ? sent : sent.map((print) => ({ ...print, reference }));
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	const jobId = rawId(this.getNodeParameter('jobId', itemIndex, ''));
 	const reference = readReference.call(this, itemIndex);
 	if (readTarget.call(this, itemIndex) === 'bestMatch') return await toBestMatch.call(this, itemIndex, connection, jobId, reference);

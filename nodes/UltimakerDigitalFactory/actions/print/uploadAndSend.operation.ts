@@ -3,8 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { clusterSegment } from '../../connections/cloud/clusters';
 import { referenceOf } from '../../core/reference';
-import type { Connection } from '../../connections/cloud/credential';
-import { asNodeError, failureOf } from '../../connections/cloud/transport/failure';
+import type { CloudConnection } from '../../connections/cloud/connection';
+import { asNodeError, failureOf } from '../../connections/failure';
 import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { uploadFromItem } from '../upload/fromItem';
@@ -49,7 +49,7 @@ function uploadedButNotSent(this: IExecuteFunctions, error: unknown, jobId: stri
  * Best match: the toolpath's needs and the printers are settled before the upload (nothing fits → nothing is
  * uploaded), the choice is made again after it (printers change while a big file uploads), then one print each.
  */
-async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	const copies = readCopies.call(this, itemIndex);
 	const onlyIfIdle = this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean;
 	const reference = readReference.call(this, itemIndex);
@@ -66,7 +66,7 @@ async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connectio
 	return sent.map((print) => ({ ...print, reference: referenceOf(upload.data.job_name), upload: upload.data }));
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	if (readTarget.call(this, itemIndex) === 'bestMatch') return await toBestMatch.call(this, itemIndex, connection);
 	const clusterId = readClusterId.call(this, itemIndex);
 	// Validate the cluster before spending time on the upload.

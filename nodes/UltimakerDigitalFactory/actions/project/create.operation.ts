@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { apiData } from '../../connections/cloud/transport/request';
 import type { OperationModule } from '../operation';
 
@@ -22,7 +22,7 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	const name = (this.getNodeParameter('projectName', itemIndex, '') as string).trim();
 	if (!name) {
 		throw new NodeOperationError(this.getNode(), 'Project Name is empty', { description: 'Enter a name for the new project.', itemIndex });

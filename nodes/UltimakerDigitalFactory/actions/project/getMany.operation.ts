@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import { apiList } from '../../connections/cloud/transport/request';
 import { readLimit, returnAllAndLimit } from '../descriptions';
 import type { OperationModule } from '../operation';
@@ -22,7 +22,7 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: Connection): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	const search = (this.getNodeParameter('search', itemIndex, '') as string).trim();
 	return await apiList.call(this, connection, {
 		method: 'GET',

@@ -8,7 +8,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../../connections/cloud/transport/failure';
+import { asNodeError } from '../../connections/failure';
 import { isToolpathProblem } from '../../core/toolpath/problems';
 import { inspectToolpath } from '../../core/toolpath/inspect';
 import type { ToolpathSource } from '../../core/toolpath/source';

@@ -6,7 +6,7 @@ import type { UploadTarget } from '../../core/upload/contentTypes';
 import { decideContentType, ruleForFileName } from '../../core/upload/contentTypes';
 import type { UploadPlan } from '../../core/upload/plan';
 import { resolveUploadName } from '../../core/upload/plan';
-import type { Connection } from '../../connections/cloud/credential';
+import type { CloudConnection } from '../../connections/cloud/connection';
 import type { UploadResult } from '../../connections/cloud/twoStageUpload';
 import { checkedBinarySize, uploadBinary } from '../../connections/cloud/twoStageUpload';
 import { rawId, readOrigin } from '../descriptions';
@@ -27,7 +27,7 @@ function jobNameWithReference(this: IExecuteFunctions, name: string, reference: 
 export async function uploadFromItem(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	connection: Connection,
+	connection: CloudConnection,
 	target: UploadTarget,
 	options: { nameParameter: 'jobName' | 'fileName'; waitForUpload: boolean; projectId?: string; reference?: string | null },
 ): Promise<UploadResult> {
@@ -62,5 +62,7 @@ export async function uploadFromItem(
 		origin: readOrigin.call(this, itemIndex, connection.defaultOrigin),
 		projectId: options.projectId ? rawId(options.projectId) : undefined,
 	};
-	return await uploadBinary.call(this, connection, plan, source, { waitForUpload: options.waitForUpload });
+	const upload = { waitForUpload: options.waitForUpload };
+	// A toolpath goes where the connection prints from; a library file only to Digital Factory's Cura API.
+	return target === 'job' ? await connection.uploadToolpath(plan, source, upload) : await uploadBinary.call(this, connection, plan, source, upload);
 }

@@ -14,9 +14,8 @@ import type {
 	NodeOperationError,
 } from 'n8n-workflow';
 
-import { TOKEN_PAGE } from './transport/describe';
-import { configurationFailure, failureError } from './transport/failure';
-import { secretList } from './transport/redact';
+import { configurationFailure, failureError } from '../failure';
+import { secretList } from '../redact';
 import type { Checked } from '../../core/validation';
 import { checkBaseUrl, checkOrigin } from '../../core/validation';
 
@@ -47,8 +46,11 @@ export const authenticationProperty: INodeProperties = {
 
 export type AuthKind = 'apiToken' | 'oAuth2';
 
+/** Where a workspace admin makes an API token. */
+export const TOKEN_PAGE = 'Digital Factory → Settings → API Tokens';
+
 /** What every request needs from the credential: which one, its validated Base URL and default upload Origin. */
-export interface Connection {
+export interface CloudCredential {
 	authKind: AuthKind;
 	credentialType: string;
 	baseUrl: string;
@@ -102,7 +104,7 @@ function checkCredentialSecret(authKind: AuthKind, credentials: ICredentialDataD
 }
 
 /** Reads the credential once per item (or per poll) and checks its token, Base URL and default Origin. */
-export async function getConnection(this: UltimakerContext, authentication: unknown, itemIndex?: number): Promise<Connection> {
+export async function readCloudCredential(this: UltimakerContext, authentication: unknown, itemIndex?: number): Promise<CloudCredential> {
 	const authKind: AuthKind = authentication === 'oAuth2' ? 'oAuth2' : 'apiToken';
 	const credentialType = authKind === 'oAuth2' ? 'ultimakerDigitalFactoryOAuth2Api' : 'ultimakerDigitalFactoryApi';
 	const credentials =

@@ -9,7 +9,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse,
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { describeNetworkCode } from './transport/describe';
-import { redactSecrets } from './transport/redact';
+import { redactSecrets } from '../redact';
 import type { BinaryProblem, UploadPlan } from '../../core/upload/plan';
 import {
 	BINARY_STREAM_CHUNK_BYTES,
@@ -32,7 +32,7 @@ import {
 	uploadPollDelaysMs,
 } from '../../core/upload/plan';
 import { checkIdSegment } from '../../core/validation';
-import type { Connection } from './credential';
+import type { CloudCredential } from './credential';
 import { apiData } from './transport/request';
 
 /** The stream type n8n's binary helper returns (typed without importing Node's `stream`). */
@@ -193,7 +193,7 @@ export function withoutUploadUrl(data: IDataObject): IDataObject {
 }
 
 /** What the API says it has of an upload: `uploaded`, `failed` (with its reason), or still waiting. */
-async function askApi(this: IExecuteFunctions, connection: Connection, plan: UploadPlan, id: string, itemIndex: number): Promise<IDataObject> {
+async function askApi(this: IExecuteFunctions, connection: CloudCredential, plan: UploadPlan, id: string, itemIndex: number): Promise<IDataObject> {
 	return await apiData.call(this, connection, {
 		method: 'GET',
 		path: statusPath(plan, id),
@@ -208,7 +208,7 @@ type Stored = { ok: true } | { ok: false; problem: string };
 
 /** One registered upload's bytes on their way to storage (`whole`: the buffer read once, when n8n holds one). */
 interface StorageJob {
-	connection: Connection;
+	connection: CloudCredential;
 	plan: UploadPlan;
 	source: BinarySource;
 	upload: { id: string; uploadUrl: string };
@@ -252,7 +252,7 @@ function failedProblem(problem: string, current: IDataObject): string {
 }
 
 /** A storage failure that ends the upload: the API has the last word (storage may have kept the bytes after all). */
-async function settleFailure(this: IExecuteFunctions, connection: Connection, plan: UploadPlan, upload: { id: string }, itemIndex: number, problem: string): Promise<Stored> {
+async function settleFailure(this: IExecuteFunctions, connection: CloudCredential, plan: UploadPlan, upload: { id: string }, itemIndex: number, problem: string): Promise<Stored> {
 	const current = await askApi.call(this, connection, plan, upload.id, itemIndex);
 	if (current.status === 'uploaded') return { ok: true };
 	if (current.status === 'failed') return { ok: false, problem: failedProblem(problem, current) };
@@ -357,7 +357,7 @@ export interface UploadResult {
 
 export async function uploadBinary(
 	this: IExecuteFunctions,
-	connection: Connection,
+	connection: CloudCredential,
 	plan: UploadPlan,
 	source: BinarySource,
 	options: { waitForUpload: boolean },
@@ -384,7 +384,7 @@ const kindOf = (plan: UploadPlan) => (plan.target === 'job' ? 'job' : 'file');
 /** Stage 1: register the upload; its id and the storage URL to PUT the bytes to. */
 async function registerUpload(
 	this: IExecuteFunctions,
-	connection: Connection,
+	connection: CloudCredential,
 	plan: UploadPlan,
 	itemIndex: number,
 ): Promise<{ registered: IDataObject; id: string; uploadUrl: string }> {
@@ -411,7 +411,7 @@ async function registerUpload(
 }
 
 /** After the bytes are stored: poll until Digital Factory reports the upload `uploaded` (or `failed`), a minute at most. */
-async function waitUntilProcessed(this: IExecuteFunctions, connection: Connection, plan: UploadPlan, id: string, itemIndex: number): Promise<IDataObject> {
+async function waitUntilProcessed(this: IExecuteFunctions, connection: CloudCredential, plan: UploadPlan, id: string, itemIndex: number): Promise<IDataObject> {
 	const kind = kindOf(plan);
 	let latest: IDataObject = {};
 	for (const delay of [0, ...uploadPollDelaysMs()]) {

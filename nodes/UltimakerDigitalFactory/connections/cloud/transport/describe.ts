@@ -4,6 +4,7 @@
  */
 
 import type { AuthKind } from '../credential';
+import { TOKEN_PAGE } from '../credential';
 
 export interface ApiErrorObject {
 	id?: string;
@@ -22,7 +23,6 @@ export interface DescribedError {
 	apiError?: ApiErrorObject;
 }
 
-export const TOKEN_PAGE = 'Digital Factory → Settings → API Tokens';
 
 /** The first entry of an `{"errors": [...]}` envelope, if the body is one. */
 export function firstApiError(body: unknown): ApiErrorObject | undefined {

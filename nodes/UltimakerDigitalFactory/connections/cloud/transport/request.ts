@@ -8,9 +8,10 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { Connection, UltimakerContext } from '../credential';
+import type { RetryPolicy } from '../../types';
+import type { CloudCredential, UltimakerContext } from '../credential';
 import { describeApiError, describeNetworkCode, isTokenExpired, retryAfterMs } from './describe';
-import type { Failure } from './failure';
+import type { Failure } from '../../failure';
 import {
 	asNodeError,
 	cancelledFailure,
@@ -19,15 +20,11 @@ import {
 	httpFailure,
 	networkFailure,
 	unreadableFailure,
-} from './failure';
+} from '../../failure';
 import { MAX_PAGES, nextPage, pageSize } from './pagination';
-import { redactSecrets, secretList } from './redact';
+import { redactSecrets, secretList } from '../../redact';
 
-export type RetryPolicy =
-	/** Reads and registrations: a repeat does no harm, so 429, 5xx and dropped connections are retried. */
-	| 'idempotent'
-	/** Requests that must not run twice (print, create), and the trigger's reads (a failed read is a missed poll): only a 429, refused before acting. */
-	| 'rateLimitOnly';
+export type { RetryPolicy };
 
 export interface ApiRequestOptions {
 	method: IHttpRequestMethods;
@@ -115,7 +112,7 @@ function thrownFailure(this: UltimakerContext, options: ApiRequestOptions, error
 	return networkFailure(options.method, options.what, code);
 }
 
-async function attempt(this: UltimakerContext, connection: Connection, options: ApiRequestOptions): Promise<Attempt> {
+async function attempt(this: UltimakerContext, connection: CloudCredential, options: ApiRequestOptions): Promise<Attempt> {
 	const deadline = AbortSignal.timeout(API_DEADLINE_MS);
 	const request: IHttpRequestOptions = {
 		method: options.method,
@@ -172,7 +169,7 @@ function backoffMs(attempt: number): number {
 
 export async function apiRequest<T = IDataObject>(
 	this: UltimakerContext,
-	connection: Connection,
+	connection: CloudCredential,
 	options: ApiRequestOptions,
 ): Promise<ApiResponse<T>> {
 	const used: RetriesUsed = { rateLimited: 0, serverError: 0, network: 0 };
@@ -200,7 +197,7 @@ function withEarlierAttempts(failed: Extract<Attempt, { ok: false }>, earlier: b
 }
 
 /** n8n's own refresh: exchanges the refresh token and saves the rotated pair in the credential. */
-async function refreshLogin(this: UltimakerContext, connection: Connection): Promise<boolean> {
+async function refreshLogin(this: UltimakerContext, connection: CloudCredential): Promise<boolean> {
 	try {
 		const tokens = (await this.helpers.refreshOAuth2Token.call(this, connection.credentialType)) as IDataObject | undefined;
 		// The new tokens are secrets too, from now on.
@@ -219,7 +216,7 @@ const EARLIER_ATTEMPT =
 
 function requestError(
 	this: UltimakerContext,
-	connection: Connection,
+	connection: CloudCredential,
 	options: ApiRequestOptions,
 	failed: Extract<Attempt, { ok: false }> & { earlier: boolean },
 	tries: number,
@@ -237,7 +234,7 @@ function requestError(
 }
 
 function failureWords(
-	connection: Connection,
+	connection: CloudCredential,
 	options: ApiRequestOptions,
 	failed: Extract<Attempt, { ok: false }>,
 	tries: number,
@@ -263,7 +260,7 @@ function failureWords(
 	return describeApiError(status, failed.response?.body, connection.authKind, options.what, failure.mayHaveTakenEffect);
 }
 
-function networkWords(connection: Connection, options: ApiRequestOptions, failure: Failure, tries: number): { message: string; description: string } {
+function networkWords(connection: CloudCredential, options: ApiRequestOptions, failure: Failure, tries: number): { message: string; description: string } {
 	const timedOut = failure.networkCode !== undefined && TIMEOUT_CODES.has(failure.networkCode);
 	const words = timedOut ? `no complete answer within ${API_DEADLINE_MS / 1000} seconds` : describeNetworkCode(failure.networkCode);
 	const checkNetwork = `Check the network connection and the credential's Base URL (${connection.baseUrl}).`;
@@ -309,7 +306,7 @@ export interface DataOptions extends ApiRequestOptions {
 }
 
 /** The `data` object of a JSON:API answer, shape-checked: an object (not a list), with its id keys. */
-export async function apiData(this: UltimakerContext, connection: Connection, options: DataOptions): Promise<IDataObject> {
+export async function apiData(this: UltimakerContext, connection: CloudCredential, options: DataOptions): Promise<IDataObject> {
 	const response = await apiRequest.call(this, connection, options);
 	const data = (response.body as { data?: unknown } | undefined)?.data;
 	// An array is a list endpoint's answer, not the one object asked for.
@@ -348,7 +345,7 @@ function collect(rows: IDataObject[], page: unknown[], seen: Set<string>, option
  * rows are collected. A next link that leaves the Base URL is refused, never followed with the token; a list
  * longer than MAX_PAGES pages is an error, never a silently cut result.
  */
-export async function apiList(this: UltimakerContext, connection: Connection, options: ListOptions): Promise<IDataObject[]> {
+export async function apiList(this: UltimakerContext, connection: CloudCredential, options: ListOptions): Promise<IDataObject[]> {
 	const rows: IDataObject[] = [];
 	const seen = new Set<string>();
 	const visited = new Set<string>();

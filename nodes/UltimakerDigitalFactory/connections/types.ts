@@ -1,0 +1,58 @@
+/**
+ * What the operations and the trigger ask of a way to reach printers, in their own words: list the clusters, read a
+ * cluster's status (one or many), upload a toolpath, send a print, act on a print job. Digital Factory's cloud API
+ * is one implementation (cloud/); the printers' own local API can be another beside it, without the operations'
+ * logic changing. Every failure a connection throws carries the one failure contract (failure.ts).
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { PrintJobAction } from '../core/send/jobActions';
+import type { ApiCluster, ApiClusterStatus } from '../core/status/model';
+import type { UploadPlan } from '../core/upload/plan';
+import type { BinarySource, UploadResult } from './cloud/twoStageUpload';
+
+export type RetryPolicy =
+	/** Reads and registrations: a repeat does no harm, so 429, 5xx and dropped connections are retried. */
+	| 'idempotent'
+	/** Requests that must not run twice (print, create), and the trigger's reads (a failed read is a missed poll): only a 429, refused before acting. */
+	| 'rateLimitOnly';
+
+export interface RequestOptions {
+	retry: RetryPolicy;
+	itemIndex?: number;
+}
+
+/** Why a cluster's status could not be read, in the failure contract's terms. */
+export interface UnreadableCluster {
+	/** `notFound`: the cluster is gone (404); `failed`: an error or an answer that cannot be read. */
+	reason: 'notFound' | 'failed';
+	/** Trying again later can help (a 5xx, a dropped connection, a 429). */
+	transient: boolean;
+	/** The error the read threw, with its words (already an n8n error, free of secrets). */
+	error: Error;
+}
+
+/** One cluster's status, or why it could not be read: a cluster is never silently left out. */
+export type ClusterReading<C> = { cluster: C; status: ApiClusterStatus } | { cluster: C; unreadable: UnreadableCluster };
+
+export function isReadable<C>(reading: ClusterReading<C>): reading is { cluster: C; status: ApiClusterStatus } {
+	return 'status' in reading;
+}
+
+export interface PrinterConnection {
+	readonly kind: 'cloud';
+	/** Values to clean out of every output and error (tokens, keys); may grow while the connection is used. */
+	secrets: string[];
+	/** Every cluster the connection reaches (active ones unless `includeInactive`), each once. */
+	listClusters(options: RequestOptions & { includeInactive?: boolean }): Promise<ApiCluster[]>;
+	/** One cluster's printers, print jobs and `generated_time`. */
+	readStatus(clusterId: string, options: RequestOptions): Promise<ApiClusterStatus>;
+	/** Every given cluster's status, a few at a time, in the given order; one that cannot be read is an `unreadable` entry. */
+	readEachStatus<C extends { cluster_id: string }>(clusters: C[], options: RequestOptions): Promise<Array<ClusterReading<C>>>;
+	/** The toolpath's bytes to where a print can be started from; the connection's id for it. */
+	uploadToolpath(plan: UploadPlan, source: BinarySource, options: { waitForUpload: boolean }): Promise<UploadResult>;
+	/** One request to print an uploaded toolpath on a cluster — never repeated by the connection itself. */
+	sendPrint(clusterId: string, jobId: string, itemIndex: number): Promise<IDataObject>;
+	/** One action on a print job; repeated only where REPEATABLE_ACTIONS allows. The answer's fields, if any. */
+	actOnPrintJob(clusterId: string, printJobUuid: string, action: PrintJobAction, itemIndex: number): Promise<IDataObject>;
+}
