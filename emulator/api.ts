@@ -2,7 +2,7 @@
  * The Digital Factory API listener's routes: every resource's table, in the order they are tried, and the guards
  * their `auth` names. A new resource is one more table file and one more entry in API_TABLES.
  */
-import type { Context, Guard, RouteTable } from './http';
+import type { Context, Guard } from './http';
 import { Router, mountRoutes, sendJson } from './http';
 import type { ApiAuth, ApiTable, Runtime } from './runtime';
 import { accountRoutes, requireToken } from './account';
@@ -16,7 +16,7 @@ import { printJobRoutes } from './printJobs';
 
 const startedAt = Date.now();
 
-/** The API roots answer without a token, as the real ones do: a liveness check. */
+/** The API roots: a liveness check that needs no token. */
 function heartbeat(ctx: Context, rt: Runtime): void {
 	sendJson(ctx, 200, {
 		uptime: Math.round((Date.now() - startedAt) / 10) / 100,
@@ -30,7 +30,7 @@ const heartbeatRoutes: ApiTable = [
 	{ method: 'GET', path: '/connect/v1', auth: 'none', handler: heartbeat },
 ];
 
-export const API_TABLES: readonly RouteTable<Runtime, ApiAuth>[] = [
+export const API_TABLES: readonly ApiTable[] = [
 	controlRoutes,
 	controlFarmRoutes,
 	accountRoutes,
