@@ -11,7 +11,7 @@ import type { ClusterObservation } from '../core/events';
 import type { ApiCluster } from '../core/status/model';
 import { clusterLabel } from '../core/status/clusters';
 import { asNodeError, failureOf } from '../connections/failure';
-import type { ClusterReading, PrinterConnection } from '../connections/types';
+import type { ClusterReading, PrinterConnection } from '../connections/printerConnection';
 
 export interface ObserveOptions {
 	scope: 'all' | 'selected';

@@ -13,8 +13,8 @@ import type { ClusterSnapshot, JobRequirements, PrinterMatch, PrinterStatus, Pri
 import { clusterLabel, parseClusterIds } from '../../core/status/clusters';
 import type { ApiCluster, ApiClusterStatus } from '../../core/status/model';
 import { asNodeError } from '../../connections/failure';
-import type { PrinterConnection } from '../../connections/types';
-import { isReadable } from '../../connections/types';
+import type { PrinterConnection } from '../../connections/printerConnection';
+import { isReadable } from '../../connections/printerConnection';
 import type { InspectResult } from '../../core/toolpath/types';
 import { inspectItemBinary, readBinaryPropertyName } from '../toolpath/read';
 

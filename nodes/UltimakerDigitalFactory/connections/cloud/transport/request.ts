@@ -8,7 +8,7 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { RetryPolicy } from '../../types';
+import type { RetryPolicy } from '../../printerConnection';
 import type { CloudCredential, UltimakerContext } from '../credential';
 import { describeApiError, describeNetworkCode, isTokenExpired, retryAfterMs } from './describe';
 import type { Failure } from '../../failure';
