@@ -21,7 +21,7 @@ import { EmulatorClient } from './client';
 
 export { VirtualClock, fixedClock } from './clock';
 export type { Clock } from './clock';
-export { IdSource } from './ids';
+export { IdSource } from './idSource';
 export { Router, errorEnvelope } from './http';
 export { FaultRegistry, FAULT_KINDS } from './faults';
 export type { FaultRule, FaultKind } from './faults';
@@ -35,7 +35,7 @@ export { PRINTER_TYPES, MATERIALS, resolveMaterial, materialByGuid, materialDisp
 export { EmulatorState, DEFAULT_FARM, validateFarm } from './state';
 export type { ClusterSpec, PrinterSpec } from './state';
 export { s256Challenge, s512Challenge } from './account';
-export { JOB_CONTENT_TYPES } from './jobs';
+export { JOB_CONTENT_TYPES } from './jobRoutes';
 export { EmulatorClient, httpRequest } from './client';
 export type { EmulatorSnapshot, FaultRequest, Rendered, Reply, RequestBody, ToolpathRegistration } from './client';
 
