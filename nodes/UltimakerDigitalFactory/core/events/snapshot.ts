@@ -5,6 +5,7 @@
  */
 import type { ApiClusterStatus, ApiPrinterStatus, ApiPrintJobStatus } from '../status/model';
 import { jobFromApi } from './items';
+import { SMALL } from './lists';
 import type { JobPhase } from '../status/phases';
 import { jobPhase } from '../status/phases';
 import type { EventJob } from './types';
@@ -127,9 +128,6 @@ function printerNames(printers: ApiPrinterStatus[]): Map<string, string> {
 	}
 	return names;
 }
-
-/** Lists up to this long are searched, longer ones indexed. */
-const SMALL = 16;
 
 /** The list itself when every entry is valid (the usual case), else the valid entries. */
 function valid<T>(list: unknown[], isValid: (value: unknown) => value is T): T[] {
