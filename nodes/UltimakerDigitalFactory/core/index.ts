@@ -45,3 +45,10 @@ export { CoreProblem } from './problem';
 
 // What Digital Factory returns, as this package reads it.
 export type { ApiCluster, ApiClusterStatus, ApiMaterial, ApiPrintCore, ApiPrinterStatus, ApiPrintJobStatus } from './status/model';
+// Find printer's former names for the same types, kept for callers of the public API.
+export type {
+	ApiMaterial as LoadedMaterial,
+	ApiPrintCore as ExtruderConfiguration,
+	ApiPrinterStatus as PrinterStatus,
+	ApiPrintJobStatus as PrintJobStatus,
+} from './status/model';

@@ -9,9 +9,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { findPrinter } from '../../core/farm/match';
 import { isRequirementsProblem } from '../../core/farm/problems';
 import { parseRequirements, requirementsFromInspection } from '../../core/farm/requirements';
-import type { ClusterSnapshot, JobRequirements, PrinterMatch, PrinterStatus, PrintJobStatus } from '../../core/farm/types';
+import type { ClusterSnapshot, JobRequirements, PrinterMatch } from '../../core/farm/types';
 import { clusterLabel, getClusterStatus, listClusters, parseClusterIds, readEachCluster } from '../../connections/cloud/clusters';
-import type { ApiCluster } from '../../core/status/model';
+import type { ApiCluster, ApiPrinterStatus, ApiPrintJobStatus } from '../../core/status/model';
 import type { Connection } from '../../connections/cloud/credential';
 import { asNodeError, failureOf } from '../../connections/cloud/transport/failure';
 import type { InspectResult } from '../../core/toolpath/types';
@@ -177,8 +177,8 @@ async function snapshotOf(this: IExecuteFunctions, connection: Connection, clust
 			cluster_id: cluster.cluster_id,
 			cluster_name: clusterLabel(cluster),
 			is_online: typeof cluster.is_online === 'boolean' ? cluster.is_online : null,
-			printers: (status.printers ?? []) as PrinterStatus[],
-			print_jobs: (status.print_jobs ?? []) as PrintJobStatus[],
+			printers: (status.printers ?? []) as ApiPrinterStatus[],
+			print_jobs: (status.print_jobs ?? []) as ApiPrintJobStatus[],
 		};
 	} catch (error) {
 		if (failureOf(error)?.status === 404) return undefined;

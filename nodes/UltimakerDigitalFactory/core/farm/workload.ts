@@ -2,7 +2,8 @@
  * How busy a printer is: the cluster's print jobs attributed to it, and how long until it has printed them.
  * Job statuses are an open list; unknown ones count as waiting (a job is only ignored when it is over).
  */
-import type { ClusterSnapshot, PrinterStatus, PrintJobStatus } from './types';
+import type { ApiPrinterStatus, ApiPrintJobStatus } from '../status/model';
+import type { ClusterSnapshot } from './types';
 
 type Phase = 'waiting' | 'running' | 'over';
 
@@ -23,7 +24,7 @@ const PHASES: Record<string, Phase> = {
 	deleted: 'over',
 };
 
-function phaseOf(job: PrintJobStatus): Phase {
+function phaseOf(job: ApiPrintJobStatus): Phase {
 	return PHASES[job.status ?? ''] ?? 'waiting';
 }
 
@@ -34,7 +35,7 @@ const finite = (value: unknown): number | null =>
  * Jobs on or for this printer: by `printer_uuid`, else by `assigned_to` (also a printer uuid). In a
  * one-printer cluster, unattributed jobs are that printer's too (where else would they print?).
  */
-export function jobsOf(cluster: ClusterSnapshot, printer: PrinterStatus): PrintJobStatus[] {
+export function jobsOf(cluster: ClusterSnapshot, printer: ApiPrinterStatus): ApiPrintJobStatus[] {
 	const uuid = printer.uuid ?? '';
 	const alone = cluster.printers.length === 1;
 	return cluster.print_jobs.filter((job) => {
@@ -44,7 +45,7 @@ export function jobsOf(cluster: ClusterSnapshot, printer: PrinterStatus): PrintJ
 	});
 }
 
-function remainingSeconds(job: PrintJobStatus): number | null {
+function remainingSeconds(job: ApiPrintJobStatus): number | null {
 	const total = finite(job.time_total);
 	if (total === null || total < 0) return null;
 	if (phaseOf(job) === 'waiting') return total;
@@ -56,7 +57,7 @@ function remainingSeconds(job: PrintJobStatus): number | null {
  * the printer is busy with something the queue does not show (a print started at the printer, a bed
  * waiting to be cleared).
  */
-export function secondsUntilFree(printer: PrinterStatus, jobs: PrintJobStatus[]): number | null {
+export function secondsUntilFree(printer: ApiPrinterStatus, jobs: ApiPrintJobStatus[]): number | null {
 	const running = jobs.some((job) => phaseOf(job) === 'running');
 	if (printer.status !== 'idle' && !running) return null;
 	let total = 0;
