@@ -11,7 +11,7 @@ import { jobPhase } from '../status/phases';
 import type { EventJob } from './types';
 
 /** How far along a status is: when a job is listed twice, the entry furthest along counts (a job never goes back). */
-const PROGRESS: Record<JobPhase, number> = { other: 0, queued: 1, active: 2, paused: 2, waiting: 2, terminal: 3 };
+const PROGRESS: Record<JobPhase, number> = { other: 0, removed: 0, queued: 1, active: 2, paused: 2, waiting: 2, terminal: 3 };
 
 const isPrinter = (value: unknown): value is ApiPrinterStatus =>
 	!!value && typeof value === 'object' && typeof (value as ApiPrinterStatus).uuid === 'string';

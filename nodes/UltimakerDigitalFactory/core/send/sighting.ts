@@ -1,6 +1,6 @@
 /**
  * Reading a cluster's status for Send print (pure): who is idle, which prints of a job exist, which one a send may
- * claim as its own, what a status means.
+ * claim as its own. What a status means is said next to the phase table (status/phases.ts).
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -8,6 +8,9 @@ import type { ApiClusterStatus } from '../status/model';
 import { checkIdSegment } from '../validation';
 import type { PrinterRow, PrintJobRow } from '../status/items';
 import { statusRows } from '../status/items';
+
+// The words for a status live with the phase table (status/phases.ts); re-exported for Send print.
+export { explainPrintStatus } from '../status/phases';
 
 /** Printers that can start a job now: idle and enabled. */
 export function idlePrinters(status: ApiClusterStatus): PrinterRow[] {
@@ -24,20 +27,6 @@ export function printerStates(status: ApiClusterStatus): string {
 	return statusRows(status, 'printers')
 		.map((printer) => `${String(printer.friendly_name ?? printer.uuid)}: ${String(printer.status)}${printer.enabled === false ? ' (disabled)' : ''}`)
 		.join(', ');
-}
-
-/** What a print's answer status means, for people running the farm. */
-export function explainPrintStatus(status: unknown): string {
-	switch (status) {
-		case 'queued':
-			return 'The job is in the printer queue and starts when a matching printer is free.';
-		case 'wait_approval':
-			return 'The job is waiting for approval: this workspace requires an operator to approve new jobs in Digital Factory before they enter the print queue.';
-		case 'failed':
-			return 'Digital Factory could not queue the job; check the file and the printer in Digital Factory.';
-		default:
-			return `Digital Factory reports the job as "${String(status)}".`;
-	}
 }
 
 /** The print instances a status lists before a send: whatever is not among them afterwards appeared since. */
