@@ -40,5 +40,15 @@ export { nameWithReference, referenceOf, splitReference, REFERENCE_MARKER } from
 export type { NameAndReference } from './reference';
 export { blockedReason } from './status/printJobs';
 
+// The base of the core's errors (ToolpathProblem, RequirementsProblem): a `code` and a `hint`.
+export { CoreProblem } from './problem';
+
 // What Digital Factory returns, as this package reads it.
 export type { ApiCluster, ApiClusterStatus, ApiMaterial, ApiPrintCore, ApiPrinterStatus, ApiPrintJobStatus } from './status/model';
+// Find printer's former names for the same types, kept for callers of the public API.
+export type {
+	ApiMaterial as LoadedMaterial,
+	ApiPrintCore as ExtruderConfiguration,
+	ApiPrinterStatus as PrinterStatus,
+	ApiPrintJobStatus as PrintJobStatus,
+} from './status/model';
