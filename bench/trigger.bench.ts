@@ -36,7 +36,7 @@ import { triggerPoller } from '../test/helpers/triggerPoll';
 const DIST_EVENTS = process.env.BENCH_DIFF_MODULE ?? join(__dirname, '..', 'dist', 'nodes', 'UltimakerDigitalFactory', 'core', 'events', 'index.js');
 const diffSource = process.env.BENCH_DIFF_MODULE ? DIST_EVENTS : existsSync(DIST_EVENTS) ? 'dist/ (tsc build)' : 'TypeScript source via tsx (run `npm run build` for dist)';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/trigger/diff') as typeof import('../nodes/UltimakerDigitalFactory/core/events');
+const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/core/events') as typeof import('../nodes/UltimakerDigitalFactory/core/events');
 
 const SIZES = [1, 10, 100];
 const BIG_SIZES = (process.env.BENCH_BIG_SIZES ?? '250,500,1000,2000').split(',').map(Number);
