@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { CloudConnection } from '../../connections/cloud/connection';
 import { clusterIdProperty, readClusterId } from '../descriptions';
 import type { OperationModule } from '../operation';
-import type { StatusSplit } from '../../core/status/items';
-import { splitStatus } from '../../core/status/items';
+import type { StatusSplit } from '../../core/status/statusItems';
+import { splitStatus } from '../../core/status/statusItems';
 
 export const option: OperationModule['option'] = {
 	name: 'Get Status',

@@ -6,11 +6,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiClusterStatus } from '../status/model';
 import { checkIdSegment } from '../validation';
-import type { PrinterRow, PrintJobRow } from '../status/items';
-import { statusRows } from '../status/items';
+import type { PrinterRow, PrintJobRow } from '../status/statusItems';
+import { statusRows } from '../status/statusItems';
 
 // The words for a status live with the phase table (status/phases.ts); re-exported for Send print.
-export { explainPrintStatus } from '../status/phases';
 
 /** Printers that can start a job now: idle and enabled. */
 export function idlePrinters(status: ApiClusterStatus): PrinterRow[] {
