@@ -190,6 +190,43 @@ describe('Find printer (print → findPrinter)', () => {
 		);
 	});
 
+	it('a cluster whose status cannot be read is reported in "unreadable" and the others are still ranked', async () => {
+		const clusters = await emu.client.clustersByName();
+		// Cell B (the one that fits) answers 503 to every try; Cell A is gone (404).
+		await emu.client.addFault({ method: 'GET', path: `/connect/v1/clusters/${encodeURIComponent(clusters['Cell B'].cluster_id)}/status`, kind: 'status', status: 503, count: 100 });
+		await emu.client.addFault({ method: 'GET', path: `/connect/v1/clusters/${encodeURIComponent(clusters['Cell A'].cluster_id)}/status`, kind: 'status', status: 404, count: 100 });
+		const [item] = await run({ resource: 'print', operation: 'findPrinter' }, [await stored(griffinGcode(PLA_JOB), 'bracket.gcode')]);
+		const result = item.json as any;
+		expect(result.chosen).toBeNull();
+		expect(result.unreadable.map((entry: any) => [entry.cluster_name, entry.reason === 'not found' ? 'not found' : 'error'])).toEqual([
+			['Cell A', 'not found'],
+			['Cell B', 'error'],
+		]);
+		expect(result.unreadable[1].reason).toContain('503');
+		expect(names(result.rejected)).toEqual(['S5 Off duty', 'S7 PLA', 'S5 Away', 'S5 BB']);
+	});
+
+	it('best match: nothing readable fits → the error names the clusters that could not be read; nothing is uploaded', async () => {
+		const clusters = await emu.client.clustersByName();
+		await emu.client.addFault({ method: 'GET', path: `/connect/v1/clusters/${encodeURIComponent(clusters['Cell B'].cluster_id)}/status`, kind: 'status', status: 503, count: 100 });
+		const error = await runError({ resource: 'print', operation: 'uploadAndSend', target: 'bestMatch' }, [await stored(griffinGcode(PLA_JOB), 'bracket.gcode')]);
+		expect(error.message).toContain('No printer can take this job');
+		expect(error.description).toContain('Could not be read (not searched):');
+		expect(error.description).toContain('Cell B: ');
+		expect((await emu.client.requests({ server: 'api' })).filter((entry) => entry.method !== 'GET')).toEqual([]);
+	});
+
+	it('only when no selected cluster can be read is it an error, naming each', async () => {
+		const clusters = await emu.client.clustersByName();
+		await emu.client.addFault({ method: 'GET', path: '/connect/v1/clusters/*/status', kind: 'status', status: 503, count: 100 });
+		const error = await runError(
+			{ resource: 'print', operation: 'findPrinter', clusterScope: 'selected', clusterIds: [clusters['Cell A'].cluster_id, clusters['Cell B'].cluster_id] },
+			[await stored(griffinGcode(PLA_JOB), 'bracket.gcode')],
+		);
+		expect(error.description).toContain('No searched cluster could be read: Cell A (');
+		expect(error.description).toContain('Cell B (');
+	});
+
 	it('bad input fails before any request, naming the fix', async () => {
 		const name = await runError({ resource: 'print', operation: 'findPrinter', source: 'requirements', machine: 'Ultimaker S5', materials: 'Generic PLA' }, [{ json: {} }]);
 		expect(name.message).toBe('Materials entry 1 ("Generic PLA") is not a material GUID');
