@@ -12,7 +12,7 @@ import { asNodeError, failureError, httpFailure, networkFailure } from '../failu
 import { redactSecrets } from '../redact';
 import type { CloudCredential } from './credential';
 import { describeNetworkCode } from './transport/describe';
-import { networkCodeOf } from './transport/request';
+import { networkCodeOf } from './transport/send';
 
 export interface DownloadedFile {
 	data: Buffer;
