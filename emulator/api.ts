@@ -13,6 +13,7 @@ import { fileRoutes } from './files';
 import { projectRoutes } from './projects';
 import { clusterRoutes } from './clusters';
 import { printJobRoutes } from './printJobs';
+import { historyRoutes } from './history';
 
 const startedAt = Date.now();
 
@@ -40,6 +41,7 @@ export const API_TABLES: readonly ApiTable[] = [
 	projectRoutes,
 	clusterRoutes,
 	printJobRoutes,
+	historyRoutes,
 ];
 
 export const API_GUARDS: Record<ApiAuth, Guard<Runtime>> = {
