@@ -162,7 +162,7 @@ export class EmulatorClient {
 
 	/** How the next reports and snapshot actions end, where report files are served (history.ts). */
 	setHistoryBehaviour(behaviour: Partial<HistoryBehaviour>): Promise<HistoryBehaviour & { comments: Record<string, unknown[]> }> {
-		return this.control('POST', '/_emulator/history', behaviour);
+		return this.control('POST', '/history', behaviour);
 	}
 
 	addFault(fault: FaultRequest): Promise<FaultRule> {
