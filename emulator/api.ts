@@ -13,6 +13,7 @@ import { fileRoutes } from './fileRoutes';
 import { projectRoutes } from './projectRoutes';
 import { clusterRoutes } from './clusterRoutes';
 import { printJobRoutes } from './printJobRoutes';
+import { historyRoutes } from './historyRoutes';
 
 const startedAt = Date.now();
 
@@ -40,6 +41,7 @@ export const API_TABLES: readonly ApiTable[] = [
 	projectRoutes,
 	clusterRoutes,
 	printJobRoutes,
+	historyRoutes,
 ];
 
 export const API_GUARDS: Record<ApiAuth, Guard<Runtime>> = {

@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import type { FaultKind, FaultRule } from './faults';
 import type { LoggedRequest } from './requestLog';
 import type { ClusterSpec } from './state';
+import type { HistoryBehaviour } from './historyRoutes';
 
 export interface Reply {
 	status: number;
@@ -157,6 +158,11 @@ export class EmulatorClient {
 	/** The `upload_url` form of the registrations that follow (`POST /_emulator/storage`). */
 	setUploadUrlStyle(uploadUrlStyle: 'resumable' | 'signed'): Promise<{ uploadUrlStyle: string }> {
 		return this.control('POST', '/storage', { uploadUrlStyle });
+	}
+
+	/** How the next reports and snapshot actions end, where report files are served (history.ts). */
+	setHistoryBehaviour(behaviour: Partial<HistoryBehaviour>): Promise<HistoryBehaviour & { comments: Record<string, unknown[]> }> {
+		return this.control('POST', '/history', behaviour);
 	}
 
 	addFault(fault: FaultRequest): Promise<FaultRule> {

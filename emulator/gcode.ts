@@ -61,12 +61,15 @@ export function parseGcodeHeader(text: string): GcodeHeader {
 		} else if (key === 'TARGET_MACHINE.NAME') header.targetMachine = value || null;
 		else if (key === 'BUILD_PLATE.TYPE') header.buildPlate = value || null;
 		else {
-			const train = /^EXTRUDER_TRAIN\.(\d+)\.(MATERIAL\.GUID|NOZZLE\.NAME|NOZZLE\.DIAMETER)$/.exec(key);
+			const train = /^EXTRUDER_TRAIN\.(\d+)\.(MATERIAL\.GUID|MATERIAL\.VOLUME_USED|NOZZLE\.NAME|NOZZLE\.DIAMETER)$/.exec(key);
 			if (train && value) {
 				const entry = extruder(header, Number(train[1]));
 				if (train[2] === 'MATERIAL.GUID') {
 					entry.material_guid = value.toLowerCase();
 					header.materials.push({ extruder_index: entry.extruder_index, guid: entry.material_guid });
+				} else if (train[2] === 'MATERIAL.VOLUME_USED') {
+					const volume = numberOrNull(value);
+					if (volume !== null && volume >= 0) entry.material_volume_mm3 = volume;
 				} else if (train[2] === 'NOZZLE.NAME') entry.print_core_id = value;
 				else entry.nozzle_diameter = numberOrNull(value);
 				continue;

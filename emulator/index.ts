@@ -37,6 +37,8 @@ export type { ClusterSpec, PrinterSpec } from './state';
 export { s256Challenge, s512Challenge } from './account';
 export { JOB_CONTENT_TYPES } from './jobRoutes';
 export { EmulatorClient, httpRequest } from './client';
+export { reportCsv, snapshotPng } from './historyRoutes';
+export type { HistoryBehaviour, ReportOutcome, SnapshotOutcome } from './historyRoutes';
 export type { EmulatorSnapshot, FaultRequest, Rendered, Reply, RequestBody, ToolpathRegistration } from './client';
 
 export const DEFAULT_API_TOKEN = 'umapi-emulator-token-0001|main';

@@ -77,6 +77,8 @@ export interface ExtruderNeeds {
 	/** `;EXTRUDER_TRAIN.<n>.NOZZLE.NAME`, the print core (`AA 0.4`). */
 	print_core_id: string | null;
 	nozzle_diameter: number | null;
+	/** `;EXTRUDER_TRAIN.<n>.MATERIAL.VOLUME_USED` in mm³; absent when the header does not say (reports use it). */
+	material_volume_mm3?: number;
 }
 
 export interface PrintSize {

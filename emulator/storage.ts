@@ -14,6 +14,7 @@ import { send } from './http';
 import type { Runtime } from './runtime';
 import type { GcodeHeader, StoredObject, UploadSlot } from './stateModel';
 import { ToolpathHeaderReader } from './gcode';
+import { serveHistoryFile } from './historyRoutes';
 
 function xmlEscape(text: string): string {
 	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -82,6 +83,8 @@ function slotOf(rt: Runtime, ctx: Context): { slot: UploadSlot; kind: 'upload' |
 const SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided.';
 
 export async function handleStorage(rt: Runtime, ctx: Context): Promise<void> {
+	// Report files and snapshot images (history.ts) are served here, on storage's origin, like signed URLs.
+	if (serveHistoryFile(rt, ctx)) return;
 	const found = slotOf(rt, ctx);
 	if (!found) return reject(ctx, null, 403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH, 'Unknown upload or wrong signature.');
 	const slot = found.slot;

@@ -11,6 +11,10 @@
  * Compatibility follows Cura's XmlMaterialProfile: the material-wide `hardware compatible` setting (default
  * yes) is inherited by each <machine>, whose own setting is inherited by each <hotend> listed in it; "yes" and
  * "unknown" mean compatible. A hotend that is not listed for a machine has no verdict here ("unlisted").
+ *
+ * Densities: `<properties><density>` (g/cm³) of each material file, for material weights from volumes; a file
+ * without one, or with a value no solid has in g/cm³ (Eazao Clay writes 1600, kg/m³ by the look of it — but a
+ * unit is not guessed), has no density in the table.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -95,6 +99,8 @@ export interface MaterialFile {
 	material: string;
 	color: string;
 	label: string;
+	/** g/cm³ from `<properties><density>`; null when the file gives none (or no positive number). */
+	density: number | null;
 	/** product name → { machine verdict, hotend id → verdict } */
 	machines: Map<string, { compatible: boolean; hotends: Map<string, boolean> }>;
 }
@@ -110,6 +116,16 @@ function compatibilityOf(element: XmlElement, inherited: boolean): boolean {
 			verdict = isCompatible(textOf(setting));
 	}
 	return verdict;
+}
+
+/** The densest element (osmium) is 22.6 g/cm³: a larger number is not a density in g/cm³. */
+const MAX_DENSITY = 25;
+
+/** A density as written (`1.24`); null for an empty, non-numeric, non-positive or impossible value. */
+export function densityOf(text: string): number | null {
+	if (!/^\d+(\.\d+)?$/.test(text)) return null;
+	const value = Number(text);
+	return value > 0 && value <= MAX_DENSITY ? value : null;
 }
 
 export function readMaterial(file: string, xml: string): MaterialFile {
@@ -129,6 +145,7 @@ export function readMaterial(file: string, xml: string): MaterialFile {
 		material: textOf(child(name, 'material')),
 		color: textOf(child(name, 'color')),
 		label: textOf(child(name, 'label')),
+		density: densityOf(textOf(child(child(root, 'properties'), 'density'))),
 		machines: new Map(),
 	};
 	for (const machine of childrenNamed(settings, 'machine')) {
@@ -221,7 +238,9 @@ export function render(source: Source, materials: MaterialFile[]): string {
 	const profiles = new Interner();
 	const rows: string[] = [];
 	const compatibility: string[] = [];
+	const densities: string[] = [];
 	for (const material of materials) {
+		if (material.density !== null) densities.push(`\t${quote(material.guid)}: ${material.density},`);
 		rows.push(
 			`\t${quote(material.guid)}: [${[material.brand, material.material, material.color, material.label].map(quote).join(', ')}],`,
 		);
@@ -245,6 +264,11 @@ export function render(source: Source, materials: MaterialFile[]): string {
 		'/** GUID → [brand, material, color, label] as the material file names them (label is usually empty). */',
 		'export const MATERIAL_ROWS: Readonly<Record<string, readonly [string, string, string, string]>> = {',
 		...rows,
+		'};',
+		'',
+		'/** GUID → density in g/cm³ (`<properties><density>`); materials without one are absent. */',
+		'export const MATERIAL_DENSITIES: Readonly<Record<string, number>> = {',
+		...densities,
 		'};',
 		'',
 		'/** Product names, as `<machine_identifier product>` writes them; referenced by index below. */',

@@ -1,11 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as api from './actions/api';
 import * as cluster from './actions/cluster';
 import * as file from './actions/file';
 import * as job from './actions/job';
 import * as print from './actions/print';
+import * as printer from './actions/printer';
 import * as project from './actions/project';
+import * as report from './actions/report';
 import { route } from './actions/router';
 import * as toolpath from './actions/toolpath';
 import { searchClusters } from './methods/listSearch';
@@ -38,20 +41,26 @@ export class UltimakerDigitalFactory implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'API', value: 'api', description: 'Any Digital Factory API path this node does not model yet' },
 					{ name: 'Cluster', value: 'cluster', description: 'Printers (a cluster is a printer group) and their live status' },
 					{ name: 'File', value: 'file', description: 'Digital Library files (models, projects, documents)' },
 					{ name: 'Job', value: 'job', description: 'Uploaded print files (toolpaths)' },
 					{ name: 'Print', value: 'print', description: 'Send jobs to printers and control queued or running prints' },
+					{ name: 'Printer', value: 'printer', description: "A printer's camera" },
 					{ name: 'Project', value: 'project', description: 'Digital Library projects' },
+					{ name: 'Report', value: 'report', description: 'What the farm printed: reports of a period' },
 					{ name: 'Toolpath', value: 'toolpath', description: 'Read a sliced file (what it needs, its thumbnail) without uploading it' },
 				],
 				default: 'print',
 			},
+			...api.description,
 			...cluster.description,
 			...file.description,
 			...job.description,
 			...print.description,
+			...printer.description,
 			...project.description,
+			...report.description,
 			...toolpath.description,
 		],
 	};

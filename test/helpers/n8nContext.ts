@@ -411,3 +411,9 @@ export function createPollContext(opts: PollContextOptions): CreatedContext<IPol
 export async function prepareBinaryData(): Promise<void> {
 	await ensureBinaryDataService();
 }
+
+/** The bytes of an output binary: from n8n's binary data store when it carries an id, else its base64 data. */
+export async function binaryBytes(binary: IBinaryData): Promise<Buffer> {
+	if (binary.id) return await Container.get(core.BinaryDataService).getAsBuffer(binary);
+	return Buffer.from(binary.data, 'base64');
+}

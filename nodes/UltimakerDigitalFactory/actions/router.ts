@@ -12,12 +12,15 @@ import { cloudConnection } from '../connections/cloud/connection';
 import { readCloudCredential } from '../connections/cloud/credential';
 import { asNodeError, failureOf } from '../connections/failure';
 import { redactError, redactOutput } from '../connections/redact';
+import * as api from './api';
 import * as cluster from './cluster';
 import * as file from './file';
 import * as job from './job';
 import type { OperationItem, OperationModule } from './operation';
 import * as print from './print';
+import * as printer from './printer';
 import * as project from './project';
+import * as report from './report';
 import * as toolpath from './toolpath';
 
 export const operations = {
@@ -27,6 +30,9 @@ export const operations = {
 	cluster: cluster.operations,
 	print: print.operations,
 	toolpath: toolpath.operations,
+	report: report.operations,
+	printer: printer.operations,
+	api: api.operations,
 };
 
 export type Resource = keyof typeof operations;
@@ -48,6 +54,8 @@ function errorJson(error: Error): IDataObject {
 	if (failure) json.outcome = failure.outcome;
 	const jobId = (error as Partial<NodeApiError>).context?.job_id;
 	if (typeof jobId === 'string') json.job_id = jobId;
+	const reportId = (error as Partial<NodeApiError>).context?.report_id;
+	if (typeof reportId === 'string') json.report_id = reportId;
 	return json;
 }
 

@@ -6,6 +6,7 @@ import {
 	COMPATIBILITY_PROFILES,
 	MACHINE_PRODUCTS,
 	MATERIAL_COMPATIBILITY,
+	MATERIAL_DENSITIES,
 	MATERIAL_ROWS,
 	MATERIAL_SOURCE,
 } from './materials.generated';
@@ -62,6 +63,12 @@ export function findMaterial(guid: string): MaterialRecord | null {
 		color,
 		name: readableMaterialName({ brand, material, color, label }) ?? key,
 	};
+}
+
+/** The material's density in g/cm³ as its database file gives it (`<properties><density>`); null when unknown. */
+export function materialDensity(guid: string): number | null {
+	const key = normalizeGuid(guid);
+	return Object.prototype.hasOwnProperty.call(MATERIAL_DENSITIES, key) ? MATERIAL_DENSITIES[key]! : null;
 }
 
 export function materialName(guid: string): string | null {

@@ -99,3 +99,43 @@ export function sameApiUrl(candidate: string, baseUrl: string): boolean {
 	const url = base ? parseUrl(new URL(candidate, base).toString()) : undefined;
 	return !!url && !!base && url.origin === base.origin && url.pathname.startsWith(base.pathname);
 }
+
+/** The services API request reaches: each path is below `/<service>/v1/`. */
+export const API_SERVICES = ['connect', 'cura', 'report'] as const;
+export type ApiService = (typeof API_SERVICES)[number];
+
+/**
+ * A path for API request, relative to a service root (`clusters/{id}/maintenance/pending`): it must stay under that
+ * root. Refused: an absolute URL or `//`, `.`/`..` segments (also percent-encoded), encoded slashes or backslashes
+ * (`%2F`, `%5C`), backslashes, control characters, and `?`/`#` (the query has its own parameter). One leading `/` is
+ * allowed. Each segment comes back percent-encoded once (what was already encoded is not encoded twice).
+ */
+export function checkApiPath(value: unknown): Checked<string> {
+	const text = typeof value === 'string' ? value.trim() : '';
+	const hint = 'Give a path below the service root, e.g. clusters/<cluster id>/maintenance/pending (no https://, no .., no encoded slashes).';
+	if (text.length > 2048) return fail('The path is too long', hint);
+	// eslint-disable-next-line no-control-regex
+	if (/[\u0000-\u001f\u007f]/.test(text)) return fail('The path contains control characters', hint);
+	if (/^[a-z][a-z0-9+.-]*:/i.test(text)) return fail('The path must not be an absolute URL', hint);
+	if (text.startsWith('//') || text.includes('//')) return fail('The path must not contain "//"', hint);
+	if (text.includes('\\')) return fail('The path must not contain a backslash', hint);
+	if (/%(2f|5c)/i.test(text)) return fail('The path must not contain an encoded slash (%2F) or backslash (%5C)', hint);
+	if (/[?#]/.test(text)) return fail('The path must not contain "?" or "#"', 'Put query parameters in Query Parameters. ' + hint);
+	const relative = text.replace(/^\//, '');
+	if (relative === '') return { ok: true, value: '' };
+	const segments: string[] = [];
+	for (const segment of relative.split('/')) {
+		let decoded: string;
+		try {
+			decoded = decodeURIComponent(segment);
+		} catch {
+			return fail(`The path segment "${segment.slice(0, 60)}" has a broken percent-encoding`, hint);
+		}
+		if (decoded === '.' || decoded === '..') return fail('The path must not contain "." or ".." segments', hint);
+		// eslint-disable-next-line no-control-regex
+		if (/[\u0000-\u001f\u007f/\\]/.test(decoded)) return fail('The path must not contain encoded slashes or control characters', hint);
+		segments.push(encodeURIComponent(decoded));
+	}
+	// A trailing slash is kept as written (an empty last segment).
+	return { ok: true, value: segments.join('/') };
+}

@@ -14,6 +14,7 @@ import { startEmulator } from '../../../emulator';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 import { DATABASE_MODE_MAX_READ_BYTES } from '../../../nodes/UltimakerDigitalFactory/core/upload/plan';
 import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
+import { withMaterialFigures } from '../../../nodes/UltimakerDigitalFactory/actions/toolpath/read';
 import { buildUfp, GUID, griffinGcode, tinyPng } from '../../fixtures/toolpaths';
 import type { BinaryDataManagerStandIn } from '../../helpers/n8nContext';
 import { binaryDataStoragePath, inMemoryBinary, runNode, setBinaryDataManager, storeBinary } from '../../helpers/n8nContext';
@@ -167,7 +168,8 @@ describe('Inspect toolpath in database mode', () => {
 	test('a UFP (several regions of the zip) costs one read of the binary, not one per region', async () => {
 		const ufp = buildUfp({ gcode: griffinGcode({ extruders: [{ guid: GUID.genericPla }] }), thumbnail: tinyPng(8) });
 		const output = await inspect(database.add(ufp, 'bracket.ufp'));
-		expect(output[0][0].json).toEqual((await inspectToolpath(ufp, { fileName: 'bracket.ufp', mimeType: 'text/plain' })).json);
+		// What the core reads, plus the material figures Inspect toolpath adds.
+		expect(output[0][0].json).toEqual(withMaterialFigures((await inspectToolpath(ufp, { fileName: 'bracket.ufp', mimeType: 'text/plain' })).json));
 		expect(output[0][0].json).toMatchObject({ has_thumbnail: true, machine: 'Ultimaker S5' });
 		expect(database.fullReads).toBe(1);
 	});

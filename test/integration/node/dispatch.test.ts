@@ -10,6 +10,7 @@ import { actionError, apiTokenCredentials, runAction } from '../../helpers/actio
 import { useFarmEmulator } from '../../helpers/farmEmulator';
 import { inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
 import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
+import { withMaterialFigures } from '../../../nodes/UltimakerDigitalFactory/actions/toolpath/read';
 import { buildUfp, GUID, griffinGcode, gzip, marlinGcode, tinyPng } from '../../fixtures/toolpaths';
 
 jest.setTimeout(60_000);
@@ -48,13 +49,36 @@ describe('Inspect toolpath (toolpath → inspect)', () => {
 		const [item] = await run({ resource: 'toolpath', operation: 'inspect' }, [await stored(ufp, 'bracket.ufp')], { noCredentials: true });
 		// Exactly what the pure core reads from the same bytes (whose fields test/unit/toolpath checks one by one).
 		const { json } = await inspectToolpath(ufp, { fileName: 'bracket.ufp', mimeType: 'application/octet-stream' });
-		expect(item.json).toEqual(json);
+		// … plus the material figures (unit-tested in test/unit/toolpath/weight.test.ts).
+		expect(item.json).toEqual(withMaterialFigures(json));
+		expect(item.json).toMatchObject({ total_material_weight_g: 15.83 });
 		expect(item.json).toMatchObject({ file_name: 'bracket.ufp', content_type: 'application/x-ufp', machine: 'Ultimaker S5', has_thumbnail: true });
 		expect((item.json.extruders as Array<{ material: string }>).map((extruder) => extruder.material)).toEqual(['Generic PLA', 'Generic PVA']);
 		expect(item.binary?.thumbnail).toMatchObject({ mimeType: 'image/png', fileName: 'bracket.png' });
 		expect(item.binary?.data).toBeDefined(); // the toolpath travels on to an upload
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(await emu.client.requests()).toEqual([]);
+	});
+
+	it('material weight per extruder and in total from the database densities; a price per kg adds the estimated cost', async () => {
+		const file = griffinGcode({ extruders: [{ guid: GUID.genericPla }, { guid: GUID.genericPva, core: 'BB 0.4' }] });
+		const [plain] = await run({ resource: 'toolpath', operation: 'inspect' }, [await stored(file, 'two.gcode')]);
+		expect((plain.json.extruders as any[]).map((row) => [row.material_density, row.material_weight_g])).toEqual([
+			[1.24, 7.95],
+			[1.23, 7.88],
+		]);
+		expect(plain.json).not.toHaveProperty('estimated_material_cost');
+		const [priced] = await run(
+			{ resource: 'toolpath', operation: 'inspect', options: { materialPricePerKg: 20, materialPrices: 'Generic PVA=100' } },
+			[await stored(file, 'two.gcode')],
+		);
+		expect((priced.json.extruders as any[]).map((row) => row.estimated_material_cost)).toEqual([0.16, 0.79]);
+		expect(priced.json).toMatchObject({ total_material_weight_g: 15.83, estimated_material_cost: 0.95 });
+		const unknown = griffinGcode({ extruders: [{ guid: '00000000-0000-4000-8000-000000000000' }] });
+		const [none] = await run({ resource: 'toolpath', operation: 'inspect', options: { materialPricePerKg: 20 } }, [await stored(unknown, 'odd.gcode')]);
+		expect(none.json).toMatchObject({ total_material_weight_g: null, estimated_material_cost: null });
+		const bad = await runError({ resource: 'toolpath', operation: 'inspect', options: { materialPrices: 'PLA=cheap' } }, [await stored(file, 'two.gcode')]);
+		expect(bad.message).toMatch(/^Material Prices: "PLA=cheap" is not a material price/);
 	});
 
 	it('reads .gcode.gz held in memory, and a G-code with a thumbnail block', async () => {
@@ -98,6 +122,9 @@ describe('Find printer (print → findPrinter)', () => {
 		const result = item.json as any;
 		expect(result.chosen).toMatchObject({ printer_name: 'S5 PLA', cluster_name: 'Cell B', status: 'idle', machine_variant: 'Ultimaker S5', queue_length: 0, seconds_until_free: 0 });
 		expect(names(result.candidates)).toEqual(['S5 PLA']);
+		// The toolpath was read: its material figures come along.
+		expect(result.total_material_weight_g).toEqual(expect.any(Number));
+		expect(result.material_weights[0]).toMatchObject({ index: 0, material: expect.any(String), material_weight_g: expect.any(Number) });
 		const reasons = Object.fromEntries(result.rejected.map((entry: any) => [entry.printer_name, entry.reasons]));
 		expect(reasons).toEqual({
 			'S5 Tough': ['loads Ultimaker Tough PLA Black in extruder 1, the job needs Generic PLA'],

@@ -39,6 +39,29 @@ const ACTION = 'POST /connect/v1/clusters/:cluster/print_jobs/:uuid/action/:acti
 const JOBS = 'GET /cura/v1/jobs';
 const TOKEN = 'POST /token';
 const PRINT_PATH = '/connect/v1/clusters/*/print/*';
+const REPORT_CREATE = 'PUT /report/v1/reports';
+const REPORT = 'GET /report/v1/reports/:report';
+const HISTORY_FILE = 'GET /history/:file';
+const PRINT_JOBS = 'GET /connect/v1/print_jobs';
+const COMMENTS = 'PUT /cura/v1/projects/:project/comments';
+const SNAPSHOT = 'POST /connect/v1/clusters/:cluster/printers/:printer/action/get_webcam_snapshot';
+const ACTION_STATUS = 'GET /connect/v1/clusters/:cluster/action_status/:action';
+
+/** The report came back as a file, and storage (another origin) never saw the token. */
+async function reportDownloadedWithoutToken(items: IDataObject[], ctx: Ctx, result: RunResult): Promise<void> {
+	expect(items[0]).toMatchObject({ status: 'success', report_id: expect.stringMatching(/^report-/) });
+	expect(result.items![0]!.binary?.report).toMatchObject({ mimeType: 'text/csv' });
+	const files = (await ctx.emu.client.requests({ server: 'storage' })).filter((entry) => entry.path.startsWith('/history/'));
+	expect(files.length).toBeGreaterThan(0);
+	expect(files.every((entry) => entry.headers.authorization === undefined)).toBe(true);
+}
+
+async function snapshotWithoutToken(items: IDataObject[], ctx: Ctx, result: RunResult): Promise<void> {
+	expect(items[0]).toMatchObject({ cluster_id: ctx.clusters[0], image_url: expect.stringContaining('/history/') });
+	expect(result.items![0]!.binary?.snapshot).toMatchObject({ mimeType: 'image/png' });
+	const files = (await ctx.emu.client.requests({ server: 'storage' })).filter((entry) => entry.path.startsWith('/history/'));
+	expect(files.every((entry) => entry.headers.authorization === undefined)).toBe(true);
+}
 const STATUS_PATH = '/connect/v1/clusters/*/status';
 
 const ONE_S5: ClusterSpec[] = [{ friendly_name: 'Bay 1', printers: [{ type: 'ultimaker_s5' }] }];
@@ -56,7 +79,13 @@ type Operation =
 	| 'getCluster'
 	| 'listJobs'
 	| 'abort'
-	| 'remove';
+	| 'remove'
+	| 'report'
+	| 'printJobs'
+	| 'comment'
+	| 'apiGet'
+	| 'apiPost'
+	| 'snapshot';
 
 /** Operations that print an already-uploaded job (Ctx.jobId). */
 const SENDS: Operation[] = ['send', 'sendTwice'];
@@ -68,6 +97,8 @@ interface Ctx {
 	jobId: string;
 	/** A print of it: printing (abort) or queued behind another (remove). */
 	printUuid: string;
+	/** A Digital Library project (Add comment rows). */
+	projectId?: string;
 }
 
 interface Row {
@@ -125,6 +156,18 @@ function parametersFor(operation: Operation, ctx: Ctx): INodeParameters {
 			return { resource: 'cluster', operation: 'getMany', returnAll: true };
 		case 'getClusters':
 			return { resource: 'cluster', operation: 'get', clusterId: byId('={{ $json.clusterId }}') };
+		case 'report':
+			return { resource: 'report', operation: 'create', timeoutSeconds: 3 };
+		case 'printJobs':
+			return { resource: 'print', operation: 'getMany', returnAll: true };
+		case 'comment':
+			return { resource: 'project', operation: 'addComment', projectId: ctx.projectId ?? '', comment: 'Printed on Bay 1' };
+		case 'apiGet':
+			return { resource: 'api', operation: 'request', method: 'GET', service: 'connect', path: 'print_jobs' };
+		case 'apiPost':
+			return { resource: 'api', operation: 'request', method: 'POST', service: 'connect', path: `clusters/${ctx.clusters[0]}/print/${ctx.jobId}` };
+		case 'snapshot':
+			return { resource: 'printer', operation: 'cameraSnapshot', clusterId: byId(ctx.clusters[0]), timeoutSeconds: 10 };
 	}
 }
 
@@ -851,8 +894,129 @@ const ROWS: Row[] = [
 		expect: { error: /server error \(502\) while handling the abort action/, type: 'api', description: /The job's state now: printing; it does not show the abort action/ },
 		requests: { [ACTION]: 3, [STATUS]: 1 },
 	},
+	// --- farm history and the API escape hatch (issue 20) ---------------------------------------------------------
+	{
+		name: 'Create report: 503 on the create (PUT) → not repeated (a second report), an error',
+		operation: 'report',
+		faults: () => [{ method: 'PUT', path: '/report/v1/reports', kind: 'status', status: 503, count: 5 }],
+		expect: { error: /503|unavailable|server error/i, type: 'api' },
+		requests: { [LIST]: 1, [REPORT_CREATE]: 1 },
+	},
+	{
+		name: 'Create report: 429 with Retry-After: 1 on the create → waits, creates once, downloads without the token',
+		operation: 'report',
+		faults: () => [{ method: 'PUT', path: '/report/v1/reports', kind: 'rateLimit', retryAfter: 1, count: 1 }],
+		expect: { ok: true, check: reportDownloadedWithoutToken },
+		requests: { [LIST]: 1, [REPORT_CREATE]: 2, [REPORT]: 2, [HISTORY_FILE]: 1 },
+		minMs: 900,
+	},
+	{
+		name: 'Create report: 503 on a status read → read again, report delivered',
+		operation: 'report',
+		faults: () => [{ method: 'GET', path: '/report/v1/reports/*', kind: 'status', status: 503, count: 1 }],
+		expect: { ok: true, check: (items) => expect(items[0]).toMatchObject({ status: 'success' }) },
+		requests: { [LIST]: 1, [REPORT_CREATE]: 1, [REPORT]: 3, [HISTORY_FILE]: 1 },
+	},
+	{
+		name: 'Create report: an unreadable answer (HTML 200) to the create → an error that does not invite a blind repeat',
+		operation: 'report',
+		faults: () => [{ method: 'PUT', path: '/report/v1/reports', kind: 'raw', status: 200, body: '<html>Sign in</html>', contentType: 'text/html', count: 1 }],
+		expect: { error: /could not be read for a new report/, type: 'api', description: /most likely was carried out/ },
+		requests: { [LIST]: 1, [REPORT_CREATE]: 1 },
+	},
+	{
+		name: 'Create report: the report fails → an error naming the report id',
+		operation: 'report',
+		before: async (ctx) => void (await ctx.emu.client.setHistoryBehaviour({ reportOutcome: 'failed' })),
+		expect: { error: /could not make report report-\S+ \(status "failed"\)/, type: 'api' },
+		requests: { [LIST]: 1, [REPORT_CREATE]: 1, [REPORT]: 2 },
+	},
+	{
+		name: 'Create report: never ready → bounded wait (3 s), the error names the report id for a later run',
+		operation: 'report',
+		before: async (ctx) => void (await ctx.emu.client.setHistoryBehaviour({ reportOutcome: 'never' })),
+		expect: { error: /Report report-\S+ was not ready within 3 seconds/, type: 'operation', description: /Report ID = report-/ },
+		requests: { [LIST]: 1, [REPORT_CREATE]: 1, [REPORT]: 3 },
+		minMs: 2900,
+		maxMs: 8000,
+	},
+	{
+		name: 'Create report: the download URL on another origin answers 503 once → fetched again without the token',
+		operation: 'report',
+		faults: () => [{ method: 'GET', path: '/history/*', kind: 'status', status: 503, count: 1 }],
+		expect: { ok: true, check: reportDownloadedWithoutToken },
+		requests: { [LIST]: 1, [REPORT_CREATE]: 1, [REPORT]: 2, [HISTORY_FILE]: 2 },
+	},
+	{
+		name: 'Get many print jobs: 503 once and 429 once → read again, listed',
+		operation: 'printJobs',
+		faults: () => [
+			{ path: '/connect/v1/print_jobs', kind: 'status', status: 503, count: 1 },
+			{ path: '/connect/v1/print_jobs', kind: 'rateLimit', retryAfter: 0, count: 1 },
+		],
+		expect: { ok: true, check: (items) => expect(items).toEqual([]) },
+		requests: { [PRINT_JOBS]: 3 },
+	},
+	{
+		name: 'Get many print jobs: an unreadable answer → an error, not an empty list',
+		operation: 'printJobs',
+		faults: () => [{ path: '/connect/v1/print_jobs', kind: 'raw', status: 200, body: '{"data": {}}', contentType: 'application/json', count: 1 }],
+		expect: { error: /could not be read for the print job list/, type: 'api' },
+		requests: { [PRINT_JOBS]: 1 },
+	},
+	{
+		name: 'Add comment: 503 → not repeated (a second comment), an error; 429 would be retried',
+		operation: 'comment',
+		faults: () => [{ method: 'PUT', path: '/cura/v1/projects/*/comments', kind: 'status', status: 503, count: 5 }],
+		expect: { error: /503|unavailable|server error/i, type: 'api' },
+		requests: { [COMMENTS]: 1 },
+	},
+	{
+		name: 'Add comment: 429 with Retry-After: 0 → posted once after the wait',
+		operation: 'comment',
+		faults: () => [{ method: 'PUT', path: '/cura/v1/projects/*/comments', kind: 'rateLimit', retryAfter: 0, count: 1 }],
+		expect: { ok: true, check: (items) => expect(items[0]).toMatchObject({ body: 'Printed on Bay 1' }) },
+		requests: { [COMMENTS]: 2 },
+	},
+	{
+		name: 'API request GET: 503 once → retried, the whole answer',
+		operation: 'apiGet',
+		faults: () => [{ method: 'GET', path: '/connect/v1/print_jobs', kind: 'status', status: 503, count: 1 }],
+		expect: { ok: true, check: (items) => expect(items[0]).toMatchObject({ data: [], links: expect.any(Object), meta: expect.any(Object) }) },
+		requests: { [PRINT_JOBS]: 2 },
+	},
+	{
+		name: 'API request POST: 503 → never repeated (it may have printed), outcome unknown',
+		operation: 'apiPost',
+		faults: () => [{ method: 'POST', path: PRINT_PATH, kind: 'status', status: 503, count: 5 }],
+		expect: { error: /503|unavailable|server error/i, type: 'api', description: /check in Digital Factory before trying again/ },
+		requests: { [PRINT]: 1 },
+	},
+	{
+		name: 'API request POST: 429 → refused before acting, so retried; printed once',
+		operation: 'apiPost',
+		faults: () => [{ method: 'POST', path: PRINT_PATH, kind: 'rateLimit', retryAfter: 0, count: 1 }],
+		expect: { ok: true, check: (items) => expect(items[0]).toMatchObject({ data: { status: 'queued' } }) },
+		requests: { [PRINT]: 2 },
+	},
+	{
+		name: 'Camera snapshot: 503 on the webcam action and on the image once → both asked again, the image without the token',
+		operation: 'snapshot',
+		faults: () => [
+			{ method: 'POST', path: '/connect/v1/clusters/*/printers/*/action/get_webcam_snapshot', kind: 'status', status: 503, count: 1 },
+			{ method: 'GET', path: '/history/*', kind: 'status', status: 503, count: 1 },
+		],
+		expect: { ok: true, check: snapshotWithoutToken },
+		requests: { [CLUSTER]: 1, [SNAPSHOT]: 2, [ACTION_STATUS]: 2, [HISTORY_FILE]: 2 },
+	},
+	{
+		name: 'Camera snapshot: an unreadable action status → an error in words',
+		operation: 'snapshot',
+		faults: () => [{ method: 'GET', path: '/connect/v1/clusters/*/action_status/*', kind: 'raw', status: 200, body: '<html/>', contentType: 'text/html', count: 1 }],
+		expect: { error: /could not be read for the snapshot action/, type: 'api' },
+		requests: { [CLUSTER]: 1, [SNAPSHOT]: 1, [ACTION_STATUS]: 1 },
+	},
 ];
-
 /** A `GET /cura/v1/jobs` page of `rows` jobs and no next link. */
 function bigPage(rows: number): string {
 	const data = Array.from({ length: rows }, (_, index) => ({ job_id: `job-${index}`, job_name: `part-${index}.gcode`, status: 'uploaded' }));
@@ -862,7 +1026,7 @@ function bigPage(rows: number): string {
 async function setUp(row: Row): Promise<Ctx> {
 	const emu = await start({ farm: row.farm, uploadUrlStyle: row.storage ?? 'signed' });
 	const clusters = await clusterIds(emu);
-	const needsJob = [...SENDS, 'abort', 'remove'].includes(row.operation);
+	const needsJob = [...SENDS, 'abort', 'remove', 'apiPost'].includes(row.operation);
 	const jobId = needsJob ? await uploadedJob(emu, 'ready.gcode') : '';
 	let printUuid = '';
 	if (row.operation === 'abort' || row.operation === 'remove') {
@@ -872,7 +1036,8 @@ async function setUp(row: Row): Promise<Ctx> {
 		printUuid = row.operation === 'abort' ? first : await print();
 		await emu.client.advanceClock(60);
 	}
-	return { emu, clusters, jobId, printUuid };
+	const projectId = row.operation === 'comment' ? ((await emu.client.api('PUT', '/cura/v1/projects', { data: { display_name: 'Orders' } })).json.data.library_project_id as string) : undefined;
+	return { emu, clusters, jobId, printUuid, projectId };
 }
 
 async function runRow(row: Row, ctx: Ctx): Promise<{ result: RunResult; ms: number; runs: number }> {

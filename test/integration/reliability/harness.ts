@@ -81,6 +81,13 @@ const ROUTES: Array<[RegExp, string]> = [
 	[/^\/connect\/v1\/clusters\/[^/]+$/, '/connect/v1/clusters/:cluster'],
 	[/^\/upload\/(storage\/v1\/b\/[^/]+\/o|[^/]+)$/, '/upload/:slot'],
 	[/^\/token$/, '/token'],
+	[/^\/report\/v1\/reports$/, '/report/v1/reports'],
+	[/^\/report\/v1\/reports\/[^/]+$/, '/report/v1/reports/:report'],
+	[/^\/history\/[^/]+\/[^/]+$/, '/history/:file'],
+	[/^\/connect\/v1\/print_jobs$/, '/connect/v1/print_jobs'],
+	[/^\/cura\/v1\/projects\/[^/]+\/comments$/, '/cura/v1/projects/:project/comments'],
+	[/^\/connect\/v1\/clusters\/[^/]+\/printers\/[^/]+\/action\/get_webcam_snapshot$/, '/connect/v1/clusters/:cluster/printers/:printer/action/get_webcam_snapshot'],
+	[/^\/connect\/v1\/clusters\/[^/]+\/action_status\/[^/]+$/, '/connect/v1/clusters/:cluster/action_status/:action'],
 ];
 
 /** Requests per route (method + template), e.g. `{ 'PUT /upload/:slot': 2 }`. */

@@ -159,6 +159,11 @@ describe.each<Auth>(['apiToken', 'oAuth2'])('error answers that echo the Authori
 		['List clusters', { resource: 'cluster', operation: 'getMany', returnAll: true }, async () => undefined],
 		['Get job', { resource: 'job', operation: 'get', jobId: 'some-job' }, async () => undefined],
 		['Upload job', { resource: 'job', operation: 'upload' }, async () => [await gcodeItem('echo.gcode')]],
+		['Create report', { resource: 'report', operation: 'create' }, async () => undefined],
+		['Get many print jobs', { resource: 'print', operation: 'getMany' }, async () => undefined],
+		['API request', { resource: 'api', operation: 'request', method: 'POST', service: 'connect', path: 'clusters' }, async () => undefined],
+		['Camera snapshot', { resource: 'printer', operation: 'cameraSnapshot', clusterId: { __rl: true, mode: 'id', value: 'c1' }, printerUuid: 'p1' }, async () => undefined],
+		['Add comment to project', { resource: 'project', operation: 'addComment', projectId: 'p1', comment: 'x' }, async () => undefined],
 	];
 
 	test.each(operations)('%s', async (_label, parameters, items) => {
@@ -190,6 +195,17 @@ describe.each<Auth>(['apiToken', 'oAuth2'])('error answers that echo the Authori
 		await emu.client.addFault({ path: '/cura/v1/jobs/*', kind: 'raw', status: 200, contentType: 'application/json', body });
 		const [item] = await ok(credentials, { resource: 'job', operation: 'get', jobId: 'j1' });
 		expect(item).toMatchObject({ job_id: 'j1', status: 'uploaded', job_name: 'part uploaded with [redacted]' });
+		expect(JSON.stringify(item)).not.toContain(secret);
+	});
+
+	test('API request: a whole answer that echoes the token is redacted, the rest kept', async () => {
+		emu = await start();
+		const credentials = await credentialsFor(emu, auth);
+		const secret = auth === 'apiToken' ? emu.apiToken : String((credentials.ultimakerDigitalFactoryOAuth2Api.oauthTokenData as IDataObject).access_token);
+		const body = JSON.stringify({ data: [{ note: `sent with Bearer ${secret}` }], meta: { echo: secret }, links: { next: null } });
+		await emu.client.addFault({ path: '/connect/v1/print_jobs', kind: 'raw', status: 200, contentType: 'application/json', body });
+		const [item] = await ok(credentials, { resource: 'api', operation: 'request', method: 'GET', service: 'connect', path: 'print_jobs' });
+		expect(item).toMatchObject({ data: [{ note: 'sent with Bearer [redacted]' }], links: { next: null } });
 		expect(JSON.stringify(item)).not.toContain(secret);
 	});
 

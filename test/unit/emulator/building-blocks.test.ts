@@ -30,8 +30,8 @@ describe('parseGcodeHeader', () => {
 				{ extruder_index: 1, guid: '86a89ceb-4159-47f6-ab97-e9953803d70f' },
 			],
 			extruders: [
-				{ extruder_index: 0, material_guid: PLA_GUID, print_core_id: 'AA 0.4', nozzle_diameter: 0.4 },
-				{ extruder_index: 1, material_guid: '86a89ceb-4159-47f6-ab97-e9953803d70f', print_core_id: 'BB 0.4', nozzle_diameter: 0.4 },
+				{ extruder_index: 0, material_guid: PLA_GUID, print_core_id: 'AA 0.4', nozzle_diameter: 0.4, material_volume_mm3: 6410 },
+				{ extruder_index: 1, material_guid: '86a89ceb-4159-47f6-ab97-e9953803d70f', print_core_id: 'BB 0.4', nozzle_diameter: 0.4, material_volume_mm3: 6410 },
 			],
 			buildPlate: 'glass',
 			size: { min: { x: 9, y: 6, z: 0.27 }, max: { x: 173.7, y: 170.6, z: 60.27 } },

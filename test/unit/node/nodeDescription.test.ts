@@ -24,10 +24,13 @@ test('node identity and tool use', () => {
 test.each([
 	['job', [['upload', 'Upload job'], ['get', 'Get job'], ['getMany', 'Get many jobs']]],
 	['file', [['upload', 'Upload file']]],
-	['project', [['getMany', 'Get many projects'], ['create', 'Create project']]],
+	['project', [['getMany', 'Get many projects'], ['create', 'Create project'], ['addComment', 'Add comment to project']]],
 	['cluster', [['getMany', 'List clusters'], ['get', 'Get cluster'], ['getStatus', 'Get cluster status']]],
-	['print', [['send', 'Send print'], ['uploadAndSend', 'Upload and print'], ['findPrinter', 'Find printer'], ['action', 'Pause / resume / abort / move to top / remove / force']]],
+	['print', [['send', 'Send print'], ['uploadAndSend', 'Upload and print'], ['findPrinter', 'Find printer'], ['action', 'Pause / resume / abort / move to top / remove / force'], ['getMany', 'Get many print jobs']]],
 	['toolpath', [['inspect', 'Inspect toolpath']]],
+	['report', [['create', 'Create report']]],
+	['printer', [['cameraSnapshot', 'Camera snapshot']]],
+	['api', [['request', 'API request']]],
 ])('resource %s: operations and action labels', (resource, expected) => {
 	const operation = description.properties.find(
 		(p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[]).includes(resource),
@@ -39,6 +42,38 @@ test.each([
 	}
 	expect(options).toHaveLength(expected.length);
 	for (const option of options) expect(option.description.length).toBeGreaterThan(20);
+});
+
+test('§11 contract parameter names and defaults', () => {
+	const named = (name: string, resource: string, operation: string) =>
+		description.properties.find(
+			(p) => p.name === name && (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource) && (p.displayOptions?.show?.operation as string[] | undefined)?.includes(operation),
+		);
+	expect(named('reportType', 'report', 'create')?.default).toBe('print_jobs');
+	expect(named('clusterScope', 'report', 'create')?.default).toBe('all');
+	expect(named('clusterIds', 'report', 'create')).toBeDefined();
+	expect(named('period', 'report', 'create')?.default).toBe('lastDays');
+	expect(named('days', 'report', 'create')?.default).toBe(7);
+	for (const name of ['startDate', 'endDate']) expect(named(name, 'report', 'create')).toBeDefined();
+	expect(named('waitForReport', 'report', 'create')?.default).toBe(true);
+	expect(named('timeoutSeconds', 'report', 'create')?.default).toBe(120);
+	expect(named('binaryPropertyName', 'report', 'create')?.default).toBe('report');
+	expect(named('outputRows', 'report', 'create')?.default).toBe(false);
+	expect(named('status', 'print', 'getMany')?.default).toBe('in_progress');
+	expect(named('returnAll', 'print', 'getMany')?.default).toBe(false);
+	expect(named('limit', 'print', 'getMany')?.default).toBe(50);
+	for (const name of ['projectId', 'comment']) expect(named(name, 'project', 'addComment')).toBeDefined();
+	for (const name of ['search', 'shared']) expect(named(name, 'project', 'getMany')).toBeDefined();
+	expect((named('method', 'api', 'request')?.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['GET', 'PUT', 'POST', 'DELETE']);
+	expect((named('service', 'api', 'request')?.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['connect', 'cura', 'report']);
+	for (const name of ['path', 'query', 'body']) expect(named(name, 'api', 'request')).toBeDefined();
+	expect(named('clusterId', 'printer', 'cameraSnapshot')?.type).toBe('resourceLocator');
+	expect(named('printerUuid', 'printer', 'cameraSnapshot')?.default).toBe('');
+	expect(named('timeoutSeconds', 'printer', 'cameraSnapshot')?.default).toBe(30);
+	const inspectOptions = named('options', 'toolpath', 'inspect')?.options as Array<{ name: string }>;
+	expect(inspectOptions.map((o) => o.name)).toContain('materialPricePerKg');
+	// The API request says plainly that some paths act on printers.
+	expect(findOperation('api', 'request')?.option.description).toMatch(/act on real printers/);
 });
 
 test('contract parameter names and defaults', () => {
@@ -64,7 +99,7 @@ test('contract parameter names and defaults', () => {
 test('unknown resource/operation pairs are not found (no prototype lookups)', () => {
 	expect(findOperation('job', 'toString')).toBeUndefined();
 	expect(findOperation('__proto__', 'get')).toBeUndefined();
-	expect(Object.keys(operations).sort()).toEqual(['cluster', 'file', 'job', 'print', 'project', 'toolpath']);
+	expect(Object.keys(operations).sort()).toEqual(['api', 'cluster', 'file', 'job', 'print', 'printer', 'project', 'report', 'toolpath']);
 });
 
 test('credentials: names, fields, Bearer auth, test request, OAuth2 endpoints and scopes', () => {

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { describeRejections } from '../../core/farm/match';
 import type { CloudConnection } from '../../connections/cloud/connection';
 import type { OperationModule, OperationOutput } from '../operation';
+import { materialSummary } from '../toolpath/read';
 import { clusterScopeProperties, matchFarm, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
 
 export const option: OperationModule['option'] = {
@@ -33,7 +34,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		// The same lines the best-match target puts in its error when nothing fits.
 		rejection_summary: match.chosen ? null : describeRejections(match),
 	};
-	if (needs.inspection) output.toolpath = needs.inspection.json.file_name;
+	// The material figures only where a toolpath was read: typed-in needs have no volumes.
+	if (needs.inspection) Object.assign(output, { toolpath: needs.inspection.json.file_name }, materialSummary(needs.inspection.json));
 	// The file travels on, so an Upload and Print can follow.
 	const binary = this.getInputData()[itemIndex]?.binary;
 	return { items: [binary ? { json: output, binary } : { json: output }] };

@@ -7,6 +7,7 @@ import type { CloudConnection } from '../../connections/cloud/connection';
 import { asNodeError, failureOf } from '../../connections/failure';
 import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
+import { materialSummary } from '../toolpath/read';
 import { uploadFromItem } from '../upload/fromItem';
 import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';
 import { clusterScopeProperties, readJobNeeds } from './dispatch';
@@ -53,7 +54,9 @@ async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connectio
 	const copies = readCopies.call(this, itemIndex);
 	const onlyIfIdle = this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean;
 	const reference = readReference.call(this, itemIndex);
-	const { requirements } = await readJobNeeds.call(this, itemIndex, 'toolpath');
+	const { requirements, inspection } = await readJobNeeds.call(this, itemIndex, 'toolpath');
+	// The toolpath was read to choose the printer: its material figures go along with each print.
+	const figures = inspection ? materialSummary(inspection.json) : {};
 	await choosePrinters.call(this, connection, itemIndex, { requirements, copies, onlyIfIdle, nothing: 'nothing was uploaded or sent' });
 	const upload = await uploadFromItem.call(this, itemIndex, connection, 'job', { nameParameter: 'jobName', waitForUpload: true, reference });
 	let sent: IDataObject[];
@@ -63,7 +66,7 @@ async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connectio
 	} catch (error) {
 		throw uploadedButNotSent.call(this, error, upload.id, itemIndex);
 	}
-	return sent.map((print) => ({ ...print, reference: referenceOf(upload.data.job_name), upload: upload.data }));
+	return sent.map((print) => ({ ...print, reference: referenceOf(upload.data.job_name), upload: upload.data, ...figures }));
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {

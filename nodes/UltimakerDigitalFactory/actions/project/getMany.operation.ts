@@ -20,14 +20,28 @@ export const properties: INodeProperties[] = [
 		default: '',
 		description: 'Only projects whose name contains this text',
 	},
+	{
+		displayName: 'Shared',
+		name: 'shared',
+		type: 'options',
+		default: 'any',
+		options: [
+			{ name: 'Any', value: 'any', description: 'Private and shared projects' },
+			{ name: 'Private Only', value: 'false', description: 'Only your own private projects (shared=false)' },
+			{ name: 'Shared Only', value: 'true', description: 'Only projects shared with the workspace or a team (shared=true)' },
+		],
+		description: 'Whether to list private or shared projects',
+	},
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	const search = (this.getNodeParameter('search', itemIndex, '') as string).trim();
+	const shared = String(this.getNodeParameter('shared', itemIndex, 'any'));
+	const qs = { ...(search ? { search } : {}), ...(shared === 'true' || shared === 'false' ? { shared } : {}) };
 	return await apiList.call(this, connection, {
 		method: 'GET',
 		path: '/cura/v1/projects',
-		qs: search ? { search } : undefined,
+		qs: Object.keys(qs).length > 0 ? qs : undefined,
 		what: 'the project list',
 		idKey: 'library_project_id',
 		retry: 'idempotent',

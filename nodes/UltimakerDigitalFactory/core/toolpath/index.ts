@@ -18,3 +18,5 @@ export type {
 } from './types';
 export { HEADER_FLAVORS } from './griffin';
 export { UFP_GCODE_PART, UFP_THUMBNAIL_PART } from './ufp';
+export { materialFigures, materialWeightGrams, parseMaterialPrices } from './weight';
+export type { ExtruderMaterialFigures, MaterialFigures, MaterialPrices, PriceParse } from './weight';

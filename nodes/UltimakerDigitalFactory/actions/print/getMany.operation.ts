@@ -1,0 +1,56 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { CloudConnection } from '../../connections/cloud/connection';
+import { apiList } from '../../connections/cloud/transport/request';
+import { printJobItem } from '../../core/status/printJobs';
+import { readLimit, returnAllAndLimit } from '../descriptions';
+import type { OperationModule } from '../operation';
+
+export const option: OperationModule['option'] = {
+	name: 'Get Many',
+	action: 'Get many print jobs',
+	description:
+		'List print jobs across every cluster of the workspace (running by default; or waiting, history, …), each with its order reference and what blocks it',
+};
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Status',
+		name: 'status',
+		type: 'options',
+		default: 'in_progress',
+		// Any value the API accepts can be typed in an expression; these are the ones its reference names.
+		options: [
+			{ name: 'Deleted', value: 'deleted', description: 'Removed from the history' },
+			{ name: 'History', value: 'history', description: 'Finished, failed or aborted' },
+			{ name: 'In Progress', value: 'in_progress', description: 'Printing, paused, or otherwise started' },
+			{ name: 'Sending', value: 'sending', description: 'On their way to a printer' },
+			{ name: 'Waiting', value: 'waiting', description: 'Queued, not yet started' },
+			{ name: 'Waiting for Approval', value: 'wait_approval', description: 'Held until someone approves them in Digital Factory' },
+		],
+		description: 'Which print jobs to list (the API filters on its coarse "state" of each job)',
+	},
+	...returnAllAndLimit,
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
+	const status = String(this.getNodeParameter('status', itemIndex, 'in_progress') ?? '').trim();
+	if (!/^[a-z_]{1,40}$/.test(status)) {
+		throw new NodeOperationError(this.getNode(), `"${status.slice(0, 40)}" is not a print job status`, {
+			description: 'Use one of in_progress, waiting, wait_approval, sending, history, deleted (one per call).',
+			itemIndex,
+		});
+	}
+	const rows = await apiList.call(this, connection, {
+		method: 'GET',
+		path: '/connect/v1/print_jobs',
+		qs: { status },
+		what: 'the print job list',
+		idKey: 'uuid',
+		retry: 'idempotent',
+		itemIndex,
+		...readLimit.call(this, itemIndex),
+	});
+	return rows.map((row) => printJobItem(row));
+}
