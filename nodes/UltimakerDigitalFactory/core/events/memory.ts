@@ -14,6 +14,12 @@ export interface Extruder {
 
 export interface PrinterMemory {
 	name: string | null;
+	/**
+	 * The printer's `unique_name` (its network host name, `ultimakersystem-…`): a factory reset gives the printer a
+	 * new uuid but not a new unique_name, so this is how the same printer is recognised under its new uuid. null in
+	 * states saved before it was kept (or when the API gives none).
+	 */
+	uniqueName: string | null;
 	variant: string | null;
 	/** Last status seen while reachable (`disabled` while the printer is not enabled). */
 	status: string | null;
@@ -51,6 +57,8 @@ export type MaterialTuple = [string | null, string | null, string | null, string
 
 export interface PrinterState {
 	n: string | null;
+	/** unique_name, when known (absent in states saved before it was kept) */
+	u?: string;
 	v: string | null;
 	s: string | null;
 	mr?: 1;
@@ -77,6 +85,11 @@ export interface JobState {
 
 export interface ClusterState {
 	n: string | null;
+	/**
+	 * The cluster's host_guid, when known. Absent in states saved before clusters were followed by host: such a
+	 * cluster is matched by its id (the record's key) until a poll records its host_guid.
+	 */
+	hg?: string;
 	g: string | null;
 	p: Record<string, PrinterState>;
 	j: Record<string, JobState>;
@@ -110,6 +123,7 @@ const decodeKey = (key: string) => (key.startsWith(ESCAPE) ? key.slice(ESCAPE.le
 function loadPrinter(state: PrinterState): PrinterMemory {
 	const printer: PrinterMemory = {
 		name: state.n ?? null,
+		uniqueName: typeof state.u === 'string' ? state.u : null,
 		variant: state.v ?? null,
 		status: state.s ?? null,
 		maintenanceRequired: state.mr === 1,
@@ -131,6 +145,7 @@ function savePrinter(printer: PrinterMemory, savedExtruders: ExtruderState[] | u
 		s: printer.status,
 		x: savedExtruders ?? printer.extruders.map(({ index, printCore, material }) => [index, printCore, material ? [material.guid, material.brand, material.color, material.material] : null]),
 	};
+	if (printer.uniqueName !== null) state.u = printer.uniqueName;
 	if (printer.maintenanceRequired) state.mr = 1;
 	if (printer.missedPolls > 0) state.m = printer.missedPolls;
 	if (printer.offlineReported) state.off = 1;
@@ -187,6 +202,7 @@ const SMALL = 16;
  */
 export class RememberedCluster {
 	readonly name: string | null;
+	readonly hostGuid: string | null;
 	readonly generatedTime: string | null;
 	readonly printers: ReadonlyMap<string, PrinterMemory>;
 	readonly jobs: ReadonlyMap<string, JobMemory>;
@@ -195,6 +211,7 @@ export class RememberedCluster {
 
 	constructor(private readonly state: ClusterState) {
 		this.name = state.n ?? null;
+		this.hostGuid = typeof state.hg === 'string' && state.hg !== '' ? state.hg : null;
 		this.generatedTime = state.g ?? null;
 		this.printers = decodeAll(state.p, loadPrinter);
 		this.jobs = decodeAll(state.j, loadJob);
@@ -234,6 +251,8 @@ export class NextCluster {
 		readonly name: string | null,
 		readonly generatedTime: string | null,
 		private readonly before?: RememberedCluster,
+		/** The host_guid to remember: the one observed, else the remembered one. */
+		readonly hostGuid: string | null = before?.hostGuid ?? null,
 	) {}
 
 	/** Marks a job as ended (once). */
@@ -256,7 +275,9 @@ export class NextCluster {
 		// Safe to assign: an encoded key is never `__proto__`.
 		for (const [uuid, printer] of this.printers) p[encodeKey(uuid)] = this.before?.printerState(uuid, printer) ?? savePrinter(printer, undefined);
 		for (const [uuid, job] of this.jobs) j[encodeKey(uuid)] = this.before?.savedJob(uuid, job) ?? saveJob(job);
-		return { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
+		const state: ClusterState = { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
+		if (this.hostGuid !== null) state.hg = this.hostGuid;
+		return state;
 	}
 }
 
