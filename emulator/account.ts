@@ -1,11 +1,11 @@
 /**
  * Auth: static API tokens and the account service's OAuth2 endpoints (`/authorize`, `/token` with code and
- * rotating refresh tokens, PKCE S256 and Ultimaker's S512, `/check-token`).
+ * rotating refresh tokens, PKCE S256 and Ultimaker's S512, `/check-token`), as one route table.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { Context, Router } from './http';
+import type { Context } from './http';
 import { HttpError, readBody, send, sendJson } from './http';
-import type { Runtime } from './runtime';
+import type { ApiTable, Runtime } from './runtime';
 import type { TokenRecord } from './state';
 import { EMULATOR_USER } from './view';
 
@@ -125,128 +125,140 @@ function verifyPkce(method: string, challenge: string, verifier: string | null):
 	if (expected !== challenge) throw new OAuthError(400, 'invalid_grant', 'The code_verifier does not match the code_challenge.');
 }
 
-export function registerAccountRoutes(router: Router, rt: Runtime): void {
-	router.add('GET', '/authorize', (ctx) => {
-		const q = ctx.query;
-		const clientId = q.get('client_id');
-		const redirectUri = q.get('redirect_uri');
-		const client = rt.options.oauthClients.find((c) => c.clientId === clientId);
-		// Without a valid client and redirect URI there is nowhere safe to redirect to.
-		if (!client) return sendOAuthError(ctx, new OAuthError(400, 'invalid_client', 'Unknown client_id.'));
-		let redirect: URL;
-		try {
-			redirect = new URL(redirectUri ?? '');
-		} catch {
-			return sendOAuthError(ctx, new OAuthError(400, 'invalid_request', 'redirect_uri is required and must be an absolute URL.'));
-		}
+/** `GET /authorize`: redirects back with a one-time code, or with an OAuth error once the redirect URI is known. */
+function authorize(ctx: Context, rt: Runtime): void {
+	const q = ctx.query;
+	const clientId = q.get('client_id');
+	const redirectUri = q.get('redirect_uri');
+	const client = rt.options.oauthClients.find((c) => c.clientId === clientId);
+	// Without a valid client and redirect URI there is nowhere safe to redirect to.
+	if (!client) return sendOAuthError(ctx, new OAuthError(400, 'invalid_client', 'Unknown client_id.'));
+	let redirect: URL;
+	try {
+		redirect = new URL(redirectUri ?? '');
+	} catch {
+		return sendOAuthError(ctx, new OAuthError(400, 'invalid_request', 'redirect_uri is required and must be an absolute URL.'));
+	}
+	const redirectBack = (params: Record<string, string>) => {
+		for (const [name, value] of Object.entries(params)) redirect.searchParams.set(name, value);
 		const state = q.get('state');
-		const fail = (error: string, description: string) => {
-			redirect.searchParams.set('error', error);
-			redirect.searchParams.set('error_description', description);
-			if (state !== null) redirect.searchParams.set('state', state);
-			send(ctx, 302, null, { Location: redirect.toString() });
-		};
-		if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code.');
-		const challenge = q.get('code_challenge');
-		const method = challenge ? (q.get('code_challenge_method') ?? 'plain') : null;
-		if (method !== null && !['S256', 'S512', 'plain'].includes(method)) {
-			return fail('invalid_request', 'code_challenge_method must be S256 or S512.');
-		}
-		if (client.clientSecret === null && !challenge) return fail('invalid_request', 'Public clients must use PKCE (code_challenge).');
-		const code = rt.state.ids.secret(24);
-		rt.state.codes.set(code, {
-			code,
-			clientId: client.clientId,
-			redirectUri: redirectUri!,
-			scope: q.get('scope') ?? '',
-			codeChallenge: challenge,
-			codeChallengeMethod: method,
-			expiresAt: rt.clock.now() + 600_000,
-			used: false,
-			organizationId: q.get('organization_id'),
-		});
-		redirect.searchParams.set('code', code);
 		if (state !== null) redirect.searchParams.set('state', state);
 		send(ctx, 302, null, { Location: redirect.toString() });
+	};
+	const refusal = authorizeRefusal(q, client.clientSecret === null);
+	if (refusal) return redirectBack({ error: refusal[0], error_description: refusal[1] });
+	const code = rt.state.ids.secret(24);
+	const challenge = q.get('code_challenge');
+	rt.state.codes.set(code, {
+		code,
+		clientId: client.clientId,
+		redirectUri: redirectUri!,
+		scope: q.get('scope') ?? '',
+		codeChallenge: challenge,
+		codeChallengeMethod: challenge ? (q.get('code_challenge_method') ?? 'plain') : null,
+		expiresAt: rt.clock.now() + 600_000,
+		used: false,
+		organizationId: q.get('organization_id'),
 	});
+	redirectBack({ code });
+}
 
-	router.add('POST', '/token', async (ctx) => {
-		const raw = (await readBody(ctx, 64 * 1024)).toString('utf8');
-		const type = ctx.req.headers['content-type'] ?? '';
-		let form: URLSearchParams;
-		if (type.includes('application/json')) {
-			try {
-				form = new URLSearchParams(Object.entries(JSON.parse(raw) as Record<string, string>).map(([k, v]) => [k, String(v)] as [string, string]));
-			} catch {
-				return sendOAuthError(ctx, new OAuthError(400, 'invalid_request', 'The body is not valid JSON.'));
-			}
-		} else form = new URLSearchParams(raw);
-		try {
-			const clientId = authenticateClient(rt, ctx, form);
-			const grantType = form.get('grant_type');
-			if (grantType === 'authorization_code') {
-				const code = rt.state.codes.get(form.get('code') ?? '');
-				if (!code || code.used || rt.clock.now() >= code.expiresAt) {
-					throw new OAuthError(400, 'invalid_grant', 'The authorization code is invalid, expired or already used.');
-				}
-				if (code.clientId !== clientId) throw new OAuthError(400, 'invalid_grant', 'The authorization code was issued to another client.');
-				if (form.get('redirect_uri') !== code.redirectUri) throw new OAuthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
-				if (code.codeChallenge) verifyPkce(code.codeChallengeMethod ?? 'plain', code.codeChallenge, form.get('code_verifier'));
-				code.used = true;
-				return sendJson(ctx, 200, issueTokens(rt, clientId, code.scope, code.organizationId), { 'Cache-Control': 'no-store' });
-			}
-			if (grantType === 'refresh_token') {
-				const record = rt.state.refreshTokens.get(form.get('refresh_token') ?? '');
-				if (!record || record.used) throw new OAuthError(400, 'invalid_grant', 'The refresh token is invalid or was already used.');
-				if (record.clientId !== clientId) throw new OAuthError(400, 'invalid_grant', 'The refresh token was issued to another client.');
-				// Rotation: the old refresh token is dead from now on.
-				record.used = true;
-				return sendJson(ctx, 200, issueTokens(rt, clientId, record.scope, null), { 'Cache-Control': 'no-store' });
-			}
+/** What is wrong with an authorization request, as `[error, description]`; null when nothing is. */
+function authorizeRefusal(q: URLSearchParams, publicClient: boolean): [string, string] | null {
+	if (q.get('response_type') !== 'code') return ['unsupported_response_type', 'response_type must be code.'];
+	const challenge = q.get('code_challenge');
+	const method = challenge ? (q.get('code_challenge_method') ?? 'plain') : null;
+	if (method !== null && !['S256', 'S512', 'plain'].includes(method)) return ['invalid_request', 'code_challenge_method must be S256 or S512.'];
+	if (publicClient && !challenge) return ['invalid_request', 'Public clients must use PKCE (code_challenge).'];
+	return null;
+}
+
+/** The `/token` body as form fields: `application/x-www-form-urlencoded`, or a JSON object. */
+async function readTokenForm(ctx: Context): Promise<URLSearchParams> {
+	const raw = (await readBody(ctx, 64 * 1024)).toString('utf8');
+	const type = ctx.req.headers['content-type'] ?? '';
+	if (!type.includes('application/json')) return new URLSearchParams(raw);
+	try {
+		return new URLSearchParams(Object.entries(JSON.parse(raw) as Record<string, string>).map(([k, v]) => [k, String(v)] as [string, string]));
+	} catch {
+		throw new OAuthError(400, 'invalid_request', 'The body is not valid JSON.');
+	}
+}
+
+function grantAuthorizationCode(rt: Runtime, clientId: string, form: URLSearchParams): Record<string, unknown> {
+	const code = rt.state.codes.get(form.get('code') ?? '');
+	if (!code || code.used || rt.clock.now() >= code.expiresAt) {
+		throw new OAuthError(400, 'invalid_grant', 'The authorization code is invalid, expired or already used.');
+	}
+	if (code.clientId !== clientId) throw new OAuthError(400, 'invalid_grant', 'The authorization code was issued to another client.');
+	if (form.get('redirect_uri') !== code.redirectUri) throw new OAuthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
+	if (code.codeChallenge) verifyPkce(code.codeChallengeMethod ?? 'plain', code.codeChallenge, form.get('code_verifier'));
+	code.used = true;
+	return issueTokens(rt, clientId, code.scope, code.organizationId);
+}
+
+function grantRefreshToken(rt: Runtime, clientId: string, form: URLSearchParams): Record<string, unknown> {
+	const record = rt.state.refreshTokens.get(form.get('refresh_token') ?? '');
+	if (!record || record.used) throw new OAuthError(400, 'invalid_grant', 'The refresh token is invalid or was already used.');
+	if (record.clientId !== clientId) throw new OAuthError(400, 'invalid_grant', 'The refresh token was issued to another client.');
+	// Rotation: the old refresh token is dead from now on.
+	record.used = true;
+	return issueTokens(rt, clientId, record.scope, null);
+}
+
+const GRANTS = new Map<string, (rt: Runtime, clientId: string, form: URLSearchParams) => Record<string, unknown>>([
+	['authorization_code', grantAuthorizationCode],
+	['refresh_token', grantRefreshToken],
+]);
+
+/** `POST /token`: the client authenticated first, then the grant; OAuth errors answer in OAuth's own format. */
+async function token(ctx: Context, rt: Runtime): Promise<void> {
+	try {
+		const form = await readTokenForm(ctx);
+		const clientId = authenticateClient(rt, ctx, form);
+		const grantType = form.get('grant_type');
+		const grant = GRANTS.get(grantType ?? '');
+		if (!grant) {
 			throw new OAuthError(400, 'unsupported_grant_type', `grant_type ${JSON.stringify(grantType)} is not supported (authorization_code, refresh_token).`);
-		} catch (error) {
-			if (error instanceof OAuthError) return sendOAuthError(ctx, error);
-			throw error;
 		}
-	});
+		sendJson(ctx, 200, grant(rt, clientId, form), { 'Cache-Control': 'no-store' });
+	} catch (error) {
+		if (error instanceof OAuthError) return sendOAuthError(ctx, error);
+		throw error;
+	}
+}
 
-	router.add('GET', '/check-token', (ctx) => {
-		requireToken(rt, ctx);
-		sendJson(ctx, 200, {
-			data: {
-				user_id: EMULATOR_USER.user_id,
-				username: EMULATOR_USER.username,
-				profile_image_url: `${ctx.baseUrl}/static/avatar.png`,
-				organization: { organization_id: EMULATOR_USER.organization_id, name: 'Emulator Workspace' },
-				subscriptions: [],
-			},
-		});
-	});
-
-	router.add('GET', '/users/permissions', (ctx) => {
-		requireToken(rt, ctx);
-		sendJson(ctx, 200, {
-			data: {
-				permissions: [
-					'digital-factory.print-job.read',
-					'digital-factory.print-job.write',
-					'digital-factory.print-job.write.own',
-					'digital-factory.printer.read',
-				],
-			},
-		});
-	});
-
-	router.add('GET', '/.well-known/openid-configuration', (ctx) => {
-		sendJson(ctx, 200, {
-			issuer: 'account.ultimaker.com',
-			authorization_endpoint: `${ctx.baseUrl}/authorize`,
-			token_endpoint: `${ctx.baseUrl}/token`,
-			jwks_uri: `${ctx.baseUrl}/.well-known/jwks`,
-			response_types_supported: ['code'],
-			grant_types_supported: ['authorization_code', 'refresh_token'],
-			token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-			code_challenge_methods_supported: ['S256', 'S512'],
-		});
+function checkToken(ctx: Context): void {
+	sendJson(ctx, 200, {
+		data: {
+			user_id: EMULATOR_USER.user_id,
+			username: EMULATOR_USER.username,
+			profile_image_url: `${ctx.baseUrl}/static/avatar.png`,
+			organization: { organization_id: EMULATOR_USER.organization_id, name: 'Emulator Workspace' },
+			subscriptions: [],
+		},
 	});
 }
+
+const PERMISSIONS = ['digital-factory.print-job.read', 'digital-factory.print-job.write', 'digital-factory.print-job.write.own', 'digital-factory.printer.read'];
+
+function openidConfiguration(ctx: Context): void {
+	sendJson(ctx, 200, {
+		issuer: 'account.ultimaker.com',
+		authorization_endpoint: `${ctx.baseUrl}/authorize`,
+		token_endpoint: `${ctx.baseUrl}/token`,
+		jwks_uri: `${ctx.baseUrl}/.well-known/jwks`,
+		response_types_supported: ['code'],
+		grant_types_supported: ['authorization_code', 'refresh_token'],
+		token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+		code_challenge_methods_supported: ['S256', 'S512'],
+	});
+}
+
+export const accountRoutes: ApiTable = [
+	{ method: 'GET', path: '/authorize', auth: 'none', handler: authorize },
+	{ method: 'POST', path: '/token', auth: 'none', handler: token },
+	{ method: 'GET', path: '/check-token', auth: 'bearer', handler: checkToken },
+	{ method: 'GET', path: '/users/permissions', auth: 'bearer', handler: (ctx) => sendJson(ctx, 200, { data: { permissions: PERMISSIONS } }) },
+	{ method: 'GET', path: '/.well-known/openid-configuration', auth: 'none', handler: openidConfiguration },
+];

@@ -1,4 +1,4 @@
-/** HTTP plumbing: a tiny router, the request context, body readers and the API's error envelope. */
+/** HTTP plumbing: a tiny router and the route tables mounted on it, the request context, body readers and the API's error envelope. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
@@ -24,6 +24,9 @@ export const notFound = (what: string, id: string) =>
 	new HttpError(404, 'notFound', `${what} not found`, `No ${what.toLowerCase()} with id ${JSON.stringify(id)}.`);
 export const validation = (detail: string) => new HttpError(422, 'validationError', 'Validation error', detail);
 export const badRequest = (detail: string) => new HttpError(400, 'badRequest', 'Bad request', detail);
+/** A simulation's refusal (a 404 or 409 with its code) as the error the API answers. */
+export const simulationError = (error: { httpStatus: number; code: string; title: string; detail: string }) =>
+	new HttpError(error.httpStatus, error.code, error.title, error.detail);
 
 export interface Context {
 	server: 'api' | 'storage';
@@ -61,7 +64,7 @@ export interface Answer {
 
 export type Handler = (ctx: Context) => Promise<void> | void;
 
-interface Route {
+interface RouterEntry {
 	method: string;
 	segments: string[];
 	handler: Handler;
@@ -69,7 +72,7 @@ interface Route {
 
 /** Matches `/a/:id/b` patterns against the raw path; each segment is percent-decoded, so `%3D` and `=` both work. */
 export class Router {
-	private readonly routes: Route[] = [];
+	private readonly routes: RouterEntry[] = [];
 
 	add(method: string, pattern: string, handler: Handler): this {
 		this.routes.push({ method, segments: splitPath(pattern), handler });
@@ -104,6 +107,44 @@ export class Router {
 		}
 		return pathMatched ? 'methodNotAllowed' : null;
 	}
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One route of a resource's table. `Env` is what the handler works on (the emulator's runtime, or later a printer
+ * group's); `Auth` names the guard that admits the caller, from the set the listener mounts the table with.
+ */
+export interface Route<Env, Auth extends string> {
+	method: Method;
+	/** `/a/:id/b`: the `:id` segment lands in `ctx.params.id`. */
+	path: string;
+	auth: Auth;
+	handler: (ctx: Context, env: Env) => Promise<void> | void;
+}
+
+export type RouteTable<Env, Auth extends string> = readonly Route<Env, Auth>[];
+
+/** Admits a caller before the handler runs; refuses by throwing an HttpError (401, 403, …). */
+export type Guard<Env> = (ctx: Context, env: Env) => void;
+
+/** Adds the tables' routes to `router` in order; each request passes its route's guard before the handler runs. */
+export function mountRoutes<Env, Auth extends string>(
+	router: Router,
+	env: Env,
+	guards: Record<Auth, Guard<Env>>,
+	tables: readonly RouteTable<Env, Auth>[],
+): Router {
+	for (const table of tables) {
+		for (const { method, path, auth, handler } of table) {
+			const guard = guards[auth];
+			router.add(method, path, (ctx) => {
+				guard(ctx, env);
+				return handler(ctx, env);
+			});
+		}
+	}
+	return router;
 }
 
 function splitPath(path: string): string[] {

@@ -1,6 +1,10 @@
-/** What every handler module shares: state, clock, faults, log, options and listener addresses. */
+/**
+ * What every handler module shares: state, clock, faults, log, options and listener addresses, and the shape of
+ * the Digital Factory listener's route tables.
+ */
 import type { VirtualClock } from './clock';
 import type { FaultRegistry } from './faults';
+import type { Context, Route, RouteTable } from './http';
 import type { RequestLog } from './requestLog';
 import type { ClusterSpec, EmulatorState, OAuthClient } from './state';
 
@@ -44,4 +48,17 @@ export interface Runtime {
 	/** Timers that must not outlive close(). */
 	later(ms: number, fn: () => void): void;
 	reset(seed?: string, farm?: ClusterSpec[]): void;
+}
+
+/** Who may call a route of the Digital Factory listener: anyone, or a caller with a valid bearer token. */
+export type ApiAuth = 'none' | 'bearer';
+export type ApiRoute = Route<Runtime, ApiAuth>;
+export type ApiTable = RouteTable<Runtime, ApiAuth>;
+
+/**
+ * A handler that sees the simulation brought up to the moment it is served (`now`), as every Digital Factory
+ * API answer does: the state a client reads is the state at that moment, never one left behind by an earlier request.
+ */
+export function synced(handler: (ctx: Context, rt: Runtime, now: number) => Promise<void> | void): ApiRoute['handler'] {
+	return (ctx, rt) => handler(ctx, rt, rt.state.sync());
 }

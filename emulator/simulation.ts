@@ -281,7 +281,7 @@ function assignQueuedJobs(cluster: ClusterState, now: number): void {
 	}
 }
 
-function fail(httpStatus: number, code: string, title: string, detail: string): SimulationResult {
+function fail(httpStatus: number, code: string, title: string, detail: string): { ok: false; error: SimulationError } {
 	return { ok: false, error: { httpStatus, code, title, detail } };
 }
 
@@ -305,6 +305,72 @@ export function queuedCount(cluster: ClusterState): number {
 	return cluster.queue.filter((job) => job.status === 'queued').length;
 }
 
+/** A copy of `input` to change with the item `find` picks in it; when it picks nothing, the 404 for `what`. */
+function openCopy<T>(
+	input: ClusterState,
+	find: (cluster: ClusterState) => T | undefined,
+	what: string,
+	detail: string,
+): { ok: true; cluster: ClusterState; item: T } | { ok: false; error: SimulationError } {
+	const cluster = cloneCluster(input);
+	const item = find(cluster);
+	if (item === undefined) return fail(404, 'notFound', `${what} not found`, detail);
+	return { ok: true, cluster, item };
+}
+
+/** What an action does to a queued or active job of the copied cluster (in place, then null); a refusal when it may not. */
+type Action = (cluster: ClusterState, job: PrintJobState, data: unknown, now: number) => SimulationResult | null;
+
+/** `action` on a job that is `from`: the job moves on to `to`. */
+const phaseChange = (action: ActionName, from: string, to: string): Action => (_cluster, job, _data, now) => {
+	if (job.status !== from) return invalidState(job, action, from);
+	setPhase(job, to, now);
+	return null;
+};
+
+/** `data = {list: 'queued', to_position: n}`: n = the place among the queued jobs (0 = top). */
+function moveJob(cluster: ClusterState, job: PrintJobState, data: unknown): SimulationResult | null {
+	if (job.status !== 'queued') return invalidState(job, 'move', 'queued');
+	const body = (data ?? {}) as { list?: unknown; to_position?: unknown };
+	if (body.list !== 'queued') return fail(422, 'validationError', 'Validation error', 'data.list must be "queued"');
+	const position = body.to_position;
+	if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
+		return fail(422, 'validationError', 'Validation error', 'data.to_position must be an integer >= 0');
+	}
+	const others = cluster.queue.filter((j) => j.uuid !== job.uuid);
+	const before = others.filter((j) => j.status === 'queued')[position];
+	others.splice(before ? others.indexOf(before) : others.length, 0, job);
+	cluster.queue = others;
+	return null;
+}
+
+const ACTIONS: Record<ActionName, Action> = {
+	pause: phaseChange('pause', 'printing', 'pausing'),
+	resume: phaseChange('resume', 'paused', 'resuming'),
+	abort: (_cluster, job, _data, now) => {
+		if (!['pre_print', 'printing', 'pausing', 'paused', 'resuming', 'wait_user_action'].includes(job.status)) {
+			return invalidState(job, 'abort', 'started and not yet finished (use remove for a queued job)');
+		}
+		setPhase(job, 'aborting', now);
+		return null;
+	},
+	move: moveJob,
+	remove: (cluster, job) => {
+		if (job.status !== 'queued') return invalidState(job, 'remove', 'queued (abort a started job instead)');
+		cluster.queue = cluster.queue.filter((j) => j.uuid !== job.uuid);
+		return null;
+	},
+	force: (_cluster, job) => {
+		if (job.status !== 'queued') return invalidState(job, 'force', 'queued');
+		job.force = true;
+		job.configuration_changes_required = [];
+		return null;
+	},
+};
+
+/** Actions an offline cluster still takes: they change only its queue, not a printer. */
+const OFFLINE_ACTIONS: readonly string[] = ['move', 'remove', 'force'];
+
 /**
  * `POST …/print_jobs/{uuid}/action/{action}`. The cluster must already be advanced to `now`.
  * move: `data = {list: 'queued', to_position: n}` (0 = top of the queued jobs).
@@ -320,60 +386,17 @@ export function applyPrintJobAction(
 	if (!(ACTION_NAMES as readonly string[]).includes(action)) {
 		return fail(422, 'validationError', 'Validation error', `action must be one of ${ACTION_NAMES.join(', ')}`);
 	}
-	const cluster = cloneCluster(input);
-	const job = cluster.queue.find((j) => j.uuid === uuid);
-	if (!job) {
-		const past = cluster.history.find((j) => j.uuid === uuid);
-		if (past) return invalidState(past, action, 'still in the queue');
-		return fail(404, 'notFound', 'Print job not found', `No print job ${uuid} in cluster ${cluster.cluster_id}.`);
+	const opened = openCopy(input, (c) => c.queue.find((j) => j.uuid === uuid), 'Print job', `No print job ${uuid} in cluster ${input.cluster_id}.`);
+	if (!opened.ok) {
+		const past = input.history.find((j) => j.uuid === uuid);
+		return past ? invalidState(past, action, 'still in the queue') : opened;
 	}
-	if (!cluster.is_online && action !== 'move' && action !== 'remove' && action !== 'force') {
+	const { cluster, item: job } = opened;
+	if (!cluster.is_online && !OFFLINE_ACTIONS.includes(action)) {
 		return fail(409, 'printerInactive', 'The printer is inactive', 'The cluster is offline; printer actions cannot be delivered.');
 	}
-	switch (action) {
-		case 'pause':
-			if (job.status !== 'printing') return invalidState(job, action, 'printing');
-			setPhase(job, 'pausing', now);
-			break;
-		case 'resume':
-			if (job.status !== 'paused') return invalidState(job, action, 'paused');
-			setPhase(job, 'resuming', now);
-			break;
-		case 'abort':
-			if (!['pre_print', 'printing', 'pausing', 'paused', 'resuming', 'wait_user_action'].includes(job.status)) {
-				return invalidState(job, action, 'started and not yet finished (use remove for a queued job)');
-			}
-			setPhase(job, 'aborting', now);
-			break;
-		case 'move': {
-			if (job.status !== 'queued') return invalidState(job, action, 'queued');
-			const body = (data ?? {}) as { list?: unknown; to_position?: unknown };
-			if (body.list !== 'queued') {
-				return fail(422, 'validationError', 'Validation error', 'data.list must be "queued"');
-			}
-			const position = body.to_position;
-			if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
-				return fail(422, 'validationError', 'Validation error', 'data.to_position must be an integer >= 0');
-			}
-			const others = cluster.queue.filter((j) => j.uuid !== job.uuid);
-			const queuedOthers = others.filter((j) => j.status === 'queued');
-			const before = queuedOthers[position];
-			const insertAt = before ? others.indexOf(before) : others.length;
-			others.splice(insertAt, 0, job);
-			cluster.queue = others;
-			break;
-		}
-		case 'remove':
-			if (job.status !== 'queued') return invalidState(job, action, 'queued (abort a started job instead)');
-			cluster.queue = cluster.queue.filter((j) => j.uuid !== job.uuid);
-			break;
-		case 'force':
-			if (job.status !== 'queued') return invalidState(job, action, 'queued');
-			job.force = true;
-			job.configuration_changes_required = [];
-			break;
-	}
-	return { ok: true, cluster: advanceCluster(cluster, now, timings) };
+	const refused = ACTIONS[action as ActionName](cluster, job, data, now);
+	return refused ?? { ok: true, cluster: advanceCluster(cluster, now, timings) };
 }
 
 /** Control API: clear the build plate (wait_cleanup → the job retires, the printer is free). */
@@ -383,9 +406,9 @@ export function clearBuildPlate(
 	now: number,
 	timings: Timings = DEFAULT_TIMINGS,
 ): SimulationResult {
-	const cluster = cloneCluster(input);
-	const printer = cluster.printers.find((p) => p.uuid === printerUuid);
-	if (!printer) return fail(404, 'notFound', 'Printer not found', `No printer ${printerUuid}.`);
+	const opened = openCopy(input, (c) => c.printers.find((p) => p.uuid === printerUuid), 'Printer', `No printer ${printerUuid}.`);
+	if (!opened.ok) return opened;
+	const { cluster, item: printer } = opened;
 	const job = activeJobOf(cluster, printer);
 	if (!job || job.status !== 'wait_cleanup') {
 		return fail(409, 'invalidPrinterState', 'Nothing to clear', `Printer ${printerUuid} is not waiting for cleanup.`);
@@ -402,9 +425,9 @@ export function forceJobStatus(
 	now: number,
 	timings: Timings = DEFAULT_TIMINGS,
 ): SimulationResult {
-	const cluster = cloneCluster(input);
-	const job = cluster.queue.find((j) => j.uuid === uuid);
-	if (!job) return fail(404, 'notFound', 'Print job not found', `No queued or active print job ${uuid}.`);
+	const opened = openCopy(input, (c) => c.queue.find((j) => j.uuid === uuid), 'Print job', `No queued or active print job ${uuid}.`);
+	if (!opened.ok) return opened;
+	const { cluster, item: job } = opened;
 	const printer = cluster.printers.find((p) => p.activeJobUuid === uuid) ?? null;
 	if (status === 'finished' || status === 'aborted' || status === 'failed') {
 		if (printer) retireActiveJob(cluster, printer, status, now, timings);
