@@ -117,7 +117,11 @@ export class FaultRegistry {
 		const retryAfter = spec.retryAfter ?? 1;
 		if (typeof retryAfter !== 'number' || retryAfter < 0) throw validation('retryAfter must be a number of seconds >= 0');
 		const fraction = spec.fraction ?? 0.5;
-		if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) throw validation('fraction must be a number between 0 and 1 (exclusive)');
+		// `incomplete` may keep everything (1: all bytes kept, the session not finalised); a drop must stop short of the end.
+		const most = kind === 'incomplete' ? 1 : 0.999999;
+		if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= most)) {
+			throw validation(kind === 'incomplete' ? 'fraction must be a number above 0 and at most 1' : 'fraction must be a number between 0 and 1 (exclusive)');
+		}
 		const delayMs = spec.delayMs ?? DELAY_DEFAULTS[kind as FaultKind] ?? 1000;
 		if (typeof delayMs !== 'number' || delayMs < 0 || delayMs > 600_000) throw validation('delayMs must be between 0 and 600000');
 		const rule: FaultRule = {

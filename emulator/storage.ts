@@ -152,6 +152,10 @@ function handleSession(rt: Runtime, ctx: Context, slot: UploadSlot): Promise<voi
 	const lengthHeader = ctx.req.headers['content-length'];
 	if (range.kind === 'query') {
 		if (lengthHeader !== undefined && lengthHeader !== '0') return reject(ctx, slot, 400, 'InvalidArgument', 'Invalid argument.', 'A status query (Content-Range: bytes */<size>) has an empty body.');
+		if (slot.persistedBytes === slot.size) {
+			const object = rt.state.objects.get(slot.objectId)!;
+			return complete(rt, ctx, slot, object, headerReaderOf(slot, object).reader);
+		}
 		return sendIncomplete(ctx, slot);
 	}
 	if (slot.state === 'receiving') return reject(ctx, slot, 409, 'Conflict', 'Another upload request to this session is in progress.');
@@ -238,11 +242,14 @@ function receive(rt: Runtime, ctx: Context, slot: UploadSlot, first: number): Pr
 		pipeline(ctx.req, counter, sink, (error) => {
 			const arrived = !error && position === first + Number(ctx.req.headers['content-length']);
 			if (slot.protocol === 'signed') return void (arrived ? complete(rt, ctx, slot, object, header.reader).then(resolve) : brokenSigned(rt, ctx, slot, resolve));
-			if (arrived && ctx.keepFraction !== undefined) written = kept + roundDown(Math.floor((written - kept) * ctx.keepFraction));
+			// `incomplete` with fraction 1: every byte kept, yet the session is not finalised (308 with the whole Range);
+			// a status query then completes it.
+			const unfinalised = arrived && ctx.keepFraction !== undefined && ctx.keepFraction >= 1;
+			if (arrived && ctx.keepFraction !== undefined && !unfinalised) written = kept + roundDown(Math.floor((written - kept) * ctx.keepFraction));
 			// A broken PUT keeps whole units of what reached the disk (a write still in flight may be lost).
 			const onDisk = slot.filePath && existsSync(slot.filePath) ? statSync(slot.filePath).size : written;
 			slot.persistedBytes = written === slot.size && arrived ? written : Math.max(kept, arrived ? written : roundDown(Math.min(written, onDisk)));
-			if (slot.persistedBytes === slot.size) return void complete(rt, ctx, slot, object, header.reader).then(resolve);
+			if (slot.persistedBytes === slot.size && !unfinalised) return void complete(rt, ctx, slot, object, header.reader).then(resolve);
 			slot.state = 'open';
 			if (arrived) sendIncomplete(ctx, slot);
 			else if (!ctx.res.headersSent && !ctx.res.destroyed && ctx.req.socket?.destroyed === false) sendXmlError(ctx, 400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');

@@ -7,7 +7,7 @@ import type { INode } from 'n8n-workflow';
 
 import type { ApiClusterStatus } from '../core/status/model';
 import { asNodeError, failureOf } from './failure';
-import type { ClusterReading, RequestOptions } from './types';
+import type { ClusterReading, RequestOptions } from './printerConnection';
 
 /** Status requests in flight at once: a farm of many clusters must not open a request per cluster at once. */
 const STATUS_CONCURRENCY = 4;

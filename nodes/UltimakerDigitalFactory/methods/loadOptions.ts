@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { readCloudCredential } from '../connections/cloud/credential';
-import { listClusters } from '../connections/cloud/clusters';
+import { listClusters } from '../connections/cloud/clusterApi';
 import { clusterOptionName } from '../core/status/clusters';
 import { asNodeError } from '../connections/failure';
 import { redactError } from '../connections/redact';

@@ -13,7 +13,7 @@ import { clusterLabel } from '../core/status/clusters';
 import type { KnownCluster } from '../core/status/identity';
 import { resolveSelected } from '../core/status/identity';
 import { asNodeError, failureOf } from '../connections/failure';
-import type { ClusterReading, PrinterConnection } from '../connections/types';
+import type { ClusterReading, PrinterConnection } from '../connections/printerConnection';
 
 export interface ObserveOptions {
 	scope: 'all' | 'selected';

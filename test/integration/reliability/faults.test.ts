@@ -715,6 +715,23 @@ const ROWS: Row[] = [
 		jobs: { uploaded: 1 },
 	},
 	{
+		name: 'resumable session: the data PUT answered 308 with a Range covering the whole file → a status query (never an empty PUT with an invalid range), uploaded',
+		operation: 'upload',
+		storage: 'resumable',
+		faults: () => [{ method: 'PUT', path: '/upload/*', kind: 'incomplete', fraction: 1 }],
+		expect: {
+			ok: true,
+			check: async (items, ctx) => {
+				uploaded(items);
+				const storage = await sent(ctx.emu, 'storage');
+				expect(storage.map((entry) => entry.headers['content-range'] ?? 'whole')).toEqual(['whole', `bytes */${storage[0]!.headers['content-length']}`]);
+				expect(storage.map((entry) => entry.status)).toEqual([308, 200]);
+			},
+		},
+		requests: { [REGISTER]: 1, [STORAGE]: 2, [JOB]: 1 },
+		jobs: { uploaded: 1 },
+	},
+	{
 		name: 'resumable session: 503 after storing every byte → the status query says complete → success, no second data PUT',
 		operation: 'upload',
 		storage: 'resumable',

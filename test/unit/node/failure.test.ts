@@ -10,7 +10,7 @@ import {
 	networkFailure,
 	unreadableFailure,
 } from '../../../nodes/UltimakerDigitalFactory/connections/failure';
-import { networkCodeOf } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/request';
+import { networkCodeOf } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/send';
 
 const node = { id: 'n', name: 'Ultimaker Digital Factory', type: 'ultimakerDigitalFactory', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
 

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getCluster } from '../../connections/cloud/clusters';
+import { getCluster } from '../../connections/cloud/clusterApi';
 import type { CloudConnection } from '../../connections/cloud/connection';
 import { readClusterTarget } from '../../connections/cloud/clusterIdentity';
 import { clusterIdProperty } from '../descriptions';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { PrinterConnection } from '../../connections/types';
+import type { PrinterConnection } from '../../connections/printerConnection';
 import type { PrintJobAction } from '../../core/send/jobActions';
 import { ACTION_DONE, isPrintJobAction, REPEATABLE_ACTIONS } from '../../core/send/jobActions';
 import { asNodeError, failureOf } from '../../connections/failure';

@@ -14,8 +14,8 @@ import { clusterLabel, parseClusterIds } from '../../core/status/clusters';
 import { clusterByHost } from '../../core/status/identity';
 import type { ApiCluster, ApiClusterStatus } from '../../core/status/model';
 import { asNodeError } from '../../connections/failure';
-import type { PrinterConnection } from '../../connections/types';
-import { isReadable } from '../../connections/types';
+import type { PrinterConnection } from '../../connections/printerConnection';
+import { isReadable } from '../../connections/printerConnection';
 import type { InspectResult } from '../../core/toolpath/types';
 import { inspectItemBinary, readBinaryPropertyName } from '../toolpath/read';
 

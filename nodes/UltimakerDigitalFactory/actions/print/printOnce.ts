@@ -10,7 +10,7 @@ import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ApiClusterStatus } from '../../core/status/model';
-import type { PrinterConnection } from '../../connections/types';
+import type { PrinterConnection } from '../../connections/printerConnection';
 import type { Failure } from '../../connections/failure';
 import { asNodeError, failureError, failureOf } from '../../connections/failure';
 import { pathId } from '../../connections/ids';

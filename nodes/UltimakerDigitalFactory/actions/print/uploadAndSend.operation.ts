@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { clusterSegment } from '../../connections/cloud/clusters';
+import { clusterSegment } from '../../connections/cloud/clusterApi';
 import { referenceOf } from '../../core/reference';
 import type { CloudConnection } from '../../connections/cloud/connection';
 import { asNodeError, failureOf } from '../../connections/failure';

@@ -5,11 +5,12 @@
  * session continues from the bytes storage kept (a fresh stream each attempt; one buffer for all attempts where
  * n8n holds the binary as a buffer anyway).
  */
-import type { IBinaryData, IDataObject, IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { describeNetworkCode } from './transport/describe';
 import { redactSecrets } from '../redact';
+import { sendOnce } from './transport/send';
 import type { BinaryProblem, UploadPlan } from '../../core/upload/plan';
 import {
 	BINARY_STREAM_CHUNK_BYTES,
@@ -28,6 +29,7 @@ import {
 	STORAGE_MAX_ATTEMPTS,
 	storageHeaders,
 	storageOutcome,
+	storageDeadlineMs,
 	storageRetryDelayMs,
 	uploadPollDelaysMs,
 } from '../../core/upload/plan';
@@ -42,6 +44,8 @@ export interface BinarySource {
 	binary: IBinaryData;
 	propertyName: string;
 	itemIndex: number;
+	/** The decoded bytes, once read (an in-memory binary is read for its size): never decoded a second time. */
+	buffer?: Buffer;
 }
 
 /**
@@ -52,7 +56,8 @@ export async function binarySize(this: IExecuteFunctions, source: BinarySource):
 	if (source.binary.id) {
 		return (await this.helpers.getBinaryMetadata(source.binary.id)).fileSize;
 	}
-	return (await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName)).length;
+	source.buffer ??= await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName);
+	return source.buffer.length;
 }
 
 /**
@@ -126,11 +131,13 @@ export async function skipBytes(stream: Readable, count: number): Promise<void> 
 
 type StorageAttempt =
 	| { kind: 'answered'; status: number; text: string; range?: string }
-	| { kind: 'network'; code: string };
+	| { kind: 'network'; code: string }
+	| { kind: 'cancelled' };
 
 /**
- * One PUT to the storage URL. Deliberately unauthenticated (`httpRequest`, never the credential) and without
- * redirects: axios' redirect support would keep a copy of the whole streamed body in memory.
+ * One PUT to the storage URL, through the transport's one exchange (deadline, cancel signal, network codes).
+ * Deliberately unauthenticated (no credential type: the token never goes to storage) and without redirects:
+ * axios' redirect support would keep a copy of the whole streamed body in memory.
  */
 async function putToStorage(
 	this: IExecuteFunctions,
@@ -138,34 +145,32 @@ async function putToStorage(
 	headers: Record<string, string>,
 	body: Buffer | Readable,
 ): Promise<StorageAttempt> {
+	const request: IHttpRequestOptions = {
+		method: 'PUT',
+		url: uploadUrl,
+		headers,
+		body,
+		json: false,
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+	};
 	try {
-		const response = (await this.helpers.httpRequest({
-			method: 'PUT',
-			url: uploadUrl,
-			headers,
-			body,
-			json: false,
-			encoding: 'text',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			// Stopping the workflow stops a long upload too.
-			abortSignal: this.getExecutionCancelSignal(),
-		})) as IN8nHttpFullResponse;
-		const range = (response.headers as Record<string, unknown> | undefined)?.range;
-		return { kind: 'answered', status: response.statusCode, text: String(response.body ?? ''), range: typeof range === 'string' ? range : undefined };
-	} catch (error) {
-		const code = (error as { code?: unknown }).code;
-		return { kind: 'network', code: typeof code === 'string' ? code : 'ECONNRESET' };
+		const sent = await sendOnce.call(this, request, { deadlineMs: storageDeadlineMs(Number(headers['Content-Length'] ?? 0)) });
+		if (!sent.answered) return sent.cause === 'cancelled' ? { kind: 'cancelled' } : { kind: 'network', code: sent.code };
+		const range = (sent.response.headers as Record<string, unknown> | undefined)?.range;
+		return { kind: 'answered', status: sent.response.statusCode, text: String(sent.response.body ?? ''), range: typeof range === 'string' ? range : undefined };
 	} finally {
 		if (typeof (body as Readable).destroy === 'function') (body as Readable).destroy();
 	}
 }
 
 /** "storage answered 503 (ServiceUnavailable: …)" or "the connection to storage broke (…)". */
-function describeAttempt(result: StorageAttempt): string {
+function describeAttempt(result: StorageAttempt, secrets: readonly string[]): string {
+	if (result.kind === 'cancelled') return 'the workflow was stopped during the upload';
 	if (result.kind === 'network') return `the connection to storage broke (${describeNetworkCode(result.code)})`;
-	const message = redactSecrets(storageMessage(result.text));
+	const message = redactSecrets(storageMessage(result.text), secrets);
 	return `storage answered ${result.status}${message ? ` (${message})` : ''}`;
 }
 
@@ -237,7 +242,7 @@ async function storeOnce(
 		const result = await putToStorage.call(this, upload.uploadUrl, headers, await openBody.call(this, source, whole));
 		const outcome = result.kind === 'answered' ? storageOutcome(result.status) : 'retry';
 		if (outcome === 'stored') return { ok: true };
-		problem = describeAttempt(result);
+		problem = describeAttempt(result, connection.secrets);
 		const current = await askApi.call(this, connection, plan, upload.id, source.itemIndex);
 		if (current.status === 'uploaded') return { ok: true };
 		if (current.status === 'failed') return { ok: false, problem: failedProblem(problem, current) };
@@ -290,7 +295,7 @@ async function storeInSession(
 	while (session.puts < SESSION_MAX_PUTS && session.misses < STORAGE_MAX_ATTEMPTS) {
 		if (this.getExecutionCancelSignal()?.aborted) return { ok: false, problem: 'the workflow was stopped' };
 		if (session.asking) {
-			const next = await resumePoint.call(this, upload.uploadUrl, plan, session);
+			const next = await resumePoint.call(this, upload.uploadUrl, plan, session, connection.secrets);
 			if (next === 'stored') return { ok: true };
 			if (next === 'stop') return await giveUp(sessionProblem(session));
 			if (next === 'wait') {
@@ -308,14 +313,16 @@ async function storeInSession(
 		const result = await putToStorage.call(this, upload.uploadUrl, resumeHeaders(plan, session.offset), body);
 		const outcome = result.kind === 'answered' ? sessionOutcome(result.status) : 'retry';
 		if (outcome === 'stored') return { ok: true };
-		session.problem = describeAttempt(result);
+		session.problem = describeAttempt(result, connection.secrets);
 		session.queryProblem = '';
 		if (outcome === 'gone') return await giveUp(`${session.problem}: the resumable upload session has expired or was cancelled`);
 		if (outcome === 'rejected') return await giveUp(session.problem);
 		// A 308 that says what storage keeps needs no question; after a break or a 5xx, back off before asking.
 		const kept = outcome === 'incomplete' && result.kind === 'answered' && result.range ? keptBytes(result.range, plan.fileSize) : undefined;
 		if (kept !== undefined) moveTo(session, kept);
-		else session.asking = true;
+		// Storage keeps every byte yet says incomplete: there is nothing left to send, only a status query to make
+		// (a PUT of the "rest" would carry the invalid range bytes <size>-<size-1>).
+		if (kept === undefined || kept >= plan.fileSize) session.asking = true;
 		if (outcome === 'retry') await sleep(storageRetryDelayMs(session.misses + 1));
 	}
 	const kept = `storage keeps ${session.offset} of ${plan.fileSize} bytes after ${session.puts} PUTs to the resumable upload session`;
@@ -327,17 +334,30 @@ async function storeInSession(
  * `session.offset` there. 'stored': storage has it all; 'put': send the rest; 'wait': the query failed, ask again
  * later; 'stop': the session cannot go on.
  */
-async function resumePoint(this: IExecuteFunctions, uploadUrl: string, plan: UploadPlan, session: Session): Promise<'stored' | 'put' | 'wait' | 'stop'> {
+async function resumePoint(
+	this: IExecuteFunctions,
+	uploadUrl: string,
+	plan: UploadPlan,
+	session: Session,
+	secrets: readonly string[],
+): Promise<'stored' | 'put' | 'wait' | 'stop'> {
 	const result = await putToStorage.call(this, uploadUrl, sessionQueryHeaders(plan), Buffer.alloc(0));
 	const outcome = result.kind === 'answered' ? sessionOutcome(result.status) : 'retry';
 	if (outcome === 'stored') return 'stored';
 	const kept = outcome === 'incomplete' && result.kind === 'answered' ? keptBytes(result.range, plan.fileSize) : undefined;
 	if (kept === undefined) {
 		const answer =
-			outcome === 'incomplete' ? `storage answered 308 with an unreadable Range header (${redactSecrets(String((result as { range?: string }).range)).slice(0, 80)})` : describeAttempt(result);
+			outcome === 'incomplete' ? `storage answered 308 with an unreadable Range header (${redactSecrets(String((result as { range?: string }).range), secrets).slice(0, 80)})` : describeAttempt(result, secrets);
 		session.queryProblem = outcome === 'gone' ? `${answer}: the resumable upload session has expired or was cancelled` : answer;
 		session.misses++;
 		return outcome === 'retry' ? 'wait' : 'stop';
+	}
+	if (kept >= plan.fileSize) {
+		// Every byte is there, but storage has not completed the upload: ask again later, never PUT an empty range.
+		session.queryProblem = `storage keeps all ${plan.fileSize} bytes but answers 308 (incomplete) to a status query`;
+		session.offset = kept;
+		session.misses++;
+		return 'wait';
 	}
 	moveTo(session, kept);
 	return 'put';
@@ -363,9 +383,8 @@ export async function uploadBinary(
 	options: { waitForUpload: boolean },
 ): Promise<UploadResult> {
 	// Read before registering, so a read that fails leaves no unused upload slot behind.
-	const whole = readsWholeBinary(binaryStorageOf(source.binary.id))
-		? await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName)
-		: undefined;
+	const whole =
+		source.buffer ?? (readsWholeBinary(binaryStorageOf(source.binary.id)) ? await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName) : undefined);
 	const { registered, id, uploadUrl } = await registerUpload.call(this, connection, plan, source.itemIndex);
 	const stored = await storeBytes.call(this, { connection, plan, source, upload: { id, uploadUrl }, whole });
 	if (!stored.ok) {
@@ -426,8 +445,9 @@ async function waitUntilProcessed(this: IExecuteFunctions, connection: CloudCred
 			});
 		}
 	}
-	throw new NodeOperationError(this.getNode(), `"${plan.name}" is stored but not yet processed by Digital Factory`, {
-		description: `The ${kind} ${id} still reports "${String(latest.status)}" after a minute. Use Get Job later, or turn off "Wait for Upload".`,
+	// Storage's word alone is not enough: until Digital Factory confirms the upload, the file may be incomplete.
+	throw new NodeOperationError(this.getNode(), `Storage reports "${plan.name}" complete, but Digital Factory has not confirmed the upload`, {
+		description: `The ${kind} ${id} still reports "${String(latest.status)}" after a minute, so it is not known to be usable; nothing was sent to a printer. Check it with Get Job before printing it: print it only once it reports "uploaded".`,
 		itemIndex,
 	});
 }

@@ -2,6 +2,7 @@
  * The two-stage upload as data (pure): what to register, which headers the storage PUT must carry, and the
  * bounded retry and polling schedules.
  */
+import { retryDelayMs } from '../retry';
 import type { UploadTarget } from './contentTypes';
 
 /** Read size for n8n's binary stream: 1 MiB chunks stream several times faster than the 64 KiB default. */
@@ -114,9 +115,16 @@ export function sessionOutcome(status: number): SessionOutcome {
 /** A resumable upload gives up after this many PUTs in all, however much each one moved it on. */
 export const SESSION_MAX_PUTS = 20;
 
-/** Backoff before storage attempt `attempt + 1` (attempt is 1-based): 0.5 s, 1 s, 2 s, 4 s. */
-export function storageRetryDelayMs(attempt: number): number {
-	return Math.min(8000, 500 * 2 ** (attempt - 1));
+/** Backoff before storage attempt `attempt + 1` (attempt is 1-based): the one schedule of core/retry.ts (public name, kept). */
+export const storageRetryDelayMs = retryDelayMs;
+
+/**
+ * How long one storage PUT may take in all: a minute plus the body at 64 KiB/s. Slower than any link a farm uploads
+ * over, so it never cuts a real upload short, but a server that drips its answer cannot hold the workflow forever.
+ */
+export const STORAGE_MIN_BYTES_PER_SECOND = 64 * 1024;
+export function storageDeadlineMs(bodyBytes: number): number {
+	return 60_000 + Math.ceil((Math.max(0, bodyBytes) / STORAGE_MIN_BYTES_PER_SECOND) * 1000);
 }
 
 /** Delays between status polls after the bytes are stored: quick at first, 60 s in total at most. */

@@ -5,10 +5,10 @@
  * 401/403 `tokenExpired`, a total deadline per request, and every failure classified once (failure.ts) with
  * words free of secrets.
  */
-import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { RetryPolicy } from '../../types';
+import type { RetryPolicy } from '../../printerConnection';
 import type { CloudCredential, UltimakerContext } from '../credential';
 import { describeApiError, describeNetworkCode, isTokenExpired, retryAfterMs } from './describe';
 import type { Failure } from '../../failure';
@@ -23,6 +23,9 @@ import {
 } from '../../failure';
 import { MAX_PAGES, nextPage, pageSize } from './pagination';
 import { redactSecrets, secretList } from '../../redact';
+import { retryDelayMs } from '../../../core/retry';
+import type { Sent } from './send';
+import { sendOnce } from './send';
 
 export type { RetryPolicy };
 
@@ -68,52 +71,14 @@ type Attempt =
 	| { ok: true; response: ApiResponse<unknown> }
 	| { ok: false; failure: Failure; response?: ApiResponse<unknown> };
 
-/** Reads an n8n/axios error thrown without an HTTP answer: its Node network code, or a best guess from its words. */
-export function networkCodeOf(error: unknown): string {
-	const shape = error as { code?: unknown; cause?: { code?: unknown; message?: unknown; cause?: { code?: unknown } }; message?: unknown; description?: unknown };
-	const code = [shape?.cause?.code, shape?.code, shape?.cause?.cause?.code].find(
-		(candidate): candidate is string => typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate),
-	);
-	if (code) return code;
-	const words = [shape?.message, shape?.description, shape?.cause?.message].join(' ');
-	if (/closed unexpectedly|ECONNRESET|socket hang up/i.test(words)) return 'ECONNRESET';
-	if (/refused|ECONNREFUSED/i.test(words)) return 'ECONNREFUSED';
-	if (/timeout|timed out/i.test(words)) return 'ETIMEDOUT';
-	return 'ENETWORK';
-}
-
-function cancelSignal(context: UltimakerContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
-}
-
-/**
- * The request's abort signal: the execution's cancel signal and the deadline together. n8n's
- * `httpRequestWithAuthentication` overwrites `abortSignal` with the execution's cancel signal, so the option is
- * an accessor that keeps what n8n sets and adds the deadline to it (n8n's httpRequest hands it to axios).
- */
-function withDeadline(request: IHttpRequestOptions, deadline: AbortSignal, cancel: AbortSignal | undefined): void {
-	let signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
-	Object.defineProperty(request, 'abortSignal', {
-		configurable: true,
-		enumerable: true,
-		get: () => signal,
-		set: (next: AbortSignal | undefined) => {
-			signal = next ? AbortSignal.any([next, deadline]) : deadline;
-		},
-	});
-}
-
 /** What an error thrown without an HTTP answer means, given the signals the request ran with. */
-function thrownFailure(this: UltimakerContext, options: ApiRequestOptions, error: unknown, deadline: AbortSignal): Failure {
-	if (cancelSignal(this)?.aborted) return cancelledFailure(options.method, options.what);
-	if (deadline.aborted) return networkFailure(options.method, options.what, 'ETIMEDOUT');
-	const code = networkCodeOf(error);
-	if (INVALID_HEADER_CODES.has(code)) return configurationFailure(options.method, options.what);
-	return networkFailure(options.method, options.what, code);
+function thrownFailure(options: ApiRequestOptions, sent: Extract<Sent, { answered: false }>): Failure {
+	if (sent.cause === 'cancelled') return cancelledFailure(options.method, options.what);
+	if (INVALID_HEADER_CODES.has(sent.code)) return configurationFailure(options.method, options.what);
+	return networkFailure(options.method, options.what, sent.code);
 }
 
 async function attempt(this: UltimakerContext, connection: CloudCredential, options: ApiRequestOptions): Promise<Attempt> {
-	const deadline = AbortSignal.timeout(API_DEADLINE_MS);
 	const request: IHttpRequestOptions = {
 		method: options.method,
 		url: options.url ?? `${connection.baseUrl}${options.path ?? ''}`,
@@ -125,20 +90,15 @@ async function attempt(this: UltimakerContext, connection: CloudCredential, opti
 		// A hung connection must not hold a workflow or a poll for axios's default of minutes.
 		timeout: API_TIMEOUT_MS,
 	};
-	withDeadline(request, deadline, cancelSignal(this));
 	if (options.body !== undefined) request.body = options.body;
 	if (options.qs !== undefined) request.qs = options.qs;
-	let answer: IN8nHttpFullResponse;
-	try {
-		answer = (await this.helpers.httpRequestWithAuthentication.call(this, connection.credentialType, request, {
-			// Honoured by n8n versions whose httpRequest path reads it; the explicit refresh in apiRequest covers the rest.
-			oauth2: { tokenExpiredStatusCode: 403 },
-		})) as IN8nHttpFullResponse;
-	} catch (error) {
+	const sent = await sendOnce.call(this, request, { deadlineMs: API_DEADLINE_MS, credentialType: connection.credentialType });
+	if (!sent.answered) {
 		// n8n's own errors before sending (a credential it cannot use) are configuration problems: pass them on.
-		if (error instanceof NodeOperationError) throw asNodeError(this.getNode(), error, options.itemIndex);
-		return { ok: false, failure: thrownFailure.call(this, options, error, deadline) };
+		if (sent.error instanceof NodeOperationError) throw asNodeError(this.getNode(), sent.error, options.itemIndex);
+		return { ok: false, failure: thrownFailure(options, sent) };
 	}
+	const answer = sent.response;
 	const response = { statusCode: answer.statusCode, body: answer.body, headers: answer.headers as Record<string, unknown> };
 	if (response.statusCode >= 200 && response.statusCode < 300) return { ok: true, response };
 	const apiCode = describeApiError(response.statusCode, response.body, connection.authKind, options.what).apiError?.code;
@@ -151,7 +111,7 @@ type Next = { retry: true; waitMs: number } | { retry: false };
 function nextStep(failed: Extract<Attempt, { ok: false }>, policy: RetryPolicy, used: RetriesUsed): Next {
 	const { failure } = failed;
 	if (failure.status === 429) {
-		const wait = retryAfterMs(failed.response?.headers['retry-after']) ?? backoffMs(used.rateLimited + 2);
+		const wait = retryAfterMs(failed.response?.headers['retry-after']) ?? retryDelayMs(used.rateLimited + 2);
 		if (used.rateLimited >= MAX_RETRIES.rateLimited || wait > MAX_RETRY_AFTER_MS) return { retry: false };
 		used.rateLimited++;
 		return { retry: true, waitMs: wait };
@@ -160,12 +120,9 @@ function nextStep(failed: Extract<Attempt, { ok: false }>, policy: RetryPolicy, 
 	const budget = failure.kind === 'network' ? 'network' : failure.status !== undefined && failure.status >= 500 ? 'serverError' : undefined;
 	if (policy !== 'idempotent' || budget === undefined || used[budget] >= MAX_RETRIES[budget]) return { retry: false };
 	used[budget]++;
-	return { retry: true, waitMs: backoffMs(used[budget]) };
+	return { retry: true, waitMs: retryDelayMs(used[budget]) };
 }
 
-function backoffMs(attempt: number): number {
-	return Math.min(4000, 250 * 2 ** attempt);
-}
 
 export async function apiRequest<T = IDataObject>(
 	this: UltimakerContext,
