@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { clusterByHost, unknownHostProblem } from '../../core/status/identity';
 import type { ApiCluster } from '../../core/status/model';
-import type { PrinterConnection } from '../types';
+import type { PrinterConnection } from '../printerConnection';
 
 /** The cluster an item targets: the cluster_id to use, and the host_guid it was found by (null: chosen by id). */
 export interface ClusterTarget {
