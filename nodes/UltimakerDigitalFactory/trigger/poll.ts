@@ -68,7 +68,7 @@ async function pollEvents(this: IPollFunctions, secrets: { values: string[] }): 
 	const observations = await observeClusters.call(this, connection, {
 		scope: settings.scope,
 		clusterIds: settings.clusterIds,
-		knownClusters: Object.entries(previous?.c ?? {}).map(([clusterId, cluster]) => ({ cluster_id: clusterId, friendly_name: cluster.n, host_guid: cluster.hg ?? null })),
+		knownClusters: Object.entries(previous?.c ?? {}).map(([clusterId, cluster]) => ({ cluster_id: clusterId, friendly_name: cluster.n, host_guid: cluster.hg ?? null, former_ids: cluster.a })),
 		failOnTransient: manual,
 	});
 	const now = new Date();

@@ -38,6 +38,11 @@ describe('resolveSelected (the trigger)', () => {
 		const known = [{ cluster_id: 'old', friendly_name: 'Lab', host_guid: 'bbbb-2222' }];
 		expect(ids(resolveSelected(['old'], listed, known))).toEqual(['listed:c2']);
 	});
+	it('follows a cluster_id the trigger remembers as a former id of a cluster', () => {
+		const known = [{ cluster_id: 'c2', friendly_name: 'Lab', host_guid: 'bbbb-2222', former_ids: ['old'] }];
+		expect(ids(resolveSelected(['old'], listed, known))).toEqual(['listed:c2']);
+		expect(ids(resolveSelected(['old'], undefined, known))).toEqual(['known:c2']);
+	});
 	it('without a list, uses the remembered clusters (by id or by host)', () => {
 		const known = [{ cluster_id: 'old', friendly_name: 'Lab', host_guid: 'bbbb-2222' }];
 		expect(ids(resolveSelected(['old', 'bbbb-2222', 'zzz'], undefined, known))).toEqual(['known:old', 'known:zzz']);

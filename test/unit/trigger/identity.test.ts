@@ -21,6 +21,8 @@ describe('a cluster reconnected under a new cluster_id (same host_guid)', () => 
 		expect(perPoll.flat()).toEqual([]);
 		expect(Object.keys(state!.c)).toEqual(['new']);
 		expect(state!.c.new.hg).toBe('G');
+		// The old id is remembered, so a trigger whose selection still names it finds the cluster.
+		expect(state!.c.new.a).toEqual(['old']);
 	});
 
 	it('emits the transitions that happened across it once, naming the new id and the host', () => {

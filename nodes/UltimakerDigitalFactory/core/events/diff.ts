@@ -53,6 +53,9 @@ function diffCluster(before: RememberedCluster | undefined, observation: Cluster
 	return { memory: next, events: inOrder(events) };
 }
 
+/** Former cluster_ids kept per cluster. */
+const FORMER_IDS = 5;
+
 function hostGuidOf(observation: ClusterObservation): string | null {
 	const guid = observation.host_guid;
 	return typeof guid === 'string' && guid !== '' ? guid : null;
@@ -101,6 +104,7 @@ export function diffSnapshots(previous: TriggerState | undefined, observations: 
 		const mode: Mode = remembered ? 'diff' : options.emitOnFirstPoll ? 'emitCurrent' : 'baseline';
 		const result = diffCluster(remembered, observation, mode, settings);
 		if (!result) continue;
+		if (remembered && remembered.clusterId !== clusterId) result.memory.formerIds = [...remembered.formerIds.filter((id) => id !== clusterId), remembered.clusterId].slice(-FORMER_IDS);
 		after.set(clusterId, result.memory);
 		events.push(...result.events);
 	}

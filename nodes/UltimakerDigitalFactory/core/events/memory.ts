@@ -90,6 +90,11 @@ export interface ClusterState {
 	 * cluster is matched by its id (the record's key) until a poll records its host_guid.
 	 */
 	hg?: string;
+	/**
+	 * Former cluster_ids of this cluster (most recent last, a few at most), kept when it was followed to a new id by
+	 * its host_guid, so a trigger whose selection still names an old id keeps finding it.
+	 */
+	a?: string[];
 	g: string | null;
 	p: Record<string, PrinterState>;
 	j: Record<string, JobState>;
@@ -203,14 +208,20 @@ const SMALL = 16;
 export class RememberedCluster {
 	readonly name: string | null;
 	readonly hostGuid: string | null;
+	readonly formerIds: readonly string[];
 	readonly generatedTime: string | null;
 	readonly printers: ReadonlyMap<string, PrinterMemory>;
 	readonly jobs: ReadonlyMap<string, JobMemory>;
 	readonly ended: readonly string[];
 	private endedSet: Set<string> | undefined;
 
-	constructor(private readonly state: ClusterState) {
+	constructor(
+		private readonly state: ClusterState,
+		/** The id it was saved under. */
+		readonly clusterId: string,
+	) {
 		this.name = state.n ?? null;
+		this.formerIds = Array.isArray(state.a) ? state.a.filter((id) => typeof id === 'string') : [];
 		this.hostGuid = typeof state.hg === 'string' && state.hg !== '' ? state.hg : null;
 		this.generatedTime = state.g ?? null;
 		this.printers = decodeAll(state.p, loadPrinter);
@@ -246,6 +257,8 @@ export class NextCluster {
 	readonly printers = new Map<string, PrinterMemory>();
 	readonly jobs = new Map<string, JobMemory>();
 	readonly ended = new Set<string>();
+	/** Former cluster_ids to remember (ClusterState.a). */
+	formerIds: readonly string[];
 
 	constructor(
 		readonly name: string | null,
@@ -253,7 +266,9 @@ export class NextCluster {
 		private readonly before?: RememberedCluster,
 		/** The host_guid to remember: the one observed, else the remembered one. */
 		readonly hostGuid: string | null = before?.hostGuid ?? null,
-	) {}
+	) {
+		this.formerIds = before?.formerIds ?? [];
+	}
 
 	/** Marks a job as ended (once). */
 	end(key: string): void {
@@ -277,6 +292,7 @@ export class NextCluster {
 		for (const [uuid, job] of this.jobs) j[encodeKey(uuid)] = this.before?.savedJob(uuid, job) ?? saveJob(job);
 		const state: ClusterState = { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
 		if (this.hostGuid !== null) state.hg = this.hostGuid;
+		if (this.formerIds.length > 0) state.a = [...this.formerIds];
 		return state;
 	}
 }
@@ -286,7 +302,7 @@ export function loadState(stored: TriggerState | undefined): Map<string, Remembe
 	const clusters = new Map<string, RememberedCluster>();
 	const record = stored?.c;
 	if (!record || typeof record !== 'object') return clusters;
-	for (const key of Object.keys(record)) clusters.set(decodeKey(key), new RememberedCluster(record[key]));
+	for (const key of Object.keys(record)) clusters.set(decodeKey(key), new RememberedCluster(record[key], decodeKey(key)));
 	return clusters;
 }
 

@@ -32,6 +32,8 @@ export interface KnownCluster {
 	cluster_id: string;
 	friendly_name: string | null;
 	host_guid?: string | null;
+	/** cluster_ids it had before a reconnect, as the trigger followed it */
+	former_ids?: readonly string[];
 }
 
 /**
@@ -60,7 +62,10 @@ export function resolveSelected(
 			add({ cluster: listedEntry });
 			continue;
 		}
-		const remembered = known.find((cluster) => cluster.cluster_id === id) ?? known.find((cluster) => !!cluster.host_guid && cluster.host_guid === id);
+		const remembered =
+			known.find((cluster) => cluster.cluster_id === id) ??
+			known.find((cluster) => !!cluster.host_guid && cluster.host_guid === id) ??
+			known.find((cluster) => cluster.former_ids?.includes(id));
 		const followed = listed && remembered?.host_guid ? clusterByHost(listed, remembered.host_guid) : undefined;
 		if (followed) add({ cluster: followed });
 		else add({ known: remembered ?? { cluster_id: id, friendly_name: null } });
