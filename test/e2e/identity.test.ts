@@ -109,7 +109,8 @@ describe('printer identity across a reconnect, in real n8n', () => {
 		expect(await recorded()).toEqual({ all: [printing], byId: [printing], byHost: [printing] });
 
 		// The print finishes under the new id: job.finished once, with the printer's own change.
-		await emu.client.advanceClock(24 * 3600);
+		// Long enough to end the print (1,200 s) and its post-print, shorter than the emulator clearing the plate by itself.
+		await emu.client.advanceClock(1200);
 		await afterPolls(third, 2);
 		const finished = [`job.finished ${third} ${hostGuid} ${job} printing→wait_cleanup`, `printer.statusChanged ${third} ${hostGuid} S5 Alpha printing→wait_cleanup`];
 		const expected = [printing, ...finished];
