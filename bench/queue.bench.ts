@@ -272,99 +272,118 @@ function allocationSummary(result: ReadResult): string {
 		.join('; ');
 }
 
+/** One part's result: its raw figures (for .bench/queue.json) and its Markdown table. */
+interface Part {
+	raw: unknown;
+	table: string;
+}
+
+async function fanOutPart(emulator: EmulatorClient, apiUrl: string): Promise<Part> {
+	const rows: string[] = [];
+	const raw: Record<string, unknown> = {};
+	for (const [label, workers] of [
+		['queue mode: main + 2 workers (concurrency 10 each)', 2],
+		['one process (regular mode, same Postgres)', 0],
+	] as const) {
+		const queue = await deployment({ mode: 'database', workers, apiUrl });
+		try {
+			const runs = [];
+			for (let round = 0; round < ROUNDS; round++) runs.push(await fanOut(queue, emulator));
+			raw[label] = runs;
+			const rates = runs.map((run) => ITEMS / run.seconds);
+			rows.push(
+				`| ${label} | ${runs.map((run) => fmt(run.seconds, 1)).join(' / ')} | ${spread(rates, 1)} | ${spread(runs.map((run) => run.p50))} / ${spread(runs.map((run) => run.p99))} | ${runs.map((run) => run.prints).join(' / ')} | ${runs.reduce((sum, run) => sum + run.failed, 0)} |`,
+			);
+		} finally {
+			await stopDeployment(queue);
+		}
+	}
+	return {
+		raw,
+		table: `**Fan-out**: ${ITEMS} webhook executions (Send print, one item each), ${IN_FLIGHT} in flight, ${ROUNDS} rounds\n\n| setup | seconds per round | executions/s: median (min–max) | latency p50 / p99 ms: median (min–max) | prints queued per round | failed answers |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
+	};
+}
+
+async function uploadPart(emulator: EmulatorClient, apiUrl: string): Promise<Part> {
+	const rows: string[] = [];
+	const raw: Record<string, unknown> = {};
+	for (const mode of ['database', 'filesystem'] as const) {
+		const queue = await deployment({ mode, workers: 1, apiUrl });
+		try {
+			for (const size of uploadSizes(mode)) {
+				const file = await writeGcodeFile({ sizeBytes: size.bytes, dir: queue.options.workDir, fileName: `upload-${size.bytes}.gcode` });
+				const measured: Record<string, Array<Awaited<ReturnType<typeof uploadOnce>>>> = {};
+				for (let round = 0; round < UPLOAD_ROUNDS; round++) {
+					for (const kind of size.kinds) (measured[kind] ??= []).push(await uploadOnce(queue, emulator, kind, file));
+				}
+				raw[`${mode} ${size.bytes}`] = measured;
+				for (const kind of size.kinds) rows.push(uploadRow(mode, size, kind, measured[kind]!));
+				file.cleanup();
+			}
+		} finally {
+			await stopDeployment(queue);
+		}
+	}
+	return {
+		raw,
+		table: `**Worker memory per upload** (fresh worker each time; ${UPLOAD_ROUNDS} rounds)\n\n| binary data mode | file | on the worker | peak RSS growth MiB per round | × the file: median (min–max) | worker RSS before (MiB) | webhook answered after s | outcome |\n|---|---|---|---|---|---|---|---|\n${rows.join('\n')}`,
+	};
+}
+
+function uploadRow(mode: BinaryDataMode, size: { label: string; bytes: number }, kind: Kind, list: Array<Awaited<ReturnType<typeof uploadOnce>>>): string {
+	const growth = list.map((run) => run.growth / MiB);
+	return `| ${mode} | ${size.label} | ${KIND_LABEL[kind]} | ${growth.map((value) => fmt(value)).join(' / ')} | ${spread(growth.map((value) => (value * MiB) / size.bytes), 2)} | ${fmt(median(list.map((run) => run.before)) / MiB)} | ${spread(list.map((run) => run.ms / 1000), 1)} | ${[...new Set(list.map((run) => run.outcome))].join(', ')} |`;
+}
+
+async function readPart(): Promise<Part> {
+	ensureServicePackages();
+	const postgres = await startPostgres();
+	const rows: string[] = [];
+	const raw: Record<string, ReadResult[]> = {};
+	try {
+		postgres.query('CREATE TABLE blob (id int PRIMARY KEY, data bytea)');
+		const sizes = [...new Set([...UPLOAD_MIB.map((size) => size * MiB).filter((bytes) => bytes <= DATABASE_MODE_MAX_READ_BYTES), DATABASE_MODE_MAX_READ_BYTES, DATABASE_MODE_MAX_READ_BYTES + 1])];
+		for (const [index, bytes] of sizes.entries()) {
+			// Any byte value reads back as two hex characters, so the content does not matter: 'G' repeated.
+			postgres.query(`INSERT INTO blob VALUES (${index}, decode(repeat('47', ${bytes}), 'hex'))`);
+			const runs = Array.from({ length: bytes > DATABASE_MODE_MAX_READ_BYTES ? 1 : UPLOAD_ROUNDS }, () => readOnce(postgres, bytes, index));
+			postgres.query(`DELETE FROM blob WHERE id = ${index}`);
+			raw[String(bytes)] = runs;
+			const ok = runs.filter((run) => !run.error);
+			const growth = ok.map((run) => run.peakGrowth! / MiB);
+			rows.push(
+				`| ${bytes.toLocaleString('en')} B | ${ok.length ? growth.map((value) => fmt(value)).join(' / ') : '—'} | ${ok.length ? spread(growth.map((value) => (value * MiB) / bytes), 2) : '—'} | ${ok.length ? spread(ok.map((run) => run.rssAfter! / MiB)) : '—'} | ${ok.length ? allocationSummary(ok[0]!) : runs.map((run) => run.error).join('; ')} |`,
+			);
+		}
+	} finally {
+		await postgres.stop();
+	}
+	const first = Object.values(raw).flat().find((run) => run.node);
+	return {
+		raw,
+		table: `**n8n's read of one database binary, alone** (\`SELECT data\` of a bytea through n8n's own pg ${first?.pg ?? '?'} on Node ${first?.node ?? '?'}, a fresh process per read; ${UPLOAD_ROUNDS} rounds)\n\n| bytea | peak RSS growth MiB per round | × the file: median (min–max) | still held after the read MiB | buffers of ≥ 1 MiB allocated during the read (first round), by module |\n|---|---|---|---|---|\n${rows.join('\n')}`,
+	};
+}
+
 async function main(): Promise<void> {
 	const { child, apiUrl } = await startEmulatorChild('queue-bench');
 	const emulator = new EmulatorClient(apiUrl, TOKEN);
 	const load = [loadavg()];
 	const raw: Record<string, unknown> = {};
 	const out: string[] = [];
+	const parts: Array<[name: string, rawKey: string, run: () => Promise<Part>]> = [
+		['fanout', 'fanOut', () => fanOutPart(emulator, apiUrl)],
+		['upload', 'upload', () => uploadPart(emulator, apiUrl)],
+		['read', 'read', () => readPart()],
+	];
 	try {
-		if (PARTS.includes('fanout')) {
-			const rows: string[] = [];
-			const fanRaw: Record<string, unknown> = {};
-			for (const [label, workers] of [
-				['queue mode: main + 2 workers (concurrency 10 each)', 2],
-				['one process (regular mode, same Postgres)', 0],
-			] as const) {
-				const queue = await deployment({ mode: 'database', workers, apiUrl });
-				try {
-					const runs = [];
-					for (let round = 0; round < ROUNDS; round++) runs.push(await fanOut(queue, emulator));
-					fanRaw[label] = runs;
-					const rates = runs.map((run) => ITEMS / run.seconds);
-					rows.push(
-						`| ${label} | ${runs.map((run) => fmt(run.seconds, 1)).join(' / ')} | ${spread(rates, 1)} | ${spread(runs.map((run) => run.p50))} / ${spread(runs.map((run) => run.p99))} | ${runs.map((run) => run.prints).join(' / ')} | ${runs.reduce((sum, run) => sum + run.failed, 0)} |`,
-					);
-				} finally {
-					await stopDeployment(queue);
-				}
-			}
-			raw.fanOut = fanRaw;
-			load.push(loadavg());
-			out.push(
-				`**Fan-out**: ${ITEMS} webhook executions (Send print, one item each), ${IN_FLIGHT} in flight, ${ROUNDS} rounds\n\n| setup | seconds per round | executions/s: median (min–max) | latency p50 / p99 ms: median (min–max) | prints queued per round | failed answers |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
-			);
-		}
-		if (PARTS.includes('upload')) {
-			const rows: string[] = [];
-			const uploadRaw: Record<string, unknown> = {};
-			for (const mode of ['database', 'filesystem'] as const) {
-				const queue = await deployment({ mode, workers: 1, apiUrl });
-				try {
-					for (const size of uploadSizes(mode)) {
-						const file = await writeGcodeFile({ sizeBytes: size.bytes, dir: queue.options.workDir, fileName: `upload-${size.bytes}.gcode` });
-						const measured: Record<string, Array<Awaited<ReturnType<typeof uploadOnce>>>> = {};
-						for (let round = 0; round < UPLOAD_ROUNDS; round++) {
-							for (const kind of size.kinds) (measured[kind] ??= []).push(await uploadOnce(queue, emulator, kind, file));
-						}
-						uploadRaw[`${mode} ${size.bytes}`] = measured;
-						for (const kind of size.kinds) {
-							const list = measured[kind]!;
-							const growth = list.map((run) => run.growth / MiB);
-							rows.push(
-								`| ${mode} | ${size.label} | ${KIND_LABEL[kind]} | ${growth.map((value) => fmt(value)).join(' / ')} | ${spread(growth.map((value) => (value * MiB) / size.bytes), 2)} | ${fmt(median(list.map((run) => run.before)) / MiB)} | ${spread(list.map((run) => run.ms / 1000), 1)} | ${[...new Set(list.map((run) => run.outcome))].join(', ')} |`,
-							);
-						}
-						file.cleanup();
-					}
-				} finally {
-					await stopDeployment(queue);
-				}
-			}
-			raw.upload = uploadRaw;
-			load.push(loadavg());
-			out.push(
-				`**Worker memory per upload** (fresh worker each time; ${UPLOAD_ROUNDS} rounds)\n\n| binary data mode | file | on the worker | peak RSS growth MiB per round | × the file: median (min–max) | worker RSS before (MiB) | webhook answered after s | outcome |\n|---|---|---|---|---|---|---|---|\n${rows.join('\n')}`,
-			);
-		}
-		if (PARTS.includes('read')) {
-			ensureServicePackages();
-			const postgres = await startPostgres();
-			const rows: string[] = [];
-			const readRaw: Record<string, ReadResult[]> = {};
-			try {
-				postgres.query('CREATE TABLE blob (id int PRIMARY KEY, data bytea)');
-				const sizes = [...new Set([...UPLOAD_MIB.map((size) => size * MiB).filter((bytes) => bytes <= DATABASE_MODE_MAX_READ_BYTES), DATABASE_MODE_MAX_READ_BYTES, DATABASE_MODE_MAX_READ_BYTES + 1])];
-				for (const [index, bytes] of sizes.entries()) {
-					// Any byte value reads back as two hex characters, so the content does not matter: 'G' repeated.
-					postgres.query(`INSERT INTO blob VALUES (${index}, decode(repeat('47', ${bytes}), 'hex'))`);
-					const runs = Array.from({ length: bytes > DATABASE_MODE_MAX_READ_BYTES ? 1 : UPLOAD_ROUNDS }, () => readOnce(postgres, bytes, index));
-					postgres.query(`DELETE FROM blob WHERE id = ${index}`);
-					readRaw[String(bytes)] = runs;
-					const ok = runs.filter((run) => !run.error);
-					const growth = ok.map((run) => run.peakGrowth! / MiB);
-					rows.push(
-						`| ${bytes.toLocaleString('en')} B | ${ok.length ? growth.map((value) => fmt(value)).join(' / ') : '—'} | ${ok.length ? spread(growth.map((value) => (value * MiB) / bytes), 2) : '—'} | ${ok.length ? spread(ok.map((run) => run.rssAfter! / MiB)) : '—'} | ${ok.length ? allocationSummary(ok[0]!) : runs.map((run) => run.error).join('; ')} |`,
-					);
-				}
-			} finally {
-				await postgres.stop();
-			}
-			raw.read = readRaw;
-			const first = Object.values(readRaw).flat().find((run) => run.node);
-			out.push(
-				`**n8n's read of one database binary, alone** (\`SELECT data\` of a bytea through n8n's own pg ${first?.pg ?? '?'} on Node ${first?.node ?? '?'}, a fresh process per read; ${UPLOAD_ROUNDS} rounds)\n\n| bytea | peak RSS growth MiB per round | × the file: median (min–max) | still held after the read MiB | buffers of ≥ 1 MiB allocated during the read (first round), by module |\n|---|---|---|---|---|\n${rows.join('\n')}`,
-			);
+		for (const [name, rawKey, run] of parts) {
+			if (!PARTS.includes(name)) continue;
+			const part = await run();
+			raw[rawKey] = part.raw;
+			// The load average after each part that runs n8n (the read part does not).
+			if (name !== 'read') load.push(loadavg());
+			out.push(part.table);
 		}
 	} finally {
 		child.kill('SIGTERM');

@@ -26,18 +26,17 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { IDataObject } from 'n8n-workflow';
 import { startEmulator } from '../emulator';
 import type { ApiPrinterStatus, ApiPrintJobStatus, ClusterObservation, TriggerState } from '../nodes/UltimakerDigitalFactory/core/events';
 // With `.ts`: tsx would resolve `….node` to the codex file `….node.json` next to it.
 import { UltimakerDigitalFactoryTrigger } from '../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node.ts';
-import { createPollContext } from '../test/helpers/n8nContext';
+import { triggerPoller } from '../test/helpers/triggerPoll';
 
 // The diff as n8n runs it: the tsc build in dist/ (`npm run bench` builds first); the TypeScript source otherwise.
 const DIST_EVENTS = process.env.BENCH_DIFF_MODULE ?? join(__dirname, '..', 'dist', 'nodes', 'UltimakerDigitalFactory', 'core', 'events', 'index.js');
 const diffSource = process.env.BENCH_DIFF_MODULE ? DIST_EVENTS : existsSync(DIST_EVENTS) ? 'dist/ (tsc build)' : 'TypeScript source via tsx (run `npm run build` for dist)';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/trigger/diff') as typeof import('../nodes/UltimakerDigitalFactory/core/events');
+const { diffSnapshots } = require(existsSync(DIST_EVENTS) ? DIST_EVENTS : '../nodes/UltimakerDigitalFactory/core/events') as typeof import('../nodes/UltimakerDigitalFactory/core/events');
 
 const SIZES = [1, 10, 100];
 const BIG_SIZES = (process.env.BENCH_BIG_SIZES ?? '250,500,1000,2000').split(',').map(Number);
@@ -339,17 +338,7 @@ async function measureRequests(printers: number): Promise<RequestFigures> {
 	const farmSpec = Array.from({ length: printers }, (_, i) => ({ friendly_name: `Bay ${i + 1}`, printers: [{ type: 'ultimaker_s5' }] }));
 	const emulator = await startEmulator({ port: 0, storagePort: 0, seed: 'bench-trigger', speed: 0, farm: farmSpec, requestLogLimit: 100_000 });
 	try {
-		const node = new UltimakerDigitalFactoryTrigger();
-		const staticData: IDataObject = {};
-		const poll = async () => {
-			const { context } = createPollContext({
-				nodeType: node,
-				parameters: { authentication: 'apiToken', clusterScope: 'all', events: [], options: {} },
-				credentials: { ultimakerDigitalFactoryApi: { apiToken: emulator.apiToken, baseUrl: emulator.url } },
-				staticData,
-			});
-			return node.poll.call(context);
-		};
+		const { poll, staticData } = triggerPoller(new UltimakerDigitalFactoryTrigger(), emulator);
 		await poll(); // baseline
 		const polls = 5;
 		const before = emulator.log.list().length;

@@ -347,90 +347,120 @@ const fmt = (value: number, digits = 1) => value.toFixed(digits);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const spread = (values: number[], digits = 0) => `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
 
+type GcodeFile = Awaited<ReturnType<typeof writeGcodeFile>>;
+/** The real n8n the largest size runs in: created on first use, cleaned up at the end. */
+type SandboxHolder = { sandbox?: N8nSandbox };
+
+/** Every approach for one file, by name: the in-process ones, and (largest size) the ones inside a real n8n. */
+async function approachesFor(apiUrl: string, file: GcodeFile, binary: Binary, textCopy: string, holder: SandboxHolder, withN8n: boolean): Promise<Record<string, () => Promise<Run>>> {
+	const approaches: Record<string, () => Promise<Run>> = {
+		'this node (in-process n8n-core)': () => nodeUpload(apiUrl, binary, file.size),
+		'axios, same stream, maxRedirects 0': () => axiosUpload(apiUrl, binary, file.size),
+		'curl -T': () => curlUpload(apiUrl, file.path, file.size),
+	};
+	for (const kib of CHUNKS_KIB) approaches[`n8n httpRequest PUT alone, ${kib} KiB reads`] = () => helperPut(apiUrl, binary, file.size, kib * 1024);
+	if (withN8n) Object.assign(approaches, await inN8nApproaches(apiUrl, file, textCopy, holder));
+	return approaches;
+}
+
+async function inN8nApproaches(apiUrl: string, file: GcodeFile, textCopy: string, holder: SandboxHolder): Promise<Record<string, () => Promise<Run>>> {
+	copyFileSync(file.path, textCopy);
+	const sandbox = (holder.sandbox ??= N8nSandbox.create({ fileAccessDirs: [file.dir] }));
+	await sandbox.importCredentials([apiCredential(CREDENTIAL, apiUrl, TOKEN)]);
+	// The node takes the `.gcode` (it refuses other toolpaths); the HTTP Request node gets the `.txt` copy.
+	const workflows = Object.entries(IN_N8N_WORKFLOWS).map(([name, build]) => build(name.includes('this node') ? file.path : textCopy, file.size, apiUrl));
+	await sandbox.importWorkflows(workflows);
+	const names = Object.keys(IN_N8N_WORKFLOWS) as InN8nName[];
+	const baseline = async () => (await inN8n(sandbox, apiUrl, 'benchBaselineNoOp')).peakRss;
+	const approaches: Record<string, () => Promise<Run>> = {};
+	for (const [index, name] of names.entries()) {
+		if (index === 0) continue;
+		approaches[name] = async () => {
+			const base = await baseline();
+			const run = await inN8n(sandbox, apiUrl, workflows[index]!.id);
+			return { mibps: file.size / MiB / run.seconds, seconds: run.seconds, memory: run.peakRss - base, ok: run.ok };
+		};
+	}
+	return approaches;
+}
+
+/** ROUNDS rounds of every approach, the order rotating every round. */
+async function runRounds(approaches: Record<string, () => Promise<Run>>): Promise<Record<string, Run[]>> {
+	const names = Object.keys(approaches);
+	const runs: Record<string, Run[]> = Object.fromEntries(names.map((name) => [name, []]));
+	for (let round = 0; round < ROUNDS; round++) {
+		// Rotate the order, so no approach always runs first (cold caches) or last.
+		for (let i = 0; i < names.length; i++) {
+			const name = names[(i + round) % names.length]!;
+			runs[name]!.push(await approaches[name]!());
+		}
+	}
+	return runs;
+}
+
+function sizeTable(sizeMiB: number, runs: Record<string, Run[]>): string {
+	const curl = runs['curl -T']!;
+	const label = sizeMiB >= 1024 ? `${sizeMiB / 1024} GiB` : `${sizeMiB} MiB`;
+	const rows = Object.entries(runs).map(([name, list]) => {
+		const ratios = list.map((run, i) => run.mibps / curl[i]!.mibps);
+		const memoryNote = name === 'curl -T' ? 'peak RSS of curl' : name.startsWith('n8n:') ? 'peak over No-Op' : 'RSS growth';
+		const cpu = list.every((run) => run.cpuSeconds !== undefined) ? spread(list.map((run) => run.cpuSeconds!), 2) : '—';
+		return `| ${name} | ${list.map((run) => fmt(run.mibps, 0)).join(' / ')} | ${spread(ratios, 2)} | ${fmt(mib(Math.max(...list.map((run) => run.memory))))} MiB (${memoryNote}) | ${cpu} | ${list.every((run) => run.ok) ? 'yes' : 'NO'} |`;
+	});
+	return `**${label}**, ${ROUNDS} rounds:\n\n| approach | MiB/s per round | ratio to curl in the same round: median (min–max) | memory, max over rounds | CPU s per run: median (min–max) | all uploaded |\n|---|---|---|---|---|---|\n${rows.join('\n')}`;
+}
+
+interface SizeResult {
+	table: string;
+	raw: Record<string, unknown>;
+	profileLines: string[];
+	skipLine: string;
+}
+
+/** One file size: write it, run every approach ROUNDS times, and (largest size) the profile and the resume cost. */
+async function measureSize(apiUrl: string, dir: string, sizeMiB: number, holder: SandboxHolder): Promise<SizeResult> {
+	const largest = sizeMiB === Math.max(...SIZES_MIB);
+	const file = await writeGcodeFile({ sizeBytes: sizeMiB * MiB, dir, fileName: `bench-${sizeMiB}MiB.gcode` });
+	const binary = await storeBinary({ path: file.path }, { fileName: file.name, mimeType: 'text/plain' });
+	// n8n's Read file names the binary's type after the file's extension, and the HTTP Request node sends that
+	// type: `.txt` is text/plain, as registered.
+	const textCopy = join(dir, `bench-${sizeMiB}MiB.txt`);
+	const approaches = await approachesFor(apiUrl, file, binary, textCopy, holder, IN_N8N && largest);
+	spawnSync('sync');
+	const runs = await runRounds(approaches);
+	const profileLines = PROFILE && largest ? await profileNodePut(apiUrl, binary, file.size) : [];
+	const skipLine = largest ? await resumeSkipCost(binary, file.size) : '';
+	rmSync(file.path, { force: true });
+	rmSync(textCopy, { force: true });
+	return { table: sizeTable(sizeMiB, runs), raw: { sizeMiB, bytes: file.size, runs }, profileLines, skipLine };
+}
+
 async function main(): Promise<void> {
 	const { child, apiUrl } = await startEmulatorChild('upload-bench');
 	const dir = join(ROOT, '.bench', 'upload-files');
 	mkdirSync(dir, { recursive: true });
 	const loadAtStart = loadavg();
-	const results: Array<Record<string, unknown>> = [];
-	const tables: string[] = [];
-	let sandbox: N8nSandbox | undefined;
-	let profileLines: string[] = [];
-	let skipLine = '';
+	const sizes: SizeResult[] = [];
+	const holder: SandboxHolder = {};
 	try {
-		for (const sizeMiB of SIZES_MIB) {
-			const file = await writeGcodeFile({ sizeBytes: sizeMiB * MiB, dir, fileName: `bench-${sizeMiB}MiB.gcode` });
-			const binary = await storeBinary({ path: file.path }, { fileName: file.name, mimeType: 'text/plain' });
-			const withN8n = IN_N8N && sizeMiB === Math.max(...SIZES_MIB);
-			// n8n's Read file names the binary's type after the file's extension, and the HTTP Request node sends that
-			// type: `.txt` is text/plain, as registered.
-			const textCopy = join(dir, `bench-${sizeMiB}MiB.txt`);
-			const approaches: Record<string, () => Promise<Run>> = {
-				'this node (in-process n8n-core)': () => nodeUpload(apiUrl, binary, file.size),
-				'axios, same stream, maxRedirects 0': () => axiosUpload(apiUrl, binary, file.size),
-				'curl -T': () => curlUpload(apiUrl, file.path, file.size),
-			};
-			for (const kib of CHUNKS_KIB) approaches[`n8n httpRequest PUT alone, ${kib} KiB reads`] = () => helperPut(apiUrl, binary, file.size, kib * 1024);
-			if (withN8n) {
-				copyFileSync(file.path, textCopy);
-				sandbox ??= N8nSandbox.create({ fileAccessDirs: [dir] });
-				await sandbox.importCredentials([apiCredential(CREDENTIAL, apiUrl, TOKEN)]);
-				// The node takes the `.gcode` (it refuses other toolpaths); the HTTP Request node gets the `.txt` copy.
-				const workflows = Object.entries(IN_N8N_WORKFLOWS).map(([name, build]) => build(name.includes('this node') ? file.path : textCopy, file.size, apiUrl));
-				await sandbox.importWorkflows(workflows);
-				const names = Object.keys(IN_N8N_WORKFLOWS) as InN8nName[];
-				const baseline = async () => (await inN8n(sandbox!, apiUrl, 'benchBaselineNoOp')).peakRss;
-				for (const [index, name] of names.entries()) {
-					if (index === 0) continue;
-					approaches[name] = async () => {
-						const base = await baseline();
-						const run = await inN8n(sandbox!, apiUrl, workflows[index]!.id);
-						return { mibps: file.size / MiB / run.seconds, seconds: run.seconds, memory: run.peakRss - base, ok: run.ok };
-					};
-				}
-			}
-			spawnSync('sync');
-			const names = Object.keys(approaches);
-			const runs: Record<string, Run[]> = Object.fromEntries(names.map((name) => [name, []]));
-			for (let round = 0; round < ROUNDS; round++) {
-				// Rotate the order, so no approach always runs first (cold caches) or last.
-				for (let i = 0; i < names.length; i++) {
-					const name = names[(i + round) % names.length]!;
-					runs[name]!.push(await approaches[name]!());
-				}
-			}
-			if (PROFILE && sizeMiB === Math.max(...SIZES_MIB)) profileLines = await profileNodePut(apiUrl, binary, file.size);
-			if (sizeMiB === Math.max(...SIZES_MIB)) skipLine = await resumeSkipCost(binary, file.size);
-			const curl = runs['curl -T']!;
-			const label = sizeMiB >= 1024 ? `${sizeMiB / 1024} GiB` : `${sizeMiB} MiB`;
-			const rows = names.map((name) => {
-				const list = runs[name]!;
-				const ratios = list.map((run, i) => run.mibps / curl[i]!.mibps);
-				const memoryNote = name === 'curl -T' ? 'peak RSS of curl' : name.startsWith('n8n:') ? 'peak over No-Op' : 'RSS growth';
-				const cpu = list.every((run) => run.cpuSeconds !== undefined) ? spread(list.map((run) => run.cpuSeconds!), 2) : '—';
-				return `| ${name} | ${list.map((run) => fmt(run.mibps, 0)).join(' / ')} | ${spread(ratios, 2)} | ${fmt(mib(Math.max(...list.map((run) => run.memory))))} MiB (${memoryNote}) | ${cpu} | ${list.every((run) => run.ok) ? 'yes' : 'NO'} |`;
-			});
-			tables.push(
-				`**${label}**, ${ROUNDS} rounds:\n\n| approach | MiB/s per round | ratio to curl in the same round: median (min–max) | memory, max over rounds | CPU s per run: median (min–max) | all uploaded |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
-			);
-			results.push({ sizeMiB, bytes: file.size, runs });
-			rmSync(file.path, { force: true });
-			rmSync(textCopy, { force: true });
-		}
+		for (const sizeMiB of SIZES_MIB) sizes.push(await measureSize(apiUrl, dir, sizeMiB, holder));
 	} finally {
 		child.kill('SIGTERM');
-		await sandbox?.cleanup();
+		await holder.sandbox?.cleanup();
 	}
 	const loadAtEnd = loadavg();
 	console.log(
 		`Load average (1/5/15 min) at the start ${loadAtStart.map((v) => v.toFixed(2)).join(' / ')}, at the end ${loadAtEnd.map((v) => v.toFixed(2)).join(' / ')}. ` +
 			`getBinaryStream chunk: ${uploadPlan.BINARY_STREAM_CHUNK_BYTES / 1024} KiB.\n`,
 	);
-	for (const table of tables) console.log(`${table}\n`);
+	for (const size of sizes) console.log(`${size.table}\n`);
 	console.log('Times: this node in-process = the whole operation (register + PUT + status poll); in n8n = the upload node\'s executionTime; axios and curl = the PUT alone.');
+	const skipLine = sizes.map((size) => size.skipLine).find(Boolean);
+	const profileLines = sizes.flatMap((size) => size.profileLines);
 	if (skipLine) console.log(`\n${skipLine}`);
 	if (profileLines.length) console.log(`\nCPU profile of one node-path storage PUT (self time; .bench/upload-put.cpuprofile):\n\n${profileLines.join('\n')}`);
 	mkdirSync(join(ROOT, '.bench'), { recursive: true });
+	const results = sizes.map((size) => size.raw);
 	writeFileSync(join(ROOT, '.bench', 'upload.json'), JSON.stringify({ at: new Date().toISOString(), loadAtStart, loadAtEnd, results }, null, 2));
 	rmSync(dir, { recursive: true, force: true });
 }

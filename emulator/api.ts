@@ -8,11 +8,11 @@ import type { ApiAuth, ApiTable, Runtime } from './runtime';
 import { accountRoutes, requireToken } from './account';
 import { controlRoutes } from './control';
 import { controlFarmRoutes } from './controlFarm';
-import { jobRoutes } from './jobs';
-import { fileRoutes } from './files';
-import { projectRoutes } from './projects';
-import { clusterRoutes } from './clusters';
-import { printJobRoutes } from './printJobs';
+import { jobRoutes } from './jobRoutes';
+import { fileRoutes } from './fileRoutes';
+import { projectRoutes } from './projectRoutes';
+import { clusterRoutes } from './clusterRoutes';
+import { printJobRoutes } from './printJobRoutes';
 
 const startedAt = Date.now();
 

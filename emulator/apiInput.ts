@@ -2,7 +2,7 @@
 import type { Context } from './http';
 import { notFound, validation } from './http';
 import type { Runtime } from './runtime';
-import type { ClusterState } from './model';
+import type { ClusterState } from './stateModel';
 
 export function requireString(data: Record<string, unknown>, field: string, max = 1024): string {
 	const value = data[field];

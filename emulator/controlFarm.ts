@@ -5,7 +5,7 @@
 import type { Context } from './http';
 import { HttpError, notFound, readObject, sendJson, simulationError, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
-import type { ClusterState, Material, PrintCoreConfiguration, PrinterState } from './model';
+import type { ClusterState, Material, PrintCoreConfiguration, PrinterState } from './stateModel';
 import { validateClusterSpec } from './state';
 import { advanceCluster, clearBuildPlate, forceJobStatus } from './simulation';
 import { renderCluster, renderClusterStatus } from './view';

@@ -6,7 +6,7 @@
  */
 import { createGunzip, createInflateRaw } from 'node:zlib';
 import type { Transform } from 'node:stream';
-import type { ExtruderNeeds, GcodeHeader } from './model';
+import type { ExtruderNeeds, GcodeHeader } from './stateModel';
 
 /** How much G-code text is kept for header parsing (Cura's header fits in a few hundred bytes). */
 export const GCODE_PEEK_BYTES = 64 * 1024;

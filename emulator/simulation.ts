@@ -11,8 +11,8 @@ import type {
 	PrintJobState,
 	PrinterState,
 	Timings,
-} from './model';
-import { DEFAULT_TIMINGS } from './model';
+} from './stateModel';
+import { DEFAULT_TIMINGS } from './stateModel';
 import { PRINTER_TYPES, materialByGuid, materialDisplayName } from './catalog';
 
 export type ActionName = 'pause' | 'resume' | 'abort' | 'move' | 'remove' | 'force';

@@ -1,7 +1,7 @@
 /** The emulator's whole state: farm, uploads, library, tokens. Time-dependent parts advance lazily on read. */
-import type { ClusterState, PrinterState, Project, StoredObject, Timings, UploadSlot } from './model';
-import { DEFAULT_TIMINGS } from './model';
-import { IdSource } from './ids';
+import type { ClusterState, PrinterState, Project, StoredObject, Timings, UploadSlot } from './stateModel';
+import { DEFAULT_TIMINGS } from './stateModel';
+import { IdSource } from './idSource';
 import type { Clock } from './clock';
 import { EMPTY_MATERIAL_NAME, PRINTER_TYPES, resolveMaterial } from './catalog';
 import { advanceCluster } from './simulation';

@@ -12,7 +12,7 @@ import { Transform, Writable, pipeline } from 'node:stream';
 import type { Context } from './http';
 import { send } from './http';
 import type { Runtime } from './runtime';
-import type { GcodeHeader, StoredObject, UploadSlot } from './model';
+import type { GcodeHeader, StoredObject, UploadSlot } from './stateModel';
 import { ToolpathHeaderReader } from './gcode';
 
 function xmlEscape(text: string): string {

@@ -1,7 +1,7 @@
 /** Registering a toolpath job or library file: the stored object and the one-time storage URL its bytes go to. */
 import { notFound } from './http';
 import type { Runtime } from './runtime';
-import type { StoredObject } from './model';
+import type { StoredObject } from './stateModel';
 
 /** The bucket named in resumable-session upload URLs. */
 export const STORAGE_BUCKET = 'emulator-digital-factory-uploads';

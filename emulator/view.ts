@@ -1,5 +1,5 @@
 /** Renders internal state as the Digital Factory's JSON objects (pure; time-dependent fields use `now`). */
-import type { ClusterState, PrintJobState, PrinterState, Project, StoredObject } from './model';
+import type { ClusterState, PrintJobState, PrinterState, Project, StoredObject } from './stateModel';
 import { activeJobOf, elapsedMsAt, jobNeeds } from './simulation';
 import { PRINTER_TYPES, materialByGuid } from './catalog';
 

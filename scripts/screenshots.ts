@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, REPO_ROOT } from './lib/n8n';
 import { startDemoStack, type DemoStack } from './lib/demoStack';
 
@@ -22,6 +22,42 @@ const CHROMIUM_FLAGS = [
 	'--disable-background-networking',
 	'--disable-component-update',
 	'--disable-sync',
+];
+
+/** The example workflows, each shot whole on its canvas. */
+const WORKFLOW_SHOTS: Array<[id: string, file: string]> = [
+	['udfExampleErpOrder', '02-example-erp-order-to-print.png'],
+	['udfExampleFileDrop', '03-example-file-drop-to-print.png'],
+	['udfExampleFarmReport', '04-example-morning-farm-report.png'],
+	['udfExampleNotify', '05-example-notify-on-finish-or-failure.png'],
+	['udfExampleBatch', '10-example-one-file-to-3-printers.png'],
+];
+
+/** One node's panel: open the workflow, optionally run it first, open the node, optionally show its output. */
+interface NodeShot {
+	workflow: string;
+	node: string;
+	file: string;
+	/** Run the workflow in the editor before opening the node, and give it this long to finish. */
+	runFirstMs?: number;
+	/** Click the trigger's "Fetch Test Event" in the open panel, and give it this long to answer. */
+	fetchTestEventMs?: number;
+	/** Switch the panel's output to its JSON view. */
+	json?: boolean;
+}
+
+const NODE_SHOTS: NodeShot[] = [
+	// The action node's parameter panel: Upload and print in the ERP example.
+	{ workflow: 'udfExampleErpOrder', node: 'Upload and print', file: '06-node-upload-and-print.png' },
+	// The trigger's parameter panel; in the editor it answers "Fetch Test Event" with a sample built from the live farm.
+	{ workflow: 'udfExampleNotify', node: 'Print finished, failed or aborted', file: '07-trigger-parameters.png', fetchTestEventMs: 5_000, json: true },
+	// The farm report run in the editor, with the report node's output.
+	{ workflow: 'udfExampleFarmReport', node: 'Build report', file: '08-farm-report-output.png', runFirstMs: 6_000, json: true },
+	// Farm dispatch: Find printer's parameters (ERP example), Inspect toolpath's (notify example), and the batch
+	// example run in the editor: three copies on the three printers that fit.
+	{ workflow: 'udfExampleErpOrder', node: 'Find printer', file: '11-node-find-printer.png' },
+	{ workflow: 'udfExampleNotify', node: 'Inspect toolpath', file: '12-node-inspect-toolpath.png' },
+	{ workflow: 'udfExampleBatch', node: 'Upload once, print on 3', file: '13-batch-output-three-printers.png', runFirstMs: 8_000, json: true },
 ];
 
 async function main(): Promise<void> {
@@ -42,95 +78,72 @@ async function main(): Promise<void> {
 			fresh: true,
 			log: (message) => console.log(message),
 		});
-		const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
-		await context.addCookies(
-			stack.cookie
-				.split('; ')
-				.filter(Boolean)
-				.map((pair) => {
-					const [name, ...rest] = pair.split('=');
-					return { name, value: rest.join('='), url: stack!.n8n.url };
-				}),
-		);
-		const page = await context.newPage();
+		const page = await signedInPage(browser, stack);
 		const base = stack.n8n.url;
-
-		await page.goto(`${base}/home/workflows`, { waitUntil: 'networkidle' });
-		await dismissPopups(page);
-		await page.getByText('Ultimaker: ERP order → print').first().waitFor({ timeout: 30_000 });
-		await shot(page, '01-workflows.png');
-
-		const shots: Array<[string, string]> = [
-			['udfExampleErpOrder', '02-example-erp-order-to-print.png'],
-			['udfExampleFileDrop', '03-example-file-drop-to-print.png'],
-			['udfExampleFarmReport', '04-example-morning-farm-report.png'],
-			['udfExampleNotify', '05-example-notify-on-finish-or-failure.png'],
-			['udfExampleBatch', '10-example-one-file-to-3-printers.png'],
-		];
-		for (const [id, file] of shots) {
+		await shootWorkflowList(page, base);
+		for (const [id, file] of WORKFLOW_SHOTS) {
 			await openWorkflow(page, `${base}/workflow/${id}`);
 			await shot(page, file);
 		}
-
-		// The action node's parameter panel: Upload and print in the ERP example.
-		await openWorkflow(page, `${base}/workflow/udfExampleErpOrder`);
-		await openNode(page, 'Upload and print');
-		await shot(page, '06-node-upload-and-print.png');
-		await page.keyboard.press('Escape');
-
-		// The trigger's parameter panel.
-		await openWorkflow(page, `${base}/workflow/udfExampleNotify`);
-		await openNode(page, 'Print finished, failed or aborted');
-		// In the editor the trigger answers "Fetch Test Event" with a sample built from the live farm.
-		await page.getByRole('button', { name: /fetch test event/i }).first().dispatchEvent('click');
-		await page.waitForTimeout(5_000);
-		await showOutputAsJson(page);
-		await shot(page, '07-trigger-parameters.png');
-		await page.keyboard.press('Escape');
-
-		// The farm report run in the editor, with the report node's output.
-		await openWorkflow(page, `${base}/workflow/udfExampleFarmReport`);
-		// The canvas pane sits over the button in headless mode: dispatch the click to the button itself.
-		await page.locator('[data-test-id^="execute-workflow-button"]').first().dispatchEvent('click');
-		await page.waitForTimeout(6_000);
-		await openNode(page, 'Build report');
-		await showOutputAsJson(page);
-		await shot(page, '08-farm-report-output.png');
-		await page.keyboard.press('Escape');
-
-		// Farm dispatch: Find printer's parameters (ERP example), Inspect toolpath's (notify example), and the batch
-		// example run in the editor: three copies on the three printers that fit.
-		await openWorkflow(page, `${base}/workflow/udfExampleErpOrder`);
-		await openNode(page, 'Find printer');
-		await shot(page, '11-node-find-printer.png');
-		await page.keyboard.press('Escape');
-		await openWorkflow(page, `${base}/workflow/udfExampleNotify`);
-		await openNode(page, 'Inspect toolpath');
-		await shot(page, '12-node-inspect-toolpath.png');
-		await page.keyboard.press('Escape');
-		await openWorkflow(page, `${base}/workflow/udfExampleBatch`);
-		await page.locator('[data-test-id^="execute-workflow-button"]').first().dispatchEvent('click');
-		await page.waitForTimeout(8_000);
-		await openNode(page, 'Upload once, print on 3');
-		await showOutputAsJson(page);
-		await shot(page, '13-batch-output-three-printers.png');
-		await page.keyboard.press('Escape');
-
-		// The nodes panel: the package's actions.
-		await openWorkflow(page, `${base}/workflow/udfExampleNotify`);
-		await page.keyboard.press('Tab');
-		await page.waitForTimeout(800);
-		await page.keyboard.type('Ultimaker', { delay: 40 });
-		await page.waitForTimeout(1_200);
-		await page.getByText('Ultimaker Digital Factory', { exact: true }).first().click();
-		await page.waitForTimeout(1_200);
-		await shot(page, '09-nodes-panel-actions.png');
+		for (const nodeShot of NODE_SHOTS) await shootNode(page, base, nodeShot);
+		await shootNodesPanel(page, base);
 		console.log(`Screenshots written to ${OUT_DIR}`);
 	} finally {
 		await browser.close();
 		await stack?.stop();
 		rmSync(demoDir, { recursive: true, force: true });
 	}
+}
+
+/** A browser page signed in as the demo owner (the stack's session cookie). */
+async function signedInPage(browser: Browser, stack: DemoStack): Promise<Page> {
+	const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, deviceScaleFactor: 1 });
+	await context.addCookies(
+		stack.cookie
+			.split('; ')
+			.filter(Boolean)
+			.map((pair) => {
+				const [name, ...rest] = pair.split('=');
+				return { name, value: rest.join('='), url: stack.n8n.url };
+			}),
+	);
+	return await context.newPage();
+}
+
+async function shootWorkflowList(page: Page, base: string): Promise<void> {
+	await page.goto(`${base}/home/workflows`, { waitUntil: 'networkidle' });
+	await dismissPopups(page);
+	await page.getByText('Ultimaker: ERP order → print').first().waitFor({ timeout: 30_000 });
+	await shot(page, '01-workflows.png');
+}
+
+async function shootNode(page: Page, base: string, spec: NodeShot): Promise<void> {
+	await openWorkflow(page, `${base}/workflow/${spec.workflow}`);
+	if (spec.runFirstMs !== undefined) {
+		// The canvas pane sits over the button in headless mode: dispatch the click to the button itself.
+		await page.locator('[data-test-id^="execute-workflow-button"]').first().dispatchEvent('click');
+		await page.waitForTimeout(spec.runFirstMs);
+	}
+	await openNode(page, spec.node);
+	if (spec.fetchTestEventMs !== undefined) {
+		await page.getByRole('button', { name: /fetch test event/i }).first().dispatchEvent('click');
+		await page.waitForTimeout(spec.fetchTestEventMs);
+	}
+	if (spec.json) await showOutputAsJson(page);
+	await shot(page, spec.file);
+	await page.keyboard.press('Escape');
+}
+
+/** The nodes panel: the package's actions. */
+async function shootNodesPanel(page: Page, base: string): Promise<void> {
+	await openWorkflow(page, `${base}/workflow/udfExampleNotify`);
+	await page.keyboard.press('Tab');
+	await page.waitForTimeout(800);
+	await page.keyboard.type('Ultimaker', { delay: 40 });
+	await page.waitForTimeout(1_200);
+	await page.getByText('Ultimaker Digital Factory', { exact: true }).first().click();
+	await page.waitForTimeout(1_200);
+	await shot(page, '09-nodes-panel-actions.png');
 }
 
 async function openWorkflow(page: Page, url: string): Promise<void> {

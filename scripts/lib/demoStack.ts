@@ -120,127 +120,163 @@ export function demoWorkflows(emulatorUrl: string, dropDir: string, sampleFile: 
 	});
 }
 
+type Log = (message: string) => void;
+/** What each step registers to undo; `stop()` runs them last-first. */
+type Cleanups = Array<() => Promise<void>>;
+
+interface DemoFolders {
+	userFolder: string;
+	dropDir: string;
+	samplesDir: string;
+	sampleFile: string;
+}
+
+/** Where n8n's CLI commands and server run: a regular n8n's environment, or the queue deployment's. */
+interface N8nTarget {
+	bin: string;
+	env: NodeJS.ProcessEnv;
+	queue?: QueueDeployment;
+}
+
 export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 	const log = options.log ?? ((message: string) => console.log(message));
-	const cleanups: Array<() => Promise<void>> = [];
+	const cleanups: Cleanups = [];
 	const stop = async () => {
 		for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 	};
 	try {
-		await assertPortFree(options.n8nPort, 'Set N8N_PORT (or PORT) to another port for n8n.');
-		await assertPortFree(options.emulatorPort, 'Set EMULATOR_PORT to another port for the emulator.');
-		await assertPortFree(options.emulatorPort + 1, 'The emulator also needs EMULATOR_PORT+1 (signed storage); set EMULATOR_PORT.');
-
-		if (distIsStale()) {
-			log('• Building the package (dist/ is missing or older than the sources)...');
-			buildPackage();
-		}
-		log(`• Locating n8n ${options.n8nVersion ?? ''}(the first run installs it into ~/.cache: about 4-5 minutes, progress below)...`);
-		const bin = await locateN8nWithProgress(options.n8nVersion);
-
-		const userFolder = join(options.demoDir, 'n8n-user');
-		const dropDir = join(options.demoDir, 'drop');
-		const samplesDir = join(options.demoDir, 'samples');
-		if (options.fresh) rmSync(userFolder, { recursive: true, force: true });
-		for (const dir of [options.demoDir, userFolder, dropDir, samplesDir]) mkdirSync(dir, { recursive: true });
-		const sampleFile = join(samplesDir, 'calibration-cube.gcode');
-		copyFileSync(SAMPLE_GCODE, sampleFile);
-
-		log(`• Starting the Digital Factory emulator on port ${options.emulatorPort} (clock ${options.speed}× real time)...`);
-		// The print answer as Ultimaker recorded it (cluster_job_id only): the example workflows read Send print's
-		// job_instance_uuid, which the node fills from it. Uploaded files are kept (in the demo folder) so their
-		// download URLs work: the notify example shows thumbnails.
-		const uploadDir = join(options.demoDir, 'uploads');
-		rmSync(uploadDir, { recursive: true, force: true });
-		mkdirSync(uploadDir, { recursive: true });
-		const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM, uploadDir });
-		cleanups.push(() => emulator.close());
-		await markForMaintenance(emulator, 'Production line 2');
-
-		const fileAccessDirs = [dropDir, samplesDir];
-		const publicUrl = { WEBHOOK_URL: `http://localhost:${options.n8nPort}/`, N8N_EDITOR_BASE_URL: `http://localhost:${options.n8nPort}/` };
-		let queue: QueueDeployment | undefined;
-		let env: NodeJS.ProcessEnv;
-		if (options.queue) {
-			log('• Starting Postgres and Redis for queue mode (installed with apt-get on first use)...');
-			const workDir = join(options.demoDir, 'queue');
-			rmSync(workDir, { recursive: true, force: true });
-			mkdirSync(workDir, { recursive: true });
-			const deployment = await QueueDeployment.create({ bin, workDir, workers: 2, mainPort: options.n8nPort, fileAccessDirs, mainExtra: publicUrl, log });
-			queue = deployment;
-			cleanups.push(() => deployment.stop());
-			log(`  Postgres on port ${deployment.postgres.port} (data ${deployment.postgres.dataDir}), Redis on port ${deployment.redis.port}`);
-			env = await deployment.env('cli');
-		} else {
-			env = n8nEnv({ userFolder, brokerPort: await freePort(), port: options.n8nPort, fileAccessDirs, extra: publicUrl });
-		}
-		const cli = async (label: string, args: string[]) => {
-			const result = await runN8nCli(bin, args, env, 180_000);
-			if (result.exitCode !== 0) {
-				throw new Error(`${label} failed (n8n ${args.join(' ')}, exit ${result.exitCode}):\n${tail(result.stdout + result.stderr, 30)}`);
-			}
-		};
-		log('• Importing the credential "Ultimaker emulator" and the example workflows into n8n...');
-		const credentialsFile = join(options.demoDir, 'credentials.json');
-		const workflowsFile = join(options.demoDir, 'workflows.json');
-		const workflows = demoWorkflows(emulator.url, dropDir, sampleFile);
-		await writeJson(credentialsFile, [apiCredential(EXAMPLE_CREDENTIAL, emulator.url, emulator.apiToken)]);
-		await writeJson(workflowsFile, workflows);
-		await cli('Importing the credential', ['import:credentials', `--input=${credentialsFile}`]);
-		await cli('Importing the workflows', ['import:workflow', `--input=${workflowsFile}`]);
-		rmSync(credentialsFile, { force: true });
-		for (const workflow of workflows.filter(hasActivatingTrigger)) {
-			log(`  activating "${workflow.name}"`);
-			await activateWorkflow(bin, env, workflow.id);
-		}
-
-		const logFile = join(options.demoDir, 'n8n.log');
-		let n8n: N8nServer;
-		if (queue) {
-			log(`• Starting n8n in queue mode: main on port ${options.n8nPort} and 2 workers (logs: ${join(options.demoDir, 'n8n*.log')})...`);
-			await queue.start();
-			n8n = queue.main!;
-		} else {
-			log(`• Starting n8n on port ${options.n8nPort} (log: ${logFile})...`);
-			const server = await startN8nServer({ bin, env, port: options.n8nPort, startTimeoutMs: 180_000 });
-			cleanups.push(() => server.stop());
-			n8n = server;
-		}
-		const workers = queue?.workers ?? [];
-		const logged: Array<[string, { log(): string; child: N8nServer['child'] }]> = [
-			[logFile, n8n],
-			...workers.map((worker, index) => [join(options.demoDir, `n8n-worker-${index + 1}.log`), worker] as [string, N8nWorker]),
-		];
-		for (const [file, proc] of logged) {
-			const logStream = createWriteStream(file);
-			logStream.write(proc.log());
-			proc.child.stdout?.on('data', (chunk) => logStream.write(chunk));
-			proc.child.stderr?.on('data', (chunk) => logStream.write(chunk));
-			cleanups.push(async () => void logStream.end());
-		}
-
+		await assertDemoPortsFree(options);
+		const bin = await prepareN8n(options, log);
+		const folders = prepareDemoFolders(options);
+		const emulator = await startDemoEmulator(options, log, cleanups);
+		const target = await prepareN8nTarget(options, bin, folders, log, cleanups);
+		const workflows = await importDemo(options, target, emulator, folders, log);
+		const { n8n, workers, logFile } = await startDemoN8n(options, target, log, cleanups);
 		// Newer n8n activates workflows in the background after start-up: wait until the ERP webhook listens.
 		await waitForWebhook(n8n, 'erp-order', 120_000).catch((error: Error) => log(`  warning: ${error.message.split('\n')[0]}`));
 		const owner = options.owner ?? DEMO_OWNER;
 		const cookie = await ensureOwner(n8n.url, owner);
-		const stack: DemoStack = {
-			emulator,
-			n8n,
-			editorUrl: `http://localhost:${options.n8nPort}`,
-			owner,
-			cookie,
-			dropDir,
-			logFile,
-			workflows,
-			queue,
-			workers,
-			stop,
-		};
-		return stack;
+		const editorUrl = `http://localhost:${options.n8nPort}`;
+		return { emulator, n8n, editorUrl, owner, cookie, dropDir: folders.dropDir, logFile, workflows, queue: target.queue, workers, stop };
 	} catch (error) {
 		await stop();
 		throw error;
 	}
+}
+
+async function assertDemoPortsFree(options: DemoOptions): Promise<void> {
+	await assertPortFree(options.n8nPort, 'Set N8N_PORT (or PORT) to another port for n8n.');
+	await assertPortFree(options.emulatorPort, 'Set EMULATOR_PORT to another port for the emulator.');
+	await assertPortFree(options.emulatorPort + 1, 'The emulator also needs EMULATOR_PORT+1 (signed storage); set EMULATOR_PORT.');
+}
+
+/** Builds the package when dist/ is stale and locates (installing on first use) n8n: its binary. */
+async function prepareN8n(options: DemoOptions, log: Log): Promise<string> {
+	if (distIsStale()) {
+		log('• Building the package (dist/ is missing or older than the sources)...');
+		buildPackage();
+	}
+	log(`• Locating n8n ${options.n8nVersion ?? ''}(the first run installs it into ~/.cache: about 4-5 minutes, progress below)...`);
+	return await locateN8nWithProgress(options.n8nVersion);
+}
+
+/** n8n's user folder (emptied with `fresh`), the drop folder and a copy of the sample G-code. */
+function prepareDemoFolders(options: DemoOptions): DemoFolders {
+	const userFolder = join(options.demoDir, 'n8n-user');
+	const dropDir = join(options.demoDir, 'drop');
+	const samplesDir = join(options.demoDir, 'samples');
+	if (options.fresh) rmSync(userFolder, { recursive: true, force: true });
+	for (const dir of [options.demoDir, userFolder, dropDir, samplesDir]) mkdirSync(dir, { recursive: true });
+	const sampleFile = join(samplesDir, 'calibration-cube.gcode');
+	copyFileSync(SAMPLE_GCODE, sampleFile);
+	return { userFolder, dropDir, samplesDir, sampleFile };
+}
+
+async function startDemoEmulator(options: DemoOptions, log: Log, cleanups: Cleanups): Promise<Emulator> {
+	log(`• Starting the Digital Factory emulator on port ${options.emulatorPort} (clock ${options.speed}× real time)...`);
+	// The print answer as Ultimaker recorded it (cluster_job_id only): the example workflows read Send print's
+	// job_instance_uuid, which the node fills from it. Uploaded files are kept (in the demo folder) so their
+	// download URLs work: the notify example shows thumbnails.
+	const uploadDir = join(options.demoDir, 'uploads');
+	rmSync(uploadDir, { recursive: true, force: true });
+	mkdirSync(uploadDir, { recursive: true });
+	const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM, uploadDir });
+	cleanups.push(() => emulator.close());
+	await markForMaintenance(emulator, 'Production line 2');
+	return emulator;
+}
+
+/** The environment n8n's CLI runs in: a regular n8n's, or (queue mode) that of a new Postgres + Redis deployment. */
+async function prepareN8nTarget(options: DemoOptions, bin: string, folders: DemoFolders, log: Log, cleanups: Cleanups): Promise<N8nTarget> {
+	const fileAccessDirs = [folders.dropDir, folders.samplesDir];
+	const publicUrl = { WEBHOOK_URL: `http://localhost:${options.n8nPort}/`, N8N_EDITOR_BASE_URL: `http://localhost:${options.n8nPort}/` };
+	if (!options.queue) {
+		return { bin, env: n8nEnv({ userFolder: folders.userFolder, brokerPort: await freePort(), port: options.n8nPort, fileAccessDirs, extra: publicUrl }) };
+	}
+	log('• Starting Postgres and Redis for queue mode (installed with apt-get on first use)...');
+	const workDir = join(options.demoDir, 'queue');
+	rmSync(workDir, { recursive: true, force: true });
+	mkdirSync(workDir, { recursive: true });
+	const queue = await QueueDeployment.create({ bin, workDir, workers: 2, mainPort: options.n8nPort, fileAccessDirs, mainExtra: publicUrl, log });
+	cleanups.push(() => queue.stop());
+	log(`  Postgres on port ${queue.postgres.port} (data ${queue.postgres.dataDir}), Redis on port ${queue.redis.port}`);
+	return { bin, env: await queue.env('cli'), queue };
+}
+
+/** Imports the credential and the example workflows with n8n's CLI and activates those with a trigger. */
+async function importDemo(options: DemoOptions, target: N8nTarget, emulator: Emulator, folders: DemoFolders, log: Log): Promise<Workflow[]> {
+	const cli = async (label: string, args: string[]) => {
+		const result = await runN8nCli(target.bin, args, target.env, 180_000);
+		if (result.exitCode !== 0) {
+			throw new Error(`${label} failed (n8n ${args.join(' ')}, exit ${result.exitCode}):\n${tail(result.stdout + result.stderr, 30)}`);
+		}
+	};
+	log('• Importing the credential "Ultimaker emulator" and the example workflows into n8n...');
+	const credentialsFile = join(options.demoDir, 'credentials.json');
+	const workflowsFile = join(options.demoDir, 'workflows.json');
+	const workflows = demoWorkflows(emulator.url, folders.dropDir, folders.sampleFile);
+	await writeJson(credentialsFile, [apiCredential(EXAMPLE_CREDENTIAL, emulator.url, emulator.apiToken)]);
+	await writeJson(workflowsFile, workflows);
+	await cli('Importing the credential', ['import:credentials', `--input=${credentialsFile}`]);
+	await cli('Importing the workflows', ['import:workflow', `--input=${workflowsFile}`]);
+	rmSync(credentialsFile, { force: true });
+	for (const workflow of workflows.filter(hasActivatingTrigger)) {
+		log(`  activating "${workflow.name}"`);
+		await activateWorkflow(target.bin, target.env, workflow.id);
+	}
+	return workflows;
+}
+
+/** Starts n8n (queue mode: the main and its workers) and copies each process's output into its log file. */
+async function startDemoN8n(options: DemoOptions, target: N8nTarget, log: Log, cleanups: Cleanups): Promise<{ n8n: N8nServer; workers: N8nWorker[]; logFile: string }> {
+	const logFile = join(options.demoDir, 'n8n.log');
+	let n8n: N8nServer;
+	if (target.queue) {
+		log(`• Starting n8n in queue mode: main on port ${options.n8nPort} and 2 workers (logs: ${join(options.demoDir, 'n8n*.log')})...`);
+		await target.queue.start();
+		n8n = target.queue.main!;
+	} else {
+		log(`• Starting n8n on port ${options.n8nPort} (log: ${logFile})...`);
+		const server = await startN8nServer({ bin: target.bin, env: target.env, port: options.n8nPort, startTimeoutMs: 180_000 });
+		cleanups.push(() => server.stop());
+		n8n = server;
+	}
+	const workers = target.queue?.workers ?? [];
+	const logged: Array<[string, { log(): string; child: N8nServer['child'] }]> = [
+		[logFile, n8n],
+		...workers.map((worker, index) => [join(options.demoDir, `n8n-worker-${index + 1}.log`), worker] as [string, N8nWorker]),
+	];
+	for (const [file, proc] of logged) teeLog(file, proc, cleanups);
+	return { n8n, workers, logFile };
+}
+
+/** Writes a process's output so far, and everything it prints from now on, to `file`. */
+function teeLog(file: string, proc: { log(): string; child: N8nServer['child'] }, cleanups: Cleanups): void {
+	const logStream = createWriteStream(file);
+	logStream.write(proc.log());
+	proc.child.stdout?.on('data', (chunk) => logStream.write(chunk));
+	proc.child.stderr?.on('data', (chunk) => logStream.write(chunk));
+	cleanups.push(async () => void logStream.end());
 }
 
 async function markForMaintenance(emulator: Emulator, clusterName: string): Promise<void> {

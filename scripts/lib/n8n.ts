@@ -170,11 +170,23 @@ export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 }
 
 export interface CliResult {
+	/** null when the process did not exit by itself: killed by a signal (`signal`) or never started (`stderr` says why). */
 	exitCode: number | null;
+	/** The signal that ended the process, when one did (SIGKILL from this runner's timeout: `timedOut`). */
+	signal?: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 	durationMs: number;
+	/** This runner killed it (SIGKILL to its group) when its `timeoutMs` ran out. */
 	timedOut: boolean;
+}
+
+/** How a CLI run ended, for messages: `exit 1`, `killed by SIGKILL after 180000 ms (its time budget)`, ... */
+export function describeExit(result: CliResult): string {
+	if (result.exitCode !== null) return `exit ${result.exitCode}`;
+	if (result.timedOut) return `killed by SIGKILL after ${result.durationMs} ms (its time budget ran out)`;
+	if (result.signal) return `killed by ${result.signal} after ${result.durationMs} ms (not by its time budget: by another process, e.g. a cleanup or the kernel's OOM killer)`;
+	return `no exit code after ${result.durationMs} ms (it could not be started or waited for: ${tail(result.stderr, 3)})`;
 }
 
 /** Runs one n8n CLI command to completion (own process group, killed on timeout). */
@@ -199,17 +211,17 @@ export async function runN8nCli(
 		timedOut = true;
 		killGroup(child, 'SIGKILL');
 	}, timeoutMs);
-	const exitCode = await new Promise<number | null>((resolveExit) => {
+	const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
 		child.on('error', (error) => {
 			stderr += `\n${error.message}`;
-			resolveExit(null);
+			resolveExit({ exitCode: null, signal: null });
 		});
-		child.on('close', (code) => resolveExit(code));
+		child.on('close', (code, closeSignal) => resolveExit({ exitCode: code, signal: closeSignal }));
 	});
 	clearTimeout(timer);
 	// Task runners it spawned share the group: make sure none outlives the command.
 	killGroup(child, 'SIGKILL');
-	return { exitCode, stdout, stderr, durationMs: Date.now() - started, timedOut };
+	return { exitCode, signal, stdout, stderr, durationMs: Date.now() - started, timedOut };
 }
 
 /**

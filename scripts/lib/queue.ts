@@ -142,6 +142,9 @@ export interface PostgresOptions {
 	database?: string;
 }
 
+type ServiceUser = ReturnType<typeof serviceUser>;
+type Psql = (sql: string, db?: string) => CliResult & { ok: boolean };
+
 export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres> {
 	const bin = postgresBinDir();
 	if (!bin) throw new Error('Postgres is not installed (ensureServicePackages installs it)');
@@ -150,17 +153,51 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 	const database = options.database ?? 'n8n';
 	const persistent = options.dataDir !== undefined;
 	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'udf-pg-'));
+	initDataDir(bin, dataDir, user);
+	const server = spawnPostgres(bin, dataDir, port, user);
+	const psql = psqlOn(bin, port, database);
+	await waitForPostgres(server, psql, port);
+	if (psql(`SELECT 1 FROM pg_database WHERE datname = '${database}'`, 'postgres').stdout.trim() !== '1') {
+		const created = psql(`CREATE DATABASE "${database}"`, 'postgres');
+		if (!created.ok) throw new Error(`CREATE DATABASE ${database} failed: ${created.stderr}`);
+	}
+	const query = (sql: string) => {
+		const result = psql(sql);
+		if (!result.ok) throw new Error(`psql failed: ${result.stderr}\nSQL: ${sql}`);
+		return result.stdout.trim();
+	};
+	return {
+		host: '127.0.0.1',
+		port,
+		database,
+		user: 'postgres',
+		// Local trust authentication: n8n still wants a password setting.
+		password: 'postgres',
+		dataDir,
+		query,
+		queryJson: <T>(sql: string) => JSON.parse(query(sql) || 'null') as T,
+		stop: async () => {
+			await server.stop();
+			if (!persistent) rmSync(dataDir, { recursive: true, force: true });
+		},
+	};
+}
+
+/** Makes `dataDir` a Postgres cluster (initdb) unless it already is one, owned by the service user. */
+function initDataDir(bin: string, dataDir: string, user: ServiceUser): void {
 	mkdirSync(dataDir, { recursive: true });
 	if (user) chownSync(dataDir, user.uid, user.gid);
-	if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-		const init = spawnSync(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
-			encoding: 'utf8',
-			env: { PATH: process.env.PATH, LANG: 'C.UTF-8' },
-			...(user ?? {}),
-		});
-		if (init.status !== 0) throw new Error(`initdb failed (exit ${init.status}):\n${tail(init.stdout + init.stderr, 20)}`);
-	}
-	const server = spawnService(
+	if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+	const init = spawnSync(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
+		encoding: 'utf8',
+		env: { PATH: process.env.PATH, LANG: 'C.UTF-8' },
+		...(user ?? {}),
+	});
+	if (init.status !== 0) throw new Error(`initdb failed (exit ${init.status}):\n${tail(init.stdout + init.stderr, 20)}`);
+}
+
+function spawnPostgres(bin: string, dataDir: string, port: number, user: ServiceUser): Service {
+	return spawnService(
 		join(bin, 'postgres'),
 		[
 			'-D', dataDir,
@@ -177,7 +214,11 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 		user,
 		'postgres',
 	);
-	const psql = (sql: string, db = database): CliResult & { ok: boolean } => {
+}
+
+/** Runs SQL through psql against the server on `port` (database `db`, default `database`). */
+function psqlOn(bin: string, port: number, database: string): Psql {
+	return (sql, db = database) => {
 		const started = Date.now();
 		const result = spawnSync(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
 			encoding: 'utf8',
@@ -186,42 +227,19 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 		});
 		return { ok: result.status === 0, exitCode: result.status, stdout: result.stdout, stderr: result.stderr, durationMs: Date.now() - started, timedOut: false };
 	};
+}
+
+/** Polls until the server answers (30 s); stops it and throws with its log if it exits or never answers. */
+async function waitForPostgres(server: Service, psql: Psql, port: number): Promise<void> {
 	const deadline = Date.now() + 30_000;
 	for (;;) {
-		if (psql('SELECT 1', 'postgres').ok) break;
+		if (psql('SELECT 1', 'postgres').ok) return;
 		if (server.child.exitCode !== null || Date.now() > deadline) {
 			await server.stop();
 			throw new Error(`Postgres did not come up on port ${port}:\n${tail(server.log(), 30)}`);
 		}
 		await sleep(200);
 	}
-	if (psql(`SELECT 1 FROM pg_database WHERE datname = '${database}'`, 'postgres').stdout.trim() !== '1') {
-		const created = psql(`CREATE DATABASE "${database}"`, 'postgres');
-		if (!created.ok) throw new Error(`CREATE DATABASE ${database} failed: ${created.stderr}`);
-	}
-	return {
-		host: '127.0.0.1',
-		port,
-		database,
-		user: 'postgres',
-		// Local trust authentication: n8n still wants a password setting.
-		password: 'postgres',
-		dataDir,
-		query: (sql) => {
-			const result = psql(sql);
-			if (!result.ok) throw new Error(`psql failed: ${result.stderr}\nSQL: ${sql}`);
-			return result.stdout.trim();
-		},
-		queryJson: <T>(sql: string) => {
-			const result = psql(sql);
-			if (!result.ok) throw new Error(`psql failed: ${result.stderr}\nSQL: ${sql}`);
-			return JSON.parse(result.stdout.trim() || 'null') as T;
-		},
-		stop: async () => {
-			await server.stop();
-			if (!persistent) rmSync(dataDir, { recursive: true, force: true });
-		},
-	};
 }
 
 // ---------- Redis ----------

@@ -20,6 +20,7 @@ import {
 	assertSucceeded,
 	BINARY_DATA_MODE,
 	clusterRef,
+	e2eBudgetMs,
 	FIXTURES_DIR,
 	httpPost,
 	linearWorkflow,
@@ -31,7 +32,8 @@ import {
 	type ExecutionOutcome,
 } from './harness';
 
-jest.setTimeout(240_000);
+// A test runs one `n8n execute`; the set-up hook below two CLI imports.
+jest.setTimeout(e2eBudgetMs({ execute: 1 }));
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -83,7 +85,7 @@ describe('action node in real n8n (n8n execute --id)', () => {
 			apiCredential(EXPIRED, emu.url, emu.expiredToken),
 		]);
 		await n8n.importWorkflows(buildWorkflows());
-	});
+	}, e2eBudgetMs({ cli: 2 }));
 
 	afterAll(async () => {
 		await n8n?.cleanup();

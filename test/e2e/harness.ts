@@ -5,6 +5,7 @@
  *
  * The jest project picks the n8n under test (see N8N_VERSION below); scripts/install-n8n.sh installs it on first use.
  */
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +13,10 @@ import {
 	activateWorkflow,
 	CUSTOM_PREFIX,
 	DEFAULT_N8N_VERSION,
+	describeExit,
 	DIST_DIR,
 	freePort,
+	killGroup,
 	locateN8n,
 	n8nEnv,
 	parseExecutionJson,
@@ -47,6 +50,26 @@ export const ACTION_NODE = `${CUSTOM_PREFIX}ultimakerDigitalFactory`;
 export const TRIGGER_NODE = `${CUSTOM_PREFIX}ultimakerDigitalFactoryTrigger`;
 export const FIXTURES_DIR = join(__dirname, 'fixtures');
 
+/**
+ * Time budgets of the n8n CLI steps, for a busy machine (2 cores at load 5-10). Every n8n command starts n8n
+ * (about a thousand packages, then its database): 10-20 s on an idle machine, several times that when busy.
+ * A step that runs out is killed (SIGKILL to its process group) and fails saying so.
+ */
+export const N8N_CLI_MS = 120_000;
+/** `n8n execute`: one CLI start-up (N8N_CLI_MS) plus the workflow: uploads of test files of a few MB, emulator calls. */
+export const N8N_EXECUTE_MS = 180_000;
+/** Added to the n8n steps of one jest test or hook: emulators, copies of dist/, requests and assertions. */
+export const E2E_MARGIN_MS = 60_000;
+
+/**
+ * The jest timeout for a test or hook that runs `cli` plain CLI commands and `execute` executions one after the
+ * other: their budgets plus E2E_MARGIN_MS. Each step's own budget then runs out (killing n8n, with a message
+ * saying so) before jest's, which would only abandon the step and leave n8n and its timer running.
+ */
+export function e2eBudgetMs(steps: { cli?: number; execute?: number }): number {
+	return (steps.cli ?? 0) * N8N_CLI_MS + (steps.execute ?? 0) * N8N_EXECUTE_MS + E2E_MARGIN_MS;
+}
+
 export interface ExecutionOutcome {
 	exitCode: number | null;
 	/** The execution n8n printed (`{ data: { resultData: { runData, error } } }`), if it printed one. */
@@ -60,6 +83,8 @@ export interface ExecutionOutcome {
 export class N8nSandbox {
 	readonly userFolder: string;
 	private readonly servers: N8nServer[] = [];
+	/** CLI commands still running, with a promise that settles when each has exited: cleanup() ends them. */
+	private readonly running = new Map<ChildProcess, Promise<void>>();
 
 	private constructor(
 		readonly bin: string,
@@ -92,10 +117,13 @@ export class N8nSandbox {
 		});
 	}
 
-	async cli(args: string[], timeoutMs = 120_000): Promise<CliResult> {
-		const result = await runN8nCli(this.bin, args, await this.env(), timeoutMs);
+	async cli(args: string[], timeoutMs = N8N_CLI_MS): Promise<CliResult> {
+		const result = await runN8nCli(this.bin, args, await this.env(), timeoutMs, (child) => {
+			this.running.set(child, new Promise((resolveClosed) => child.once('close', () => resolveClosed())));
+			child.once('close', () => this.running.delete(child));
+		});
 		if (result.timedOut) {
-			throw new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms.\n${logTail(result)}`);
+			throw new Error(`n8n ${args.join(' ')} timed out: ${describeExit(result)}.\n${logTail(result)}`);
 		}
 		return result;
 	}
@@ -103,7 +131,7 @@ export class N8nSandbox {
 	private async cliOrThrow(args: string[]): Promise<CliResult> {
 		const result = await this.cli(args);
 		if (result.exitCode !== 0) {
-			throw new Error(`n8n ${args.join(' ')} failed with exit code ${result.exitCode}.\n${logTail(result)}`);
+			throw new Error(`n8n ${args.join(' ')} failed: ${describeExit(result)}.\n${logTail(result)}`);
 		}
 		return result;
 	}
@@ -136,11 +164,13 @@ export class N8nSandbox {
 
 	/** `n8n execute --id`: the run's JSON, each node's output and the error, whatever the exit code. */
 	async execute(workflowId: string): Promise<ExecutionOutcome> {
-		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], 180_000);
+		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], N8N_EXECUTE_MS);
+		// No exit code: n8n did not end by itself. Say how, rather than hand a test `exitCode: null` to compare.
+		if (cli.exitCode === null) throw new Error(`n8n execute --id=${workflowId}: ${describeExit(cli)}.\n${logTail(cli)}`);
 		const execution = parseExecutionJson(cli.stdout);
 		if (!execution) {
 			throw new Error(
-				`n8n execute --id=${workflowId} printed no execution JSON (exit ${cli.exitCode}).\n${logTail(cli)}`,
+				`n8n execute --id=${workflowId} printed no execution JSON (${describeExit(cli)}).\n${logTail(cli)}`,
 			);
 		}
 		const resultData = execution.data?.resultData ?? {};
@@ -155,6 +185,12 @@ export class N8nSandbox {
 	}
 
 	async cleanup(): Promise<void> {
+		// A CLI command still running here belongs to a step jest gave up on: end it, so neither it nor its timer
+		// outlives the suite (jest would report a worker that failed to exit gracefully).
+		for (const [child, closed] of this.running) {
+			killGroup(child, 'SIGKILL');
+			await closed;
+		}
 		for (const server of this.servers.splice(0)) await server.stop();
 		if (!process.env.E2E_KEEP) rmSync(this.workDir, { recursive: true, force: true });
 	}

@@ -24,6 +24,7 @@ export {
 	storageHeaders,
 	storageOutcome,
 	storageRetryDelayMs,
+	storageDeadlineMs,
 	uploadPollDelaysMs,
 	STORAGE_MAX_ATTEMPTS,
 } from './upload/plan';
@@ -38,7 +39,32 @@ export * from './farm';
 // The order reference carried in a job name, and what blocks a queued print, in words.
 export { nameWithReference, referenceOf, splitReference, REFERENCE_MARKER } from './reference';
 export type { NameAndReference } from './reference';
-export { blockedReason } from './status/printJobs';
+export { blockedReason, printJobItem } from './status/printJobs';
+
+// A cluster's status as the nodes read and show it: the one phase table, the output items, cluster labels.
+export { jobPhase, terminalOutcome, explainPrintStatus, PHASE_BY_STATUS } from './status/phases';
+export type { JobPhase, TerminalOutcome } from './status/phases';
+export { statusRows, splitStatus } from './status/statusItems';
+export type { StatusSplit } from './status/statusItems';
+export { clusterLabel, filterClusters, parseClusterIds } from './status/clusters';
+
+// Print-once: the queue read around a send, and which print-job actions are safe to repeat and show as done.
+export { baselineOf, instanceIdOf, sightPrint } from './send/sighting';
+export type { Sighting } from './send/sighting';
+export { ACTION_DONE, REPEATABLE_ACTIONS, isPrintJobAction } from './send/jobActions';
+export type { PrintJobAction } from './send/jobActions';
+export { retryDelayMs } from './retry';
+export { knownClusters } from './events';
+
+// The base of the core's errors (ToolpathProblem, RequirementsProblem): a `code` and a `hint`.
+export { CoreProblem } from './problem';
 
 // What Digital Factory returns, as this package reads it.
 export type { ApiCluster, ApiClusterStatus, ApiMaterial, ApiPrintCore, ApiPrinterStatus, ApiPrintJobStatus } from './status/model';
+// Find printer's former names for the same types, kept for callers of the public API.
+export type {
+	ApiMaterial as LoadedMaterial,
+	ApiPrintCore as ExtruderConfiguration,
+	ApiPrinterStatus as PrinterStatus,
+	ApiPrintJobStatus as PrintJobStatus,
+} from './status/model';

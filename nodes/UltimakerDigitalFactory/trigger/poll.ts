@@ -12,7 +12,7 @@ import { readCloudCredential } from '../connections/cloud/credential';
 import { asNodeError } from '../connections/failure';
 import { redactError, redactOutput } from '../connections/redact';
 import type { DiffOptions, TriggerEvent, TriggerState } from '../core/events';
-import { diffSnapshots, filterEvents, isTriggerState, sampleEvents } from '../core/events';
+import { diffSnapshots, filterEvents, isTriggerState, knownClusters, sampleEvents } from '../core/events';
 import { observeClusters } from './observe';
 import type { TriggerSettings } from './parameters';
 import { ParameterProblem, readSettings } from './parameters';
@@ -68,7 +68,7 @@ async function pollEvents(this: IPollFunctions, secrets: { values: string[] }): 
 	const observations = await observeClusters.call(this, connection, {
 		scope: settings.scope,
 		clusterIds: settings.clusterIds,
-		knownClusters: Object.entries(previous?.c ?? {}).map(([clusterId, cluster]) => ({ cluster_id: clusterId, friendly_name: cluster.n, host_guid: cluster.hg ?? null, former_ids: cluster.a })),
+		knownClusters: knownClusters(previous),
 		failOnTransient: manual,
 	});
 	const now = new Date();

@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { httpRequest } from '../../../emulator';
+import { STEP_MARGIN_MS, TSX_PROCESS_START_MS } from '../../helpers/budgets';
+
+/** Each test starts the emulator CLI as a new Node process loading TypeScript through tsx. */
+jest.setTimeout(TSX_PROCESS_START_MS + STEP_MARGIN_MS);
 
 const ROOT = join(__dirname, '..', '..', '..');
 

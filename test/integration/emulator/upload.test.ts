@@ -3,15 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpRequest, startEmulator } from '../../../emulator';
 import type { Emulator } from '../../../emulator';
-import { writeGcodeFile } from '../../fixtures/gcode';
+import { cachedGcodeFile } from '../../fixtures/gcode';
 import type { GcodeFile } from '../../fixtures/gcode';
+import { bytesBudgetMs, EMULATOR_START_MS, STEP_MARGIN_MS } from '../../helpers/budgets';
+
+/** Each hook or test starts an emulator, or writes, sends or reads back a file of at most 6 MiB (up to 6 passes: a test PUTs it up to 4 times and reads it back). */
+jest.setTimeout(EMULATOR_START_MS + bytesBudgetMs(6.3e6, 6) + STEP_MARGIN_MS);
 
 describe('two-stage upload to signed storage', () => {
 	let emu: Emulator;
 	let gcode: GcodeFile;
 
 	beforeAll(async () => {
-		gcode = await writeGcodeFile({ sizeBytes: 6 * 1024 * 1024 + 123, printTimeSeconds: 5400 });
+		gcode = await cachedGcodeFile({ sizeBytes: 6 * 1024 * 1024 + 123, printTimeSeconds: 5400 });
 	});
 	afterAll(() => gcode.cleanup());
 	beforeEach(async () => {
@@ -205,7 +209,7 @@ describe('resumable upload sessions (Google Cloud Storage protocol)', () => {
 	const UNIT = 256 * 1024;
 
 	beforeAll(async () => {
-		gcode = await writeGcodeFile({ sizeBytes: 3 * 1024 * 1024 + 4321, printTimeSeconds: 1234 });
+		gcode = await cachedGcodeFile({ sizeBytes: 3 * 1024 * 1024 + 4321, printTimeSeconds: 1234 });
 	});
 	afterAll(() => gcode.cleanup());
 	beforeEach(async () => {

@@ -6,10 +6,10 @@
 import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator } from '../../../emulator';
-import { startEmulator } from '../../../emulator';
 import type { ClusterSpec } from '../../../emulator/state';
 import { failureOf } from '../../../nodes/UltimakerDigitalFactory/connections/failure';
 import { actionError, apiTokenCredentials, runAction } from '../../helpers/actionNode';
+import { useFarmEmulator } from '../../helpers/farmEmulator';
 import { storeBinary } from '../../helpers/n8nContext';
 import { GUID, griffinGcode, marlinGcode } from '../../fixtures/toolpaths';
 
@@ -26,17 +26,7 @@ const FARM: ClusterSpec[] = [
 	{ friendly_name: 'Cell H', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 PLA 3', materials: ['PLA', 'PVA'] }] },
 ];
 
-beforeAll(async () => {
-	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'best-match-tests', speed: 0, farm: FARM });
-});
-afterAll(async () => {
-	await emu.close();
-});
-beforeEach(async () => {
-	await emu.client.reset({ seed: 'best-match-tests', farm: FARM });
-	await emu.client.clearFaults();
-	await emu.client.clearRequests();
-});
+useFarmEmulator('best-match-tests', FARM, (started) => (emu = started));
 
 const PLA = { extruders: [{ guid: GUID.genericPla, core: 'AA 0.4' }], printTime: '1200' };
 

@@ -5,9 +5,9 @@
 import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator } from '../../../emulator';
-import { startEmulator } from '../../../emulator';
 import type { ClusterSpec } from '../../../emulator/state';
 import { actionError, apiTokenCredentials, runAction } from '../../helpers/actionNode';
+import { useFarmEmulator } from '../../helpers/farmEmulator';
 import { inMemoryBinary, storeBinary } from '../../helpers/n8nContext';
 import { inspectToolpath } from '../../../nodes/UltimakerDigitalFactory/core/toolpath';
 import { buildUfp, GUID, griffinGcode, gzip, marlinGcode, tinyPng } from '../../fixtures/toolpaths';
@@ -26,16 +26,7 @@ const FARM: ClusterSpec[] = [
 	{ friendly_name: 'Cell F', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 BB', materials: ['PLA', 'PVA'], print_cores: ['BB 0.4', 'BB 0.4'] }] },
 ];
 
-beforeAll(async () => {
-	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'dispatch-tests', speed: 0, farm: FARM });
-});
-afterAll(async () => {
-	await emu.close();
-});
-beforeEach(async () => {
-	await emu.client.reset({ seed: 'dispatch-tests', farm: FARM });
-	await emu.client.clearRequests();
-});
+useFarmEmulator('dispatch-tests', FARM, (started) => (emu = started));
 
 const credentials = () => apiTokenCredentials(emu, { origin: '' });
 const run = (parameters: INodeParameters, items: INodeExecutionData[], options: { continueOnFail?: boolean; noCredentials?: boolean } = {}) =>

@@ -5,8 +5,8 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator } from '../../../emulator';
-import { startEmulator } from '../../../emulator';
 import { actionError, apiTokenCredentials, runAction } from '../../helpers/actionNode';
+import { useFarmEmulator } from '../../helpers/farmEmulator';
 import { storeBinary } from '../../helpers/n8nContext';
 import { griffinGcode } from '../../fixtures/toolpaths';
 
@@ -16,16 +16,10 @@ const FARM = [{ friendly_name: 'Lab', printers: [{ type: 'ultimaker_s5', friendl
 let emu: Emulator;
 let clusterId: string;
 
-beforeAll(async () => {
-	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'reference-tests', speed: 0, farm: FARM });
-});
-afterAll(async () => {
-	await emu.close();
-});
-beforeEach(async () => {
-	await emu.client.reset({ seed: 'reference-tests', farm: FARM });
-	clusterId = (await emu.client.clusters())[0].cluster_id;
-	await emu.client.clearRequests();
+useFarmEmulator('reference-tests', FARM, (started) => (emu = started), {
+	afterReset: async (started) => {
+		clusterId = (await started.client.clusters())[0].cluster_id;
+	},
 });
 
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });

@@ -8,14 +8,14 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { Emulator } from '../../../emulator';
 import { UltimakerDigitalFactory } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactory.node';
 import { UltimakerDigitalFactoryTrigger } from '../../../nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
 import { MAX_PAGES } from '../../../nodes/UltimakerDigitalFactory/connections/cloud/transport/pagination';
-import { createExecuteContext, createPollContext, prepareBinaryData } from '../../helpers/n8nContext';
+import { createExecuteContext, prepareBinaryData } from '../../helpers/n8nContext';
+import { triggerPoller } from '../../helpers/triggerPoll';
 import { clusterIds, start } from './harness';
 import { byId, tryAction as run } from '../../helpers/actionNode';
 
@@ -81,17 +81,7 @@ describe('a status of 130,000 print jobs', () => {
 		if (split.error) throw split.error;
 		expect(split.items).toHaveLength(130_000);
 
-		const trigger = new UltimakerDigitalFactoryTrigger();
-		const staticData: IDataObject = {};
-		const poll = async () => {
-			const { context } = createPollContext({
-				nodeType: trigger,
-				parameters: { authentication: 'apiToken', clusterScope: 'all', events: [], options: {} },
-				credentials: { ultimakerDigitalFactoryApi: { apiToken: emu.apiToken, baseUrl: emu.url } },
-				staticData,
-			});
-			return await trigger.poll.call(context);
-		};
+		const { poll, staticData } = triggerPoller(new UltimakerDigitalFactoryTrigger(), emu);
 		expect(await poll()).toBeNull();
 		expect(await poll()).toBeNull();
 		expect(JSON.stringify(staticData).length).toBeGreaterThan(130_000);
@@ -107,15 +97,9 @@ describe('every API call has a total deadline; the execution can still be stoppe
 	test("the trigger's poll against a status dripping a byte every 5 s ends within the deadline (a missed poll, not a hung one)", async () => {
 		emu = await start({ farm: [{ friendly_name: 'Drip', printers: [{ type: 'ultimaker_s5' }] }] });
 		await emu.client.addFault({ path: '/connect/v1/clusters/*/status', kind: 'drip', delayMs: 5000, count: 5 });
-		const trigger = new UltimakerDigitalFactoryTrigger();
-		const { context } = createPollContext({
-			nodeType: trigger,
-			parameters: { authentication: 'apiToken', clusterScope: 'all', events: [], options: {} },
-			credentials: { ultimakerDigitalFactoryApi: { apiToken: emu.apiToken, baseUrl: emu.url } },
-			staticData: {},
-		});
+		const { poll } = triggerPoller(new UltimakerDigitalFactoryTrigger(), emu);
 		const started = Date.now();
-		expect(await trigger.poll.call(context)).toBeNull();
+		expect(await poll()).toBeNull();
 		const ms = Date.now() - started;
 		expect(ms).toBeGreaterThanOrEqual(29_000);
 		expect(ms).toBeLessThan(40_000);

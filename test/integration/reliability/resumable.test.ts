@@ -10,14 +10,21 @@ import { join } from 'node:path';
 
 import type { Emulator } from '../../../emulator';
 import type { GcodeFile } from '../../fixtures/gcode';
-import { writeGcodeFile } from '../../fixtures/gcode';
+import { cachedGcodeFile } from '../../fixtures/gcode';
 import { credentialsFor, runAction } from '../../helpers/actionNode';
+import { bytesBudgetMs, EMULATOR_START_MS, STEP_MARGIN_MS } from '../../helpers/budgets';
 import { storeBinary } from '../../helpers/n8nContext';
 import { jobsOf, sent, start } from './harness';
 
-jest.setTimeout(180_000);
-
 const SIZE = 200 * 1000 * 1000;
+/** Setting up: writing the file once (later runs reuse it: cachedGcodeFile) and starting the emulator. */
+const SETUP_MS = bytesBudgetMs(SIZE) + EMULATOR_START_MS + STEP_MARGIN_MS;
+/**
+ * The upload, in passes over the file: n8n-core stores it (read + write: 2), the node reads 60 %, drops the
+ * connection, reads and skips those 60 % again and sends the rest (1.6), storage writes what arrives (1.6), and both
+ * files are hashed (2): 7.2, rounded up to 8.
+ */
+const UPLOAD_MS = bytesBudgetMs(SIZE, 8) + STEP_MARGIN_MS;
 
 async function sha256(path: string): Promise<string> {
 	const hash = createHash('sha256');
@@ -31,15 +38,15 @@ describe('a 200 MB upload to a resumable session dropped at 60 %', () => {
 	let uploadDir: string;
 
 	beforeAll(async () => {
-		gcode = await writeGcodeFile({ sizeBytes: SIZE, fileName: 'big.gcode', printTimeSeconds: 7200 });
+		gcode = await cachedGcodeFile({ sizeBytes: SIZE, fileName: 'big.gcode', printTimeSeconds: 7200 });
 		uploadDir = mkdtempSync(join(tmpdir(), 'um-resumable-'));
 		emu = await start({ uploadDir, uploadUrlStyle: 'resumable' });
-	});
+	}, SETUP_MS);
 	afterAll(async () => {
 		await emu?.close();
 		gcode?.cleanup();
 		rmSync(uploadDir, { recursive: true, force: true });
-	});
+	}, SETUP_MS);
 
 	test('storage receives the file ≈ once in total (not 1.6×), the job ends uploaded exactly once, and the stored file is the original', async () => {
 		const binary = await storeBinary({ path: gcode.path }, { fileName: 'big.gcode', mimeType: 'text/plain' });
@@ -93,5 +100,5 @@ describe('a 200 MB upload to a resumable session dropped at 60 %', () => {
 			`resumable 200 MB, dropped at 60 %: storage received ${(total / 1e6).toFixed(1)} MB = ${ratio.toFixed(3)}× the file; ` +
 				`resumed at byte ${resumedAt}; status query → resumed PUT ${skipMs} ms (skipping ${(resumedAt / 1e6).toFixed(1)} MB of the stream)`,
 		);
-	});
+	}, UPLOAD_MS);
 });

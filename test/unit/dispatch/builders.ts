@@ -1,11 +1,7 @@
 /** Cluster snapshots shaped like Digital Factory's `/status` answers, for Find printer tests. */
-import type {
-	ClusterSnapshot,
-	JobRequirements,
-	LoadedMaterial,
-	PrinterStatus,
-	PrintJobStatus,
-} from '../../../nodes/UltimakerDigitalFactory/core/farm';
+import type { ClusterSnapshot, JobRequirements } from '../../../nodes/UltimakerDigitalFactory/core/farm';
+// The API's types under Find printer's former names (public aliases in core/index).
+import type { LoadedMaterial, PrinterStatus, PrintJobStatus } from '../../../nodes/UltimakerDigitalFactory/core';
 import { GUID } from '../../fixtures/toolpaths';
 
 export const MATERIALS = {

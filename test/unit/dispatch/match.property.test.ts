@@ -2,12 +2,8 @@
 import fc from 'fast-check';
 
 import { compareCandidates, findPrinter } from '../../../nodes/UltimakerDigitalFactory/core/farm';
-import type {
-	ClusterSnapshot,
-	JobRequirements,
-	PrinterStatus,
-	PrintJobStatus,
-} from '../../../nodes/UltimakerDigitalFactory/core/farm';
+import type { ClusterSnapshot, JobRequirements } from '../../../nodes/UltimakerDigitalFactory/core/farm';
+import type { PrinterStatus, PrintJobStatus } from '../../../nodes/UltimakerDigitalFactory/core';
 import { GUID } from '../../fixtures/toolpaths';
 import { MATERIALS } from './builders';
 

@@ -1,5 +1,6 @@
-import { splitStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/items';
-import { explainPrintStatus, idlePrinters, instancesOf } from '../../../nodes/UltimakerDigitalFactory/core/send/sighting';
+import { splitStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/statusItems';
+import { idlePrinters, instancesOf } from '../../../nodes/UltimakerDigitalFactory/core/send/sighting';
+import { explainPrintStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/phases';
 import { filterClusters } from '../../../nodes/UltimakerDigitalFactory/core/status/clusters';
 
 const status = {

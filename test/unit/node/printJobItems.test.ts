@@ -3,7 +3,7 @@
  * a job in plain words, both blocking lists always present, and the order reference read from the name.
  */
 import { blockedReason, describeChange, describeImpediment, printJobItem } from '../../../nodes/UltimakerDigitalFactory/core/status/printJobs';
-import { splitStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/items';
+import { splitStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/statusItems';
 import type { ApiClusterStatus } from '../../../nodes/UltimakerDigitalFactory/core/status/model';
 import fixture from '../../fixtures/ultimaker/cluster-status.json';
 

@@ -562,3 +562,22 @@ describe('state', () => {
 		expect(Object.keys(result.state.c['cluster-A'].j)).toEqual(['J1']);
 	});
 });
+
+describe('deleted: its own phase in the one table (removed), read by the trigger like an unknown status', () => {
+	/** Queued, then the given status (twice, the second time with progress), then gone; events and state through JSON. */
+	const lifecycle = (status: string, emitOnFirstPoll: boolean) =>
+		runPolls(
+			[
+				[seen(snapshot([printer('P1')], [job('J1', { assigned_to: 'P1' })]))],
+				[seen(snapshot([printer('P1')], [job('J1', { assigned_to: 'P1', status })]))],
+				[seen(snapshot([printer('P1')], [job('J1', { assigned_to: 'P1', status, time_elapsed: 1800 }), job('J1', { status: 'queued' })]))],
+				[seen(snapshot([printer('P1')], []))],
+			],
+			{ ...OPTIONS, emitOnFirstPoll, progressMilestones: [25, 50] },
+		);
+	const as = (result: ReturnType<typeof runPolls>, status: string) => JSON.stringify(result).split(`"${status}"`).join('"STATUS"');
+
+	it.each([false, true])('gives the events and state an unknown status gives (emitOnFirstPoll: %p)', (emitOnFirstPoll) => {
+		expect(as(lifecycle('deleted', emitOnFirstPoll), 'deleted')).toBe(as(lifecycle('not_a_status', emitOnFirstPoll), 'not_a_status'));
+	});
+});

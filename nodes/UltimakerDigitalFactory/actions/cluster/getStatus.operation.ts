@@ -4,8 +4,8 @@ import type { CloudConnection } from '../../connections/cloud/connection';
 import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
 import { clusterIdProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
-import type { StatusSplit } from '../../core/status/items';
-import { splitStatus } from '../../core/status/items';
+import type { StatusSplit } from '../../core/status/statusItems';
+import { splitStatus } from '../../core/status/statusItems';
 
 export const option: OperationModule['option'] = {
 	name: 'Get Status',

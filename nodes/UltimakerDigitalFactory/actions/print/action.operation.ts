@@ -5,7 +5,7 @@ import type { PrinterConnection } from '../../connections/printerConnection';
 import type { PrintJobAction } from '../../core/send/jobActions';
 import { ACTION_DONE, isPrintJobAction, REPEATABLE_ACTIONS } from '../../core/send/jobActions';
 import { asNodeError, failureOf } from '../../connections/failure';
-import { statusRows } from '../../core/status/items';
+import { statusRows } from '../../core/status/statusItems';
 import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
 import { clusterIdProperty, rawId } from '../descriptions';
 import { pathId } from '../../connections/ids';

@@ -9,10 +9,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { findPrinter } from '../../core/farm/match';
 import { isRequirementsProblem } from '../../core/farm/problems';
 import { parseRequirements, requirementsFromInspection } from '../../core/farm/requirements';
-import type { ClusterSnapshot, JobRequirements, PrinterMatch, PrinterStatus, PrintJobStatus } from '../../core/farm/types';
+import type { ClusterSnapshot, JobRequirements, PrinterMatch } from '../../core/farm/types';
 import { clusterLabel, parseClusterIds } from '../../core/status/clusters';
 import { clusterByHost } from '../../core/status/identity';
-import type { ApiCluster, ApiClusterStatus } from '../../core/status/model';
+import type { ApiCluster, ApiClusterStatus, ApiPrinterStatus, ApiPrintJobStatus } from '../../core/status/model';
 import { asNodeError } from '../../connections/failure';
 import type { PrinterConnection } from '../../connections/printerConnection';
 import { isReadable } from '../../connections/printerConnection';
@@ -193,8 +193,8 @@ function snapshotOf(cluster: ApiCluster, status: ApiClusterStatus): ClusterSnaps
 		cluster_id: cluster.cluster_id,
 		cluster_name: clusterLabel(cluster),
 		is_online: typeof cluster.is_online === 'boolean' ? cluster.is_online : null,
-		printers: (status.printers ?? []) as PrinterStatus[],
-		print_jobs: (status.print_jobs ?? []) as PrintJobStatus[],
+		printers: (status.printers ?? []) as ApiPrinterStatus[],
+		print_jobs: (status.print_jobs ?? []) as ApiPrintJobStatus[],
 	};
 }
 

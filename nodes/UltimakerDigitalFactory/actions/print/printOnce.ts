@@ -17,7 +17,8 @@ import { pathId } from '../../connections/ids';
 import type { Send } from './owners';
 import { abandonSend, beginSend, otherSends, settleSend } from './owners';
 import type { Sighting } from '../../core/send/sighting';
-import { baselineOf, explainPrintStatus, idlePrinters, instanceIdOf, printerStates, sightPrint } from '../../core/send/sighting';
+import { baselineOf, idlePrinters, instanceIdOf, printerStates, sightPrint } from '../../core/send/sighting';
+import { explainPrintStatus } from '../../core/status/phases';
 
 export interface PrintRequest {
 	clusterId: string;

@@ -1,10 +1,12 @@
 /**
  * What the trigger remembers between polls, with named fields, and its compact JSON form in the workflow's
- * static data. The short keys exist only in this file: `RememberedCluster` reads a saved cluster, `NextCluster`
- * collects what to save and writes it back — reusing the saved form of everything that did not change.
+ * static data. This file is the one that knows the short keys: `RememberedCluster` reads a saved cluster,
+ * `NextCluster` collects what to save and writes it back — reusing the saved form of everything that did not
+ * change — and `knownClusters` lists the saved clusters with their names, host_guids and former ids (what trigger/poll.ts reads of it).
  */
 import type { ApiMaterial } from '../status/model';
 import { progressPercent } from '../status/phases';
+import { SMALL } from './lists';
 
 export interface Extruder {
 	index: number;
@@ -197,9 +199,6 @@ function decodeAll<S, M>(record: Record<string, S> | undefined, decode: (state: 
 	return decoded;
 }
 
-/** Lists up to this long are searched; longer ones get an index. */
-const SMALL = 16;
-
 /**
  * A cluster as saved after the previous poll: its printers and jobs decoded, and their saved form kept so an entry
  * that did not change is written back as it was read. Entries sit in built-in maps, not in a small class of our
@@ -304,6 +303,27 @@ export function loadState(stored: TriggerState | undefined): Map<string, Remembe
 	if (!record || typeof record !== 'object') return clusters;
 	for (const key of Object.keys(record)) clusters.set(decodeKey(key), new RememberedCluster(record[key], decodeKey(key)));
 	return clusters;
+}
+
+/**
+ * The clusters a saved state remembers, by id, with the name saved for each: what a poll that cannot read the
+ * cluster list still knows. Ids are decoded (an id saved escaped, such as `__proto__`, comes back as it was).
+ */
+export function knownClusters(
+	stored: TriggerState | undefined,
+): Array<{ cluster_id: string; friendly_name: string | null; host_guid: string | null; former_ids: string[] }> {
+	const record = stored?.c;
+	if (!record || typeof record !== 'object') return [];
+	return Object.keys(record).map((key) => {
+		const cluster = record[key];
+		return {
+			cluster_id: decodeKey(key),
+			friendly_name: cluster?.n ?? null,
+			// Absent in states saved before clusters were followed by host.
+			host_guid: typeof cluster?.hg === 'string' ? cluster.hg : null,
+			former_ids: Array.isArray(cluster?.a) ? cluster.a.filter((id) => typeof id === 'string') : [],
+		};
+	});
 }
 
 export function saveState(clusters: Map<string, NextCluster>): TriggerState {

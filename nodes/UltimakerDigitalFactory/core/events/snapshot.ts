@@ -5,12 +5,13 @@
  */
 import type { ApiClusterStatus, ApiPrinterStatus, ApiPrintJobStatus } from '../status/model';
 import { jobFromApi } from './items';
+import { SMALL } from './lists';
 import type { JobPhase } from '../status/phases';
 import { jobPhase } from '../status/phases';
 import type { EventJob } from './types';
 
 /** How far along a status is: when a job is listed twice, the entry furthest along counts (a job never goes back). */
-const PROGRESS: Record<JobPhase, number> = { other: 0, queued: 1, active: 2, paused: 2, waiting: 2, terminal: 3 };
+const PROGRESS: Record<JobPhase, number> = { other: 0, removed: 0, queued: 1, active: 2, paused: 2, waiting: 2, terminal: 3 };
 
 const isPrinter = (value: unknown): value is ApiPrinterStatus =>
 	!!value && typeof value === 'object' && typeof (value as ApiPrinterStatus).uuid === 'string';
@@ -127,9 +128,6 @@ function printerNames(printers: ApiPrinterStatus[]): Map<string, string> {
 	}
 	return names;
 }
-
-/** Lists up to this long are searched, longer ones indexed. */
-const SMALL = 16;
 
 /** The list itself when every entry is valid (the usual case), else the valid entries. */
 function valid<T>(list: unknown[], isValid: (value: unknown) => value is T): T[] {

@@ -11,14 +11,8 @@ import {
 	readableMaterialName,
 	sameMachine,
 } from '../materials';
-import type {
-	ClusterSnapshot,
-	ExtruderConfiguration,
-	ExtruderRequirement,
-	JobRequirements,
-	LoadedMaterial,
-	PrinterStatus,
-} from './types';
+import type { ApiMaterial, ApiPrintCore, ApiPrinterStatus } from '../status/model';
+import type { ClusterSnapshot, ExtruderRequirement, JobRequirements } from './types';
 
 export const OFFLINE = 'offline';
 export const DISABLED = 'disabled';
@@ -29,12 +23,12 @@ const OFFLINE_STATUSES = new Set(['unreachable', 'offline']);
 
 const article = (name: string) => (/^[aeiou]/i.test(name) ? 'an' : 'a');
 
-function loadedGuid(material: LoadedMaterial | null | undefined): string | null {
+function loadedGuid(material: ApiMaterial | null | undefined): string | null {
 	if (!material || material.material === 'empty' || !material.guid) return null;
 	return normalizeGuid(material.guid);
 }
 
-function loadedName(material: LoadedMaterial): string {
+function loadedName(material: ApiMaterial): string {
 	const guid = loadedGuid(material);
 	return (guid && materialName(guid)) ?? readableMaterialName(material) ?? guid ?? 'an unknown material';
 }
@@ -43,7 +37,7 @@ function wantedName(guid: string): string {
 	return findMaterial(guid)?.name ?? `material ${guid}`;
 }
 
-function configurationFor(printer: PrinterStatus, index: number): ExtruderConfiguration | undefined {
+function configurationFor(printer: ApiPrinterStatus, index: number): ApiPrintCore | undefined {
 	const configuration = printer.configuration ?? [];
 	return (
 		configuration.find((entry) => entry.extruder_index === index) ??
@@ -52,7 +46,7 @@ function configurationFor(printer: PrinterStatus, index: number): ExtruderConfig
 }
 
 function materialReason(
-	loaded: ExtruderConfiguration,
+	loaded: ApiPrintCore,
 	wanted: ExtruderRequirement,
 	n: number,
 ): string | null {
@@ -87,7 +81,7 @@ function databaseCoreReason(
 }
 
 function coreReason(
-	loaded: ExtruderConfiguration,
+	loaded: ApiPrintCore,
 	wanted: ExtruderRequirement,
 	machine: string,
 	n: number,
@@ -102,7 +96,7 @@ function coreReason(
 	return `has ${article(core)} ${core} print core in extruder ${n}, the job needs ${wanted.print_core}`;
 }
 
-function extruderReasons(printer: PrinterStatus, requirements: JobRequirements): string[] {
+function extruderReasons(printer: ApiPrinterStatus, requirements: JobRequirements): string[] {
 	const machine = printer.machine_variant ?? requirements.machine;
 	return requirements.extruders.flatMap((wanted) => {
 		const n = wanted.index + 1;
@@ -122,7 +116,7 @@ function plateKey(type: string): string {
 		.replace(/^aluminum$/, 'aluminium');
 }
 
-function buildPlateReason(printer: PrinterStatus, wanted: string | null): string | null {
+function buildPlateReason(printer: ApiPrinterStatus, wanted: string | null): string | null {
 	if (wanted === null) return null;
 	const loaded = printer.build_plate?.type || 'glass';
 	return plateKey(loaded) === plateKey(wanted)
@@ -130,7 +124,7 @@ function buildPlateReason(printer: PrinterStatus, wanted: string | null): string
 		: `has ${article(loaded)} ${loaded} build plate, the job needs ${wanted}`;
 }
 
-function availabilityReasons(cluster: ClusterSnapshot, printer: PrinterStatus): string[] {
+function availabilityReasons(cluster: ClusterSnapshot, printer: ApiPrinterStatus): string[] {
 	const reasons: string[] = [];
 	if (cluster.is_online === false || OFFLINE_STATUSES.has(printer.status ?? '')) reasons.push(OFFLINE);
 	if (printer.enabled === false || printer.status === DISABLED) reasons.push(DISABLED);
@@ -141,7 +135,7 @@ function availabilityReasons(cluster: ClusterSnapshot, printer: PrinterStatus): 
 
 export function rejectionReasons(
 	cluster: ClusterSnapshot,
-	printer: PrinterStatus,
+	printer: ApiPrinterStatus,
 	requirements: JobRequirements,
 ): string[] {
 	const reasons = availabilityReasons(cluster, printer);

@@ -28,12 +28,8 @@ export type { CoreCompatibility, MaterialRecord } from '../materials';
 export type {
 	Candidate,
 	ClusterSnapshot,
-	ExtruderConfiguration,
 	ExtruderRequirement,
 	JobRequirements,
-	LoadedMaterial,
 	PrinterMatch,
-	PrinterStatus,
-	PrintJobStatus,
 	Rejected,
 } from './types';

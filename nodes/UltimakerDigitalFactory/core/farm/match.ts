@@ -6,20 +6,14 @@
  */
 import { rejectionReasons } from './eligibility';
 import { jobsOf, secondsUntilFree } from './workload';
-import type {
-	Candidate,
-	ClusterSnapshot,
-	JobRequirements,
-	PrinterMatch,
-	PrinterStatus,
-	Rejected,
-} from './types';
+import type { ApiPrinterStatus } from '../status/model';
+import type { Candidate, ClusterSnapshot, JobRequirements, PrinterMatch, Rejected } from './types';
 
 export function clusterName(cluster: ClusterSnapshot): string {
 	return cluster.cluster_name || cluster.friendly_name || cluster.host_name || cluster.cluster_id;
 }
 
-export function printerName(printer: PrinterStatus): string {
+export function printerName(printer: ApiPrinterStatus): string {
 	return printer.friendly_name || printer.unique_name || printer.uuid || 'unnamed printer';
 }
 
@@ -32,7 +26,7 @@ export function scoreOf(idle: boolean, seconds: number | null): number {
 	return Math.round(((idle ? 50 : 0) + waitPart) * 100) / 100;
 }
 
-function describePrinter(cluster: ClusterSnapshot, printer: PrinterStatus): Candidate {
+function describePrinter(cluster: ClusterSnapshot, printer: ApiPrinterStatus): Candidate {
 	const jobs = jobsOf(cluster, printer);
 	const status = printer.enabled === false ? 'disabled' : printer.status || 'unknown';
 	const seconds = secondsUntilFree(printer, jobs);

@@ -1,4 +1,5 @@
-/** Why job requirements could not be read. A plain error class; the node layer makes a NodeOperationError of it. */
+/** Why job requirements could not be read (a CoreProblem: `code` and `hint`; the node layer makes a NodeOperationError of it). */
+import { CoreProblem } from '../problem';
 
 export type RequirementsProblemCode =
 	| 'missingMachine'
@@ -9,15 +10,9 @@ export type RequirementsProblemCode =
 	| 'tooManyExtruders'
 	| 'toolpathWithoutRequirements';
 
-export class RequirementsProblem extends Error {
-	readonly code: RequirementsProblemCode;
-	readonly hint: string;
-
+export class RequirementsProblem extends CoreProblem<RequirementsProblemCode> {
 	constructor(code: RequirementsProblemCode, message: string, hint: string) {
-		super(message);
-		this.name = 'RequirementsProblem';
-		this.code = code;
-		this.hint = hint;
+		super('RequirementsProblem', code, message, hint);
 	}
 }
 

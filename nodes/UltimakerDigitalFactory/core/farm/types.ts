@@ -1,42 +1,8 @@
 /**
- * What Find printer reads and returns. The inputs are the parts of Digital Factory's answers it uses
- * (`GET /connect/v1/clusters` and `…/status`), typed loosely because the API's fields are optional in places.
+ * What Find printer reads and returns, beyond the API's own types: a cluster's list entry and `/status` answer are
+ * typed once, in status/model.ts; here are the snapshot that joins them, a job's requirements and the ranking.
  */
-
-export interface LoadedMaterial {
-	guid?: string | null;
-	brand?: string | null;
-	color?: string | null;
-	/** e.g. `PLA`; the API writes `empty` when no spool is loaded. */
-	material?: string | null;
-}
-
-export interface ExtruderConfiguration {
-	extruder_index?: number | null;
-	print_core_id?: string | null;
-	material?: LoadedMaterial | null;
-}
-
-export interface PrinterStatus {
-	uuid?: string | null;
-	friendly_name?: string | null;
-	unique_name?: string | null;
-	machine_variant?: string | null;
-	status?: string | null;
-	enabled?: boolean | null;
-	configuration?: ExtruderConfiguration[] | null;
-	build_plate?: { type?: string | null } | null;
-}
-
-export interface PrintJobStatus {
-	uuid?: string | null;
-	status?: string | null;
-	printer_uuid?: string | null;
-	/** The printer uuid the cluster assigned a (queued) job to. */
-	assigned_to?: string | null;
-	time_total?: number | null;
-	time_elapsed?: number | null;
-}
+import type { ApiPrinterStatus, ApiPrintJobStatus } from '../status/model';
 
 /** One cluster: its list entry's fields and its `/status` snapshot. */
 export interface ClusterSnapshot {
@@ -47,8 +13,8 @@ export interface ClusterSnapshot {
 	host_name?: string | null;
 	/** `false` when the cluster is not connected to the cloud: all its printers are offline. */
 	is_online?: boolean | null;
-	printers: PrinterStatus[];
-	print_jobs: PrintJobStatus[];
+	printers: ApiPrinterStatus[];
+	print_jobs: ApiPrintJobStatus[];
 }
 
 export interface ExtruderRequirement {

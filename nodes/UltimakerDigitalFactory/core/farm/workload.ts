@@ -2,53 +2,49 @@
  * How busy a printer is: the cluster's print jobs attributed to it, and how long until it has printed them.
  * Job statuses are an open list; unknown ones count as waiting (a job is only ignored when it is over).
  */
-import type { ClusterSnapshot, PrinterStatus, PrintJobStatus } from './types';
+import type { ApiPrinterStatus, ApiPrintJobStatus } from '../status/model';
+import type { JobPhase } from '../status/phases';
+import { finiteOrNull, jobPhase } from '../status/phases';
+import type { ClusterSnapshot } from './types';
 
-type Phase = 'waiting' | 'running' | 'over';
+export type FarmPhase = 'waiting' | 'running' | 'over';
 
-const PHASES: Record<string, Phase> = {
-	pre_print: 'running',
-	printing: 'running',
-	pausing: 'running',
+/** Find printer's view of the one phase table (status/phases.ts): does a job wait for the printer, hold it, or neither? */
+const FARM_PHASE: Record<JobPhase, FarmPhase> = {
+	queued: 'waiting',
+	active: 'running',
 	paused: 'running',
-	resuming: 'running',
-	aborting: 'running',
-	post_print: 'running',
-	wait_user_action: 'running',
-	finished: 'over',
-	aborted: 'over',
-	failed: 'over',
-	// The print is done; the bed waits for a person, which the printer's own status shows.
-	wait_cleanup: 'over',
-	deleted: 'over',
+	// wait_user_action: the printer is held until someone acts.
+	waiting: 'running',
+	// Includes wait_cleanup: the print is done; the bed waits for a person, which the printer's own status shows.
+	terminal: 'over',
+	removed: 'over',
+	other: 'waiting',
 };
 
-function phaseOf(job: PrintJobStatus): Phase {
-	return PHASES[job.status ?? ''] ?? 'waiting';
+export function farmPhase(status: string | null | undefined): FarmPhase {
+	return FARM_PHASE[jobPhase(status)];
 }
-
-const finite = (value: unknown): number | null =>
-	typeof value === 'number' && Number.isFinite(value) ? value : null;
 
 /**
  * Jobs on or for this printer: by `printer_uuid`, else by `assigned_to` (also a printer uuid). In a
  * one-printer cluster, unattributed jobs are that printer's too (where else would they print?).
  */
-export function jobsOf(cluster: ClusterSnapshot, printer: PrinterStatus): PrintJobStatus[] {
+export function jobsOf(cluster: ClusterSnapshot, printer: ApiPrinterStatus): ApiPrintJobStatus[] {
 	const uuid = printer.uuid ?? '';
 	const alone = cluster.printers.length === 1;
 	return cluster.print_jobs.filter((job) => {
-		if (phaseOf(job) === 'over') return false;
+		if (farmPhase(job.status) === 'over') return false;
 		const owner = job.printer_uuid || job.assigned_to || '';
 		return owner === '' ? alone : owner === uuid;
 	});
 }
 
-function remainingSeconds(job: PrintJobStatus): number | null {
-	const total = finite(job.time_total);
+function remainingSeconds(job: ApiPrintJobStatus): number | null {
+	const total = finiteOrNull(job.time_total);
 	if (total === null || total < 0) return null;
-	if (phaseOf(job) === 'waiting') return total;
-	return Math.max(0, total - (finite(job.time_elapsed) ?? 0));
+	if (farmPhase(job.status) === 'waiting') return total;
+	return Math.max(0, total - (finiteOrNull(job.time_elapsed) ?? 0));
 }
 
 /**
@@ -56,8 +52,8 @@ function remainingSeconds(job: PrintJobStatus): number | null {
  * the printer is busy with something the queue does not show (a print started at the printer, a bed
  * waiting to be cleared).
  */
-export function secondsUntilFree(printer: PrinterStatus, jobs: PrintJobStatus[]): number | null {
-	const running = jobs.some((job) => phaseOf(job) === 'running');
+export function secondsUntilFree(printer: ApiPrinterStatus, jobs: ApiPrintJobStatus[]): number | null {
+	const running = jobs.some((job) => farmPhase(job.status) === 'running');
 	if (printer.status !== 'idle' && !running) return null;
 	let total = 0;
 	for (const job of jobs) {

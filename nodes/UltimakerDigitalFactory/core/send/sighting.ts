@@ -1,20 +1,23 @@
 /**
  * Reading a cluster's status for Send print (pure): who is idle, which prints of a job exist, which one a send may
- * claim as its own, what a status means.
+ * claim as its own. What a status means is said next to the phase table (status/phases.ts).
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiClusterStatus } from '../status/model';
 import { checkIdSegment } from '../validation';
-import { statusRows } from '../status/items';
+import type { PrinterRow, PrintJobRow } from '../status/statusItems';
+import { statusRows } from '../status/statusItems';
+
+// The words for a status live with the phase table (status/phases.ts); re-exported for Send print.
 
 /** Printers that can start a job now: idle and enabled. */
-export function idlePrinters(status: ApiClusterStatus): IDataObject[] {
+export function idlePrinters(status: ApiClusterStatus): PrinterRow[] {
 	return statusRows(status, 'printers').filter((printer) => printer.status === 'idle' && printer.enabled !== false);
 }
 
 /** The print-job instances of an uploaded job (`cloud_job_id`) in a status snapshot. */
-export function instancesOf(status: ApiClusterStatus, jobId: string): IDataObject[] {
+export function instancesOf(status: ApiClusterStatus, jobId: string): PrintJobRow[] {
 	return statusRows(status, 'print_jobs').filter((job) => job.cloud_job_id === jobId);
 }
 
@@ -23,20 +26,6 @@ export function printerStates(status: ApiClusterStatus): string {
 	return statusRows(status, 'printers')
 		.map((printer) => `${String(printer.friendly_name ?? printer.uuid)}: ${String(printer.status)}${printer.enabled === false ? ' (disabled)' : ''}`)
 		.join(', ');
-}
-
-/** What a print's answer status means, for people running the farm. */
-export function explainPrintStatus(status: unknown): string {
-	switch (status) {
-		case 'queued':
-			return 'The job is in the printer queue and starts when a matching printer is free.';
-		case 'wait_approval':
-			return 'The job is waiting for approval: this workspace requires an operator to approve new jobs in Digital Factory before they enter the print queue.';
-		case 'failed':
-			return 'Digital Factory could not queue the job; check the file and the printer in Digital Factory.';
-		default:
-			return `Digital Factory reports the job as "${String(status)}".`;
-	}
 }
 
 /** The print instances a status lists before a send: whatever is not among them afterwards appeared since. */
@@ -56,9 +45,9 @@ export function instanceIdOf(data: IDataObject): string | undefined {
 
 export type Sighting =
 	/** Exactly one new print of this job, and no other send of this process can own it. */
-	| { kind: 'mine'; print: IDataObject; generatedTime: string | null | undefined }
+	| { kind: 'mine'; print: PrintJobRow; generatedTime: string | null | undefined }
 	/** New prints of this job, but another send (or run) may own them. */
-	| { kind: 'others'; prints: IDataObject[] }
+	| { kind: 'others'; prints: PrintJobRow[] }
 	/** New prints that do not say which file they are (no `cloud_job_id`): one could be this one. */
 	| { kind: 'unmatchable'; count: number }
 	/** No new print of this job. */
@@ -77,16 +66,17 @@ export function sightPrint(
 	baseline: ReadonlySet<string>,
 	others: { owned: ReadonlySet<string>; unresolved: boolean },
 ): Sighting {
-	const appeared = new Map<string, IDataObject>();
+	const appeared = new Map<string, PrintJobRow>();
 	let unmatchable = 0;
 	for (const job of statusRows(after, 'print_jobs')) {
+		// Rows are only checked to be objects: a print without a string uuid cannot be claimed.
 		// Listed twice in one answer is still one print.
 		if (typeof job.uuid !== 'string' || baseline.has(job.uuid) || appeared.has(job.uuid)) continue;
 		if (job.cloud_job_id === jobId) appeared.set(job.uuid, job);
 		else if (typeof job.cloud_job_id !== 'string' || job.cloud_job_id === '') unmatchable++;
 	}
 	const prints = [...appeared.values()];
-	const candidates = prints.filter((job) => !others.owned.has(job.uuid as string));
+	const candidates = prints.filter((job) => !others.owned.has(job.uuid));
 	if (candidates.length === 1 && !others.unresolved && unmatchable === 0) {
 		return { kind: 'mine', print: candidates[0], generatedTime: after.generated_time };
 	}

@@ -1,6 +1,10 @@
 /**
  * What Digital Factory returns, as this package reads it: every field the API may omit is optional, and unknown
- * fields are kept (`[field: string]: unknown`). One set of types for both nodes.
+ * fields are kept (`[field: string]: unknown`). The one model of clusters, printers and print jobs in the package:
+ * the trigger (core/events), Get cluster status and Send print (core/status, core/send), Find printer and farm
+ * dispatch (core/farm) and the cloud connection all read these types; farm/types.ts keeps only what Find printer
+ * adds (snapshots, requirements, candidates). The types say what the API sends, not what was checked: code that
+ * reads untrusted rows still tests a field's type where it matters (snapshot.ts, send/sighting.ts).
  */
 
 /** `GET /connect/v1/clusters` entries (and `GET /connect/v1/clusters/{id}`). */
@@ -24,6 +28,7 @@ export interface ApiMaterial {
 	guid?: string | null;
 	brand?: string | null;
 	color?: string | null;
+	/** e.g. `PLA`; the API writes `empty` when no spool is loaded. */
 	material?: string | null;
 }
 
@@ -42,6 +47,8 @@ export interface ApiPrinterStatus {
 	enabled?: boolean | null;
 	maintenance_required?: boolean | null;
 	configuration?: ApiPrintCore[] | null;
+	/** The plate in the printer, e.g. `{ type: 'glass' }`. */
+	build_plate?: { type?: string | null; [field: string]: unknown } | null;
 	[field: string]: unknown;
 }
 
@@ -57,6 +64,7 @@ export interface ApiPrintJobStatus {
 	time_elapsed?: number | null;
 	printer_uuid?: string | null;
 	printed_on_uuid?: string | null;
+	/** The printer uuid the cluster assigned a (queued) job to. */
 	assigned_to?: string | null;
 	[field: string]: unknown;
 }

@@ -1,12 +1,19 @@
 /**
- * How the trigger reads print-job statuses. The API's list of statuses is open, so unknown
- * values fall into `other` and never produce a terminal event by themselves.
+ * The one table of print-job statuses, and what each means: the trigger's phases (jobPhase), Find printer's view
+ * of them (farm/workload.ts derives waiting / running / over from jobPhase) and Send print's words for a status
+ * (explainPrintStatus). The API's list of statuses is open, so unknown values fall into `other` and never produce a
+ * terminal event by themselves.
  */
 
-export type JobPhase = 'queued' | 'active' | 'paused' | 'waiting' | 'terminal' | 'other';
+/**
+ * `removed`: the job was deleted from the queue. The trigger reads it as it reads `other` (every check of a phase
+ * there names the phases it acts on, and the duplicate-entry ranking in events/snapshot.ts gives both 0); Find
+ * printer counts it as over.
+ */
+export type JobPhase = 'queued' | 'active' | 'paused' | 'waiting' | 'terminal' | 'removed' | 'other';
 export type TerminalOutcome = 'finished' | 'aborted' | 'failed';
 
-const PHASE_BY_STATUS: Record<string, JobPhase> = {
+export const PHASE_BY_STATUS: Readonly<Record<string, JobPhase>> = {
 	queued: 'queued',
 	wait_approval: 'queued',
 	sent_to_printer: 'queued',
@@ -25,10 +32,25 @@ const PHASE_BY_STATUS: Record<string, JobPhase> = {
 	finished: 'terminal',
 	aborted: 'terminal',
 	failed: 'terminal',
+	deleted: 'removed',
 };
 
 export function jobPhase(status: string | null | undefined): JobPhase {
 	return (status && PHASE_BY_STATUS[status]) || 'other';
+}
+
+/** What a print's answer status means, for people running the farm (Send print's `status_explanation`). */
+export function explainPrintStatus(status: unknown): string {
+	switch (status) {
+		case 'queued':
+			return 'The job is in the printer queue and starts when a matching printer is free.';
+		case 'wait_approval':
+			return 'The job is waiting for approval: this workspace requires an operator to approve new jobs in Digital Factory before they enter the print queue.';
+		case 'failed':
+			return 'Digital Factory could not queue the job; check the file and the printer in Digital Factory.';
+		default:
+			return `Digital Factory reports the job as "${String(status)}".`;
+	}
 }
 
 interface JobTimes {

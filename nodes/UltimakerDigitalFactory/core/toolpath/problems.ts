@@ -1,7 +1,5 @@
-/**
- * Why a file could not be inspected. A plain error class (no n8n import) so the pure core stays usable
- * without n8n; the node layer turns it into a NodeOperationError with `message` and `hint` as description.
- */
+/** Why a file could not be inspected (a CoreProblem: `code` and `hint`; the node layer makes a NodeOperationError of it). */
+import { CoreProblem } from '../problem';
 
 export type ToolpathProblemCode =
 	/** Not G-code, not gzip of G-code, not a zip holding 3D/model.gcode. */
@@ -19,16 +17,9 @@ export type ToolpathProblemCode =
 	/** A zip feature a UFP never uses: encryption, a compression method other than stored/deflate, multi-disk. */
 	| 'unsupportedArchive';
 
-export class ToolpathProblem extends Error {
-	readonly code: ToolpathProblemCode;
-	/** What the user can do about it, in plain words. */
-	readonly hint: string;
-
+export class ToolpathProblem extends CoreProblem<ToolpathProblemCode> {
 	constructor(code: ToolpathProblemCode, message: string, hint: string) {
-		super(message);
-		this.name = 'ToolpathProblem';
-		this.code = code;
-		this.hint = hint;
+		super('ToolpathProblem', code, message, hint);
 	}
 }
 

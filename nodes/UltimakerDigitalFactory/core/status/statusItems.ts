@@ -1,15 +1,24 @@
 /** Get cluster status's output shapes (pure). */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiClusterStatus } from './model';
+import type { ApiClusterStatus, ApiPrinterStatus, ApiPrintJobStatus } from './model';
 import { printJobItem } from './printJobs';
 
 export type StatusSplit = 'none' | 'printers' | 'printJobs';
 
+/**
+ * A row of a status list, typed with the model and still an n8n object: the row itself, every field as the API
+ * gave it (unknown ones included), so it can be output as it is. Only its being an object is checked.
+ */
+export type PrinterRow = ApiPrinterStatus & IDataObject;
+export type PrintJobRow = ApiPrintJobStatus & IDataObject;
+
 /** The objects of one of the status lists (a missing or malformed list reads as empty). */
-export function statusRows(status: ApiClusterStatus, key: 'printers' | 'print_jobs'): IDataObject[] {
+export function statusRows(status: ApiClusterStatus, key: 'printers'): PrinterRow[];
+export function statusRows(status: ApiClusterStatus, key: 'print_jobs'): PrintJobRow[];
+export function statusRows(status: ApiClusterStatus, key: 'printers' | 'print_jobs'): Array<PrinterRow | PrintJobRow> {
 	const rows: unknown = status[key];
-	return Array.isArray(rows) ? rows.filter((row): row is IDataObject => typeof row === 'object' && row !== null) : [];
+	return Array.isArray(rows) ? rows.filter((row): row is PrinterRow | PrintJobRow => typeof row === 'object' && row !== null) : [];
 }
 
 /**

@@ -8,7 +8,7 @@ import type { ApiTable, Runtime } from './runtime';
 import { synced } from './runtime';
 import { getCluster } from './apiInput';
 import { getStoredObject } from './storedObjects';
-import type { ClusterState, PrintJobState, StoredObject } from './model';
+import type { ClusterState, PrintJobState, StoredObject } from './stateModel';
 import { applyPrintJobAction, enqueueJob, queuedCount } from './simulation';
 import { clusterLabel, iso, renderPrintJob } from './view';
 
