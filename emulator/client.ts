@@ -220,6 +220,19 @@ export class EmulatorClient {
 		return this.control('POST', `/print_jobs/${encodeURIComponent(printJobUuid)}`, { status });
 	}
 
+	/** Reconnects a cluster: a new cluster_id (chosen, or made up), the same host_guid, printers and queue. */
+	reconnectCluster(clusterId: string, options: { cluster_id?: string } = {}): Promise<Rendered & { cluster_id: string; host_guid: string; previous_cluster_id: string }> {
+		return this.control('POST', `/clusters/${encodeURIComponent(clusterId)}/reconnect`, options);
+	}
+
+	/** Factory-resets a printer: a new uuid and (unless keep_cluster_id) a new cluster_id; host_guid and unique_name stay. */
+	factoryResetPrinter(
+		printerUuid: string,
+		options: { uuid?: string; keep_cluster_id?: boolean } = {},
+	): Promise<{ cluster_id: string; previous_cluster_id: string; uuid: string; previous_uuid: string; host_guid: string }> {
+		return this.control('POST', `/printers/${encodeURIComponent(printerUuid)}/factory-reset`, options);
+	}
+
 	approve(clusterId: string, printJobUuid?: string): Promise<{ approved: string[] }> {
 		return this.control('POST', `/clusters/${encodeURIComponent(clusterId)}/approve`, printJobUuid === undefined ? {} : { uuid: printJobUuid });
 	}

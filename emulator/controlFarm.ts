@@ -200,12 +200,72 @@ async function forceStatus(ctx: Context, rt: Runtime): Promise<void> {
 	sendJson(ctx, 200, { data: renderClusterStatus(result.cluster, now) });
 }
 
+/** A new id from the body's `field` (a non-empty string not in use), else a fresh one. */
+function newId(body: Record<string, unknown>, field: string, inUse: (id: string) => boolean, fresh: () => string): string {
+	const given = body[field];
+	if (given === undefined) return fresh();
+	if (typeof given !== 'string' || given.trim() === '') throw validation(`${field} must be a non-empty string`);
+	if (inUse(given)) throw new HttpError(409, 'idInUse', `${field} ${given} is in use`, 'Give an id no cluster or printer has.');
+	return given;
+}
+
+/** The cluster under a new cluster_id, in its place in the list: the old id is gone (404), host_guid and all else kept. */
+function renameCluster(rt: Runtime, cluster: ClusterState, clusterId: string): ClusterState {
+	const renamed: ClusterState = { ...cluster, cluster_id: clusterId };
+	rt.state.clusters = new Map([...rt.state.clusters].map(([id, entry]) => (id === cluster.cluster_id ? [clusterId, renamed] : [id, entry])));
+	return renamed;
+}
+
+/**
+ * Digital Factory's reconnect: the printer was disconnected and connected again (or its Digital Factory connection
+ * reset), so the cluster gets a new cluster_id (`{cluster_id}` to choose it) and keeps its host_guid, printers, queue
+ * and history. Answers the cluster as listed, with `previous_cluster_id`.
+ */
+async function reconnectCluster(ctx: Context, rt: Runtime): Promise<void> {
+	const body = await readObject(ctx);
+	rt.state.sync();
+	const cluster = getCluster(rt, ctx.params.cluster_id!);
+	const clusterId = newId(body, 'cluster_id', (id) => rt.state.clusters.has(id), () => rt.state.ids.clusterId());
+	const renamed = renameCluster(rt, cluster, clusterId);
+	sendJson(ctx, 200, { data: { ...renderCluster(renamed), previous_cluster_id: cluster.cluster_id } });
+}
+
+/**
+ * A factory reset: the printer gets a new uuid (`{uuid}` to choose it) and keeps its unique_name; its cluster gets a
+ * new cluster_id too, as Ultimaker's FAQ says (`{keep_cluster_id: true}` keeps it), and keeps its host_guid. The
+ * emulator keeps the queue and history (jobs now name the new uuid), so a test can follow a job across the reset.
+ * Answers `{cluster_id, previous_cluster_id, uuid, previous_uuid, host_guid}`.
+ */
+async function factoryReset(ctx: Context, rt: Runtime): Promise<void> {
+	const body = await readObject(ctx);
+	if (body.keep_cluster_id !== undefined && typeof body.keep_cluster_id !== 'boolean') throw validation('keep_cluster_id must be a boolean');
+	rt.state.sync();
+	const found = getPrinter(rt, ctx.params.printer_uuid!);
+	const oldUuid = found.printer.uuid;
+	const uuid = newId(body, 'uuid', (id) => rt.state.findPrinter(id) !== null, () => rt.state.ids.uuid());
+	const point = (value: string | null) => (value === oldUuid ? uuid : value);
+	const next = structuredClone(found.cluster);
+	for (const printer of next.printers) if (printer.uuid === oldUuid) printer.uuid = uuid;
+	for (const job of [...next.queue, ...next.history, ...next.pendingApproval]) {
+		job.printer_uuid = point(job.printer_uuid);
+		job.printed_on_uuid = point(job.printed_on_uuid);
+		job.assigned_to = point(job.assigned_to);
+	}
+	rt.state.clusters.set(next.cluster_id, next);
+	const cluster = body.keep_cluster_id === true ? next : renameCluster(rt, next, rt.state.ids.clusterId());
+	sendJson(ctx, 200, {
+		data: { cluster_id: cluster.cluster_id, previous_cluster_id: found.cluster.cluster_id, uuid, previous_uuid: oldUuid, host_guid: cluster.host_guid },
+	});
+}
+
 export const controlFarmRoutes: ApiTable = [
 	{ method: 'POST', path: '/_emulator/clusters', auth: 'none', handler: addCluster },
 	{ method: 'DELETE', path: '/_emulator/clusters/:cluster_id', auth: 'none', handler: deleteCluster },
 	{ method: 'POST', path: '/_emulator/clusters/:cluster_id/connectivity', auth: 'none', handler: setConnectivity },
 	{ method: 'POST', path: '/_emulator/clusters/:cluster_id', auth: 'none', handler: updateCluster },
 	{ method: 'POST', path: '/_emulator/clusters/:cluster_id/approve', auth: 'none', handler: approve },
+	{ method: 'POST', path: '/_emulator/clusters/:cluster_id/reconnect', auth: 'none', handler: reconnectCluster },
+	{ method: 'POST', path: '/_emulator/printers/:printer_uuid/factory-reset', auth: 'none', handler: factoryReset },
 	{ method: 'POST', path: '/_emulator/clusters/:cluster_id/printers', auth: 'none', handler: addPrinters },
 	{ method: 'DELETE', path: '/_emulator/printers/:printer_uuid', auth: 'none', handler: removePrinter },
 	{ method: 'POST', path: '/_emulator/printers/:printer_uuid/clear-build-plate', auth: 'none', handler: clearPlate },

@@ -11,7 +11,7 @@ import * as project from './actions/project';
 import * as report from './actions/report';
 import { route } from './actions/router';
 import * as toolpath from './actions/toolpath';
-import { searchClusters } from './methods/listSearch';
+import { searchClusterHosts, searchClusters } from './methods/listSearch';
 import { getClusters } from './methods/loadOptions';
 import { authenticationProperty, credentials } from './connections/cloud/credential';
 
@@ -65,7 +65,7 @@ export class UltimakerDigitalFactory implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchClusters }, loadOptions: { getClusters } };
+	methods = { listSearch: { searchClusters, searchClusterHosts }, loadOptions: { getClusters } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);

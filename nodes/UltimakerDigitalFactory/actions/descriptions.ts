@@ -13,6 +13,7 @@ export function clusterIdProperty(description: string): INodeProperties {
 		default: { mode: 'list', value: '' },
 		required: true,
 		description,
+		hint: 'By Host Printer keeps working when Digital Factory gives the printer a new cluster ID (a reconnect or reset)',
 		modes: [
 			{
 				displayName: 'From List',
@@ -26,6 +27,14 @@ export function clusterIdProperty(description: string): INodeProperties {
 				name: 'id',
 				type: 'string',
 				placeholder: 'e.g. kBEeZWEifXbrXviO8mRYLx45P8k5lHVGs43XKvRniPg=',
+			},
+			{
+				// Stores the host printer's host_guid, which outlasts a reconnect (a new cluster_id): resolved per run.
+				displayName: 'By Host Printer',
+				name: 'host',
+				type: 'list',
+				placeholder: 'Select a printer…',
+				typeOptions: { searchListMethod: 'searchClusterHosts', searchable: true },
 			},
 		],
 	};
@@ -116,9 +125,6 @@ export function rawId(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : String(value ?? '');
 }
 
-export function readClusterId(this: IExecuteFunctions, itemIndex: number): string {
-	return rawId(this.getNodeParameter('clusterId', itemIndex, '', { extractValue: true }));
-}
 
 export function readLimit(this: IExecuteFunctions, itemIndex: number): { returnAll: boolean; limit: number } {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;

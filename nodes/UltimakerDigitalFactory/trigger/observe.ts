@@ -10,24 +10,32 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ClusterObservation } from '../core/events';
 import type { ApiCluster } from '../core/status/model';
 import { clusterLabel } from '../core/status/clusters';
+import type { KnownCluster } from '../core/status/identity';
+import { resolveSelected } from '../core/status/identity';
 import { asNodeError, failureOf } from '../connections/failure';
 import type { ClusterReading, PrinterConnection } from '../connections/printerConnection';
 
 export interface ObserveOptions {
 	scope: 'all' | 'selected';
+	/** Selected clusters: cluster_ids or host_guids (resolved each poll, core/status/identity.ts). */
 	clusterIds: string[];
-	/** Clusters known from the previous poll (used when the cluster list cannot be fetched). */
-	knownClusters: Array<{ cluster_id: string; friendly_name: string | null }>;
+	/** Clusters known from the previous poll (used when the cluster list cannot be fetched, and to follow a reconnect). */
+	knownClusters: KnownCluster[];
 	/** Manual mode: a transient failure is an error to show, not a missed poll. */
 	failOnTransient: boolean;
 }
 
-type Watched = Pick<ClusterObservation, 'cluster_id' | 'friendly_name' | 'is_online'>;
+type Watched = Pick<ClusterObservation, 'cluster_id' | 'friendly_name' | 'is_online' | 'host_guid'>;
 
 const READ = { retry: 'rateLimitOnly' as const };
 
 function watchedEntry(cluster: ApiCluster): Watched {
-	return { cluster_id: cluster.cluster_id, friendly_name: clusterLabel(cluster), is_online: typeof cluster.is_online === 'boolean' ? cluster.is_online : null };
+	return {
+		cluster_id: cluster.cluster_id,
+		friendly_name: clusterLabel(cluster),
+		is_online: typeof cluster.is_online === 'boolean' ? cluster.is_online : null,
+		host_guid: typeof cluster.host_guid === 'string' ? cluster.host_guid : null,
+	};
 }
 
 /** The clusters to read this poll, or undefined when the list could not be fetched (a missed poll for all). */
@@ -39,12 +47,9 @@ async function watchedClusters(this: IPollFunctions, connection: PrinterConnecti
 		if (options.failOnTransient || failureOf(error)?.transient !== true) throw asNodeError(this.getNode(), error);
 	}
 	if (options.scope === 'all') return listed ? [...listed.values()].map(watchedEntry) : undefined;
-	return options.clusterIds.map((clusterId) => {
-		const entry = listed?.get(clusterId);
-		if (entry) return watchedEntry(entry);
-		const known = options.knownClusters.find((cluster) => cluster.cluster_id === clusterId);
-		return { cluster_id: clusterId, friendly_name: known?.friendly_name ?? null, is_online: null };
-	});
+	return resolveSelected(options.clusterIds, listed && [...listed.values()], options.knownClusters).map((entry) =>
+		'cluster' in entry ? watchedEntry(entry.cluster) : { ...entry.known, is_online: null },
+	);
 }
 
 /** One watched cluster's reading as an observation; undefined for a cluster deleted since it was listed. */

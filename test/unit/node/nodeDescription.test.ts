@@ -85,7 +85,7 @@ test('contract parameter names and defaults', () => {
 	expect(property('projectId', 'file')).toBeDefined();
 	const cluster = property('clusterId', 'print')!;
 	expect(cluster.type).toBe('resourceLocator');
-	expect(cluster.modes?.map((m) => m.name)).toEqual(['list', 'id']);
+	expect(cluster.modes?.map((m) => m.name)).toEqual(['list', 'id', 'host']);
 	expect((property('printAction', 'print')?.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
 		['abort', 'force', 'moveToTop', 'pause', 'remove', 'resume'],
 	);

@@ -83,9 +83,20 @@ function observationsOf(input: Scenario): ClusterObservation[][] {
 	});
 }
 
-function run(input: Scenario, roundTrip: boolean): TriggerEvent[][] {
+/**
+ * The cluster as Digital Factory names it when the printer is reconnected before poll `reconnectAt`: a new
+ * cluster_id from then on, the same host_guid throughout (undefined: never reconnected).
+ */
+function withIdentity(polls: ClusterObservation[][], reconnectAt: number | undefined): ClusterObservation[][] {
+	return polls.map((observations, index) =>
+		observations.map((observation) => ({ ...observation, host_guid: 'G', cluster_id: reconnectAt !== undefined && index >= reconnectAt ? 'C2' : observation.cluster_id })),
+	);
+}
+
+function run(input: Scenario, roundTrip: boolean, reconnectAt?: number): TriggerEvent[][] {
 	let state: TriggerState | undefined;
-	return observationsOf(input).map((observations, index) => {
+	const polls = reconnectAt === undefined ? observationsOf(input) : withIdentity(observationsOf(input), reconnectAt);
+	return polls.map((observations, index) => {
 		const result = diffSnapshots(
 			state,
 			observations,
@@ -141,6 +152,22 @@ describe('diff properties', () => {
 				}
 			}),
 			{ numRuns: 400 },
+		);
+	});
+
+	it('gives the same events across a reconnect (new cluster_id, same host_guid) as without one, at any poll', () => {
+		fc.assert(
+			fc.property(scenario, fc.nat(), (input, at) => {
+				const reconnectAt = at % input.polls.length;
+				const withoutIds = (perPoll: TriggerEvent[][]) => perPoll.map((events) => events.map((event) => ({ ...event, cluster: { ...event.cluster, cluster_id: '' } })));
+				const reconnected = run(input, true, reconnectAt);
+				expect(withoutIds(reconnected)).toEqual(withoutIds(run(input, true, input.polls.length)));
+				// Each event names the cluster_id of its own poll.
+				reconnected.forEach((events, index) => {
+					for (const event of events) expect(event.cluster).toMatchObject({ cluster_id: index >= reconnectAt ? 'C2' : 'C', host_guid: 'G' });
+				});
+			}),
+			{ numRuns: 300 },
 		);
 	});
 

@@ -219,7 +219,7 @@ describe('job lifecycle', () => {
 		expect(perPoll[2][0]).toEqual({
 			event: 'job.resumed',
 			detectedAt: '2026-11-25T10:02:00.000Z',
-			cluster: { cluster_id: 'cluster-A', friendly_name: 'Lab A' },
+			cluster: { cluster_id: 'cluster-A', friendly_name: 'Lab A', host_guid: null },
 			printer: { uuid: 'P1', friendly_name: 'Printer P1', status: 'printing', machine_variant: 'Ultimaker S5' },
 			job: {
 				uuid: 'J1',

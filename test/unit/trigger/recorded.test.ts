@@ -57,7 +57,7 @@ describe('recorded emulator sequences', () => {
 		expect(finished).toEqual({
 			event: 'job.finished',
 			detectedAt: '2026-11-25T12:06:00.000Z',
-			cluster: { cluster_id: cluster.cluster_id, friendly_name: 'Lab S5' },
+			cluster: { cluster_id: cluster.cluster_id, friendly_name: 'Lab S5', host_guid: null },
 			printer: { uuid: printer.uuid, friendly_name: 'S5 Alpha', status: 'wait_cleanup', machine_variant: 'Ultimaker S5' },
 			job: {
 				uuid: job.uuid,

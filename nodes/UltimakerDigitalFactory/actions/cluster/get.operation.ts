@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { getCluster } from '../../connections/cloud/clusterApi';
 import type { CloudConnection } from '../../connections/cloud/connection';
-import { clusterIdProperty, readClusterId } from '../descriptions';
+import { readClusterTarget } from '../../connections/cloud/clusterIdentity';
+import { clusterIdProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 
 export const option: OperationModule['option'] = {
@@ -14,5 +15,7 @@ export const option: OperationModule['option'] = {
 export const properties = [clusterIdProperty('The cluster (printer group) to get')];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
-	return [(await getCluster.call(this, connection, readClusterId.call(this, itemIndex), { retry: 'idempotent', itemIndex })) as IDataObject];
+	const { clusterId } = await readClusterTarget.call(this, connection, itemIndex);
+	// The cluster object carries cluster_id and host_guid itself.
+	return [(await getCluster.call(this, connection, clusterId, { retry: 'idempotent', itemIndex })) as IDataObject];
 }

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CloudConnection } from '../../connections/cloud/connection';
-import { clusterIdProperty, readClusterId } from '../descriptions';
+import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { clusterIdProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import type { StatusSplit } from '../../core/status/statusItems';
 import { splitStatus } from '../../core/status/statusItems';
@@ -29,8 +30,11 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
-	const clusterId = readClusterId.call(this, itemIndex);
 	const split = this.getNodeParameter('splitInto', itemIndex, 'none') as StatusSplit;
-	const status = await connection.readStatus(clusterId, { retry: 'idempotent', itemIndex });
-	return splitStatus(status, clusterId, split);
+	const target = await readClusterTarget.call(this, connection, itemIndex);
+	const status = await connection.readStatus(target.clusterId, { retry: 'idempotent', itemIndex });
+	const items = splitStatus(status, target.clusterId, split);
+	if (target.hostGuid === null) return items;
+	// Chosen by host: every item says which cluster_id that host had for this run.
+	return items.map((item) => withHost(split === 'none' ? { ...item, cluster_id: target.clusterId } : item, target));
 }

@@ -6,7 +6,8 @@ import type { PrintJobAction } from '../../core/send/jobActions';
 import { ACTION_DONE, isPrintJobAction, REPEATABLE_ACTIONS } from '../../core/send/jobActions';
 import { asNodeError, failureOf } from '../../connections/failure';
 import { statusRows } from '../../core/status/statusItems';
-import { clusterIdProperty, rawId, readClusterId } from '../descriptions';
+import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { clusterIdProperty, rawId } from '../descriptions';
 import { pathId } from '../../connections/ids';
 import type { OperationModule } from '../operation';
 
@@ -44,8 +45,6 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: PrinterConnection): Promise<IDataObject[]> {
-	const clusterId = readClusterId.call(this, itemIndex);
-	pathId.call(this, clusterId, 'cluster ID', itemIndex);
 	const uuid = rawId(this.getNodeParameter('printJobUuid', itemIndex, ''));
 	pathId.call(this, uuid, 'print job UUID', itemIndex);
 	const printAction = this.getNodeParameter('printAction', itemIndex, '') as string;
@@ -55,7 +54,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 			itemIndex,
 		});
 	}
-	const done = { cluster_id: clusterId, print_job_uuid: uuid, action: printAction, accepted: true };
+	const target = await readClusterTarget.call(this, connection, itemIndex);
+	const clusterId = target.clusterId;
+	pathId.call(this, clusterId, 'cluster ID', itemIndex);
+	const done = withHost({ cluster_id: clusterId, print_job_uuid: uuid, action: printAction, accepted: true }, target);
 	let fields: IDataObject;
 	try {
 		fields = await connection.actOnPrintJob(clusterId, uuid, printAction, itemIndex);

@@ -11,6 +11,7 @@ import { isRequirementsProblem } from '../../core/farm/problems';
 import { parseRequirements, requirementsFromInspection } from '../../core/farm/requirements';
 import type { ClusterSnapshot, JobRequirements, PrinterMatch } from '../../core/farm/types';
 import { clusterLabel, parseClusterIds } from '../../core/status/clusters';
+import { clusterByHost } from '../../core/status/identity';
 import type { ApiCluster, ApiClusterStatus, ApiPrinterStatus, ApiPrintJobStatus } from '../../core/status/model';
 import { asNodeError } from '../../connections/failure';
 import type { PrinterConnection } from '../../connections/printerConnection';
@@ -160,14 +161,16 @@ async function clustersToSearch(this: IExecuteFunctions, connection: PrinterConn
 		});
 	}
 	const byId = new Map(listed.map((cluster) => [cluster.cluster_id, cluster]));
-	const missing = wanted.find((clusterId) => !byId.has(clusterId));
+	// Each entry is a cluster_id or a host_guid (a host_guid survives a reconnect: DESIGN §13).
+	const find = (id: string) => byId.get(id) ?? clusterByHost(listed, id);
+	const missing = wanted.find((clusterId) => !find(clusterId));
 	if (missing !== undefined) {
 		throw new NodeOperationError(this.getNode(), `Cluster "${missing}" is not among the active clusters of this workspace`, {
 			description: 'It may have been removed, or its registration is inactive (it cannot print). Check the cluster IDs, or search all clusters.',
 			itemIndex,
 		});
 	}
-	return wanted.map((clusterId) => byId.get(clusterId)!);
+	return [...new Set(wanted.map((clusterId) => find(clusterId)!))];
 }
 
 /** A searched cluster whose status could not be read: reported beside the ranking, never silently left out. */

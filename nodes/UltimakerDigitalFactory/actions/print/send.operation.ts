@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { CloudConnection } from '../../connections/cloud/connection';
-import { clusterIdProperty, rawId, readClusterId, readReference, referenceProperty } from '../descriptions';
+import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { clusterIdProperty, rawId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';
 import { clusterScopeProperties, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
@@ -68,10 +69,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const reference = readReference.call(this, itemIndex);
 	if (readTarget.call(this, itemIndex) === 'bestMatch') return await toBestMatch.call(this, itemIndex, connection, jobId, reference);
 	if (reference !== null) await assertJobReference.call(this, connection, jobId, reference, itemIndex);
-	const printed = await sendPrint.call(this, itemIndex, connection, {
-		clusterId: readClusterId.call(this, itemIndex),
-		jobId,
-		onlyIfIdle: this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean,
-	});
+	const target = await readClusterTarget.call(this, connection, itemIndex);
+	const printed = withHost(
+		await sendPrint.call(this, itemIndex, connection, {
+			clusterId: target.clusterId,
+			jobId,
+			onlyIfIdle: this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean,
+		}),
+		target,
+	);
 	return [reference === null ? printed : { ...printed, reference }];
 }

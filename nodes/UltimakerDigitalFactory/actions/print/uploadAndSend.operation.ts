@@ -5,7 +5,8 @@ import { clusterSegment } from '../../connections/cloud/clusterApi';
 import { referenceOf } from '../../core/reference';
 import type { CloudConnection } from '../../connections/cloud/connection';
 import { asNodeError, failureOf } from '../../connections/failure';
-import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId, readReference, referenceProperty } from '../descriptions';
+import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { materialSummary } from '../toolpath/read';
 import { uploadFromItem } from '../upload/fromItem';
@@ -71,15 +72,16 @@ async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connectio
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
 	if (readTarget.call(this, itemIndex) === 'bestMatch') return await toBestMatch.call(this, itemIndex, connection);
-	const clusterId = readClusterId.call(this, itemIndex);
-	// Validate the cluster before spending time on the upload.
+	// Find (by host) and validate the cluster before spending time on the upload.
+	const target = await readClusterTarget.call(this, connection, itemIndex);
+	const clusterId = target.clusterId;
 	clusterSegment.call(this, clusterId, itemIndex);
 	const onlyIfIdle = this.getNodeParameter('onlyIfIdle', itemIndex, false) as boolean;
 	const reference = readReference.call(this, itemIndex);
 	const upload = await uploadFromItem.call(this, itemIndex, connection, 'job', { nameParameter: 'jobName', waitForUpload: true, reference });
 	try {
 		const printed = await sendPrint.call(this, itemIndex, connection, { clusterId, jobId: upload.id, onlyIfIdle });
-		return [{ ...printed, reference: referenceOf(upload.data.job_name), upload: upload.data }];
+		return [{ ...withHost(printed, target), reference: referenceOf(upload.data.job_name), upload: upload.data }];
 	} catch (error) {
 		throw uploadedButNotSent.call(this, error, upload.id, itemIndex);
 	}

@@ -54,7 +54,7 @@ export class PollContext {
 	constructor(
 		private readonly settings: PollSettings,
 		readonly mode: Mode,
-		private readonly cluster: { cluster_id: string; name: string | null },
+		private readonly cluster: { cluster_id: string; name: string | null; host_guid: string | null },
 		private readonly snapshot: ApiClusterStatus | null,
 	) {
 		this.threshold = settings.threshold;
@@ -65,7 +65,7 @@ export class PollContext {
 		const event: TriggerEvent = {
 			event: name,
 			detectedAt: this.settings.detectedAt,
-			cluster: { cluster_id: this.cluster.cluster_id, friendly_name: this.cluster.name },
+			cluster: { cluster_id: this.cluster.cluster_id, friendly_name: this.cluster.name, host_guid: this.cluster.host_guid },
 			printer,
 			job,
 			previous,

@@ -29,16 +29,18 @@ function rememberedTime(generatedTime: string | null | undefined, settings: Poll
 function diffCluster(before: RememberedCluster | undefined, observation: ClusterObservation, mode: Mode, settings: PollSettings): { memory: NextCluster; events: TriggerEvent[] } | undefined {
 	const events = emptyEvents();
 	const name = observation.friendly_name ?? before?.name ?? null;
+	const hostGuid = hostGuidOf(observation) ?? before?.hostGuid ?? null;
+	const cluster = { cluster_id: observation.cluster_id, name, host_guid: hostGuid };
 	const status = observation.unreachable ? undefined : (observation.status ?? undefined);
 	if (!status) {
 		if (!before) return undefined;
-		const context = new PollContext(settings, mode, { cluster_id: observation.cluster_id, name }, null);
+		const context = new PollContext(settings, mode, cluster, null);
 		const memory = missedPoll(before, name, events, context);
 		return { memory, events: inOrder(events) };
 	}
-	const context = new PollContext(settings, mode, { cluster_id: observation.cluster_id, name }, status);
+	const context = new PollContext(settings, mode, cluster, status);
 	const snapshot = snapshotOf(status, settings.nowMs);
-	const next = new NextCluster(name, rememberedTime(status.generated_time, settings), before);
+	const next = new NextCluster(name, rememberedTime(status.generated_time, settings), before, hostGuid);
 	// A status without a printer or job list says nothing about them (not "all gone"): keep what was known.
 	if (snapshot.printersListed) diffPrinters(before, observation.is_online, snapshot, next, events, context);
 	else if (before) next.keep(before, 'printers');
@@ -51,6 +53,37 @@ function diffCluster(before: RememberedCluster | undefined, observation: Cluster
 	return { memory: next, events: inOrder(events) };
 }
 
+/** Former cluster_ids kept per cluster. */
+const FORMER_IDS = 5;
+
+function hostGuidOf(observation: ClusterObservation): string | null {
+	const guid = observation.host_guid;
+	return typeof guid === 'string' && guid !== '' ? guid : null;
+}
+
+/**
+ * What each observation is compared with: the cluster remembered under its id, else — a reconnect or reset gave it
+ * a new cluster_id — the one remembered with its host_guid, if that one is not observed under its own id this poll.
+ * Clusters remembered without a host_guid (states saved before it was kept) are found by id only.
+ */
+export function matchRemembered(before: Map<string, RememberedCluster>, observations: ClusterObservation[]): Array<RememberedCluster | undefined> {
+	const matched: Array<RememberedCluster | undefined> = observations.map((observation) => before.get(observation.cluster_id));
+	const missing = matched.findIndex((remembered, index) => !remembered && hostGuidOf(observations[index]) !== null);
+	if (missing < 0) return matched;
+	const claimed = new Set<RememberedCluster>(matched.filter((remembered): remembered is RememberedCluster => !!remembered));
+	const byHost = new Map<string, RememberedCluster>();
+	for (const remembered of before.values()) {
+		if (remembered.hostGuid !== null && !claimed.has(remembered) && !byHost.has(remembered.hostGuid)) byHost.set(remembered.hostGuid, remembered);
+	}
+	for (let index = missing; index < observations.length; index++) {
+		const guid = hostGuidOf(observations[index]);
+		if (matched[index] || guid === null) continue;
+		matched[index] = byHost.get(guid);
+		byHost.delete(guid);
+	}
+	return matched;
+}
+
 export function diffSnapshots(previous: TriggerState | undefined, observations: ClusterObservation[], options: DiffOptions, now: Date): DiffResult {
 	const settings: PollSettings = {
 		detectedAt: now.toISOString(),
@@ -60,18 +93,22 @@ export function diffSnapshots(previous: TriggerState | undefined, observations: 
 		milestones: cleanMilestones(options.progressMilestones),
 	};
 	const before = loadState(previous);
+	const rememberedOf = matchRemembered(before, observations);
 	const after = new Map<string, NextCluster>();
 	const events: TriggerEvent[] = [];
-	for (const observation of observations) {
+	for (let index = 0; index < observations.length; index++) {
+		const observation = observations[index];
 		const clusterId = observation.cluster_id;
 		if (typeof clusterId !== 'string' || after.has(clusterId)) continue;
-		const remembered = before.get(clusterId);
+		const remembered = rememberedOf[index];
 		const mode: Mode = remembered ? 'diff' : options.emitOnFirstPoll ? 'emitCurrent' : 'baseline';
 		const result = diffCluster(remembered, observation, mode, settings);
 		if (!result) continue;
+		if (remembered && remembered.clusterId !== clusterId) result.memory.formerIds = [...remembered.formerIds.filter((id) => id !== clusterId), remembered.clusterId].slice(-FORMER_IDS);
 		after.set(clusterId, result.memory);
 		events.push(...result.events);
 	}
-	// Clusters absent from `observations` (removed from the account, or no longer selected) are dropped silently.
+	// Clusters absent from `observations` (removed from the account, or no longer selected) are dropped silently; one
+	// followed to a new cluster_id by its host_guid is saved under the new id only.
 	return { events, state: saveState(after) };
 }

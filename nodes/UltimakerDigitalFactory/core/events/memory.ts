@@ -2,7 +2,7 @@
  * What the trigger remembers between polls, with named fields, and its compact JSON form in the workflow's
  * static data. This file is the one that knows the short keys: `RememberedCluster` reads a saved cluster,
  * `NextCluster` collects what to save and writes it back — reusing the saved form of everything that did not
- * change — and `knownClusters` lists the saved clusters with their names (what trigger/poll.ts reads of it).
+ * change — and `knownClusters` lists the saved clusters with their names, host_guids and former ids (what trigger/poll.ts reads of it).
  */
 import type { ApiMaterial } from '../status/model';
 import { progressPercent } from '../status/phases';
@@ -16,6 +16,12 @@ export interface Extruder {
 
 export interface PrinterMemory {
 	name: string | null;
+	/**
+	 * The printer's `unique_name` (its network host name, `ultimakersystem-…`): a factory reset gives the printer a
+	 * new uuid but not a new unique_name, so this is how the same printer is recognised under its new uuid. null in
+	 * states saved before it was kept (or when the API gives none).
+	 */
+	uniqueName: string | null;
 	variant: string | null;
 	/** Last status seen while reachable (`disabled` while the printer is not enabled). */
 	status: string | null;
@@ -53,6 +59,8 @@ export type MaterialTuple = [string | null, string | null, string | null, string
 
 export interface PrinterState {
 	n: string | null;
+	/** unique_name, when known (absent in states saved before it was kept) */
+	u?: string;
 	v: string | null;
 	s: string | null;
 	mr?: 1;
@@ -79,6 +87,16 @@ export interface JobState {
 
 export interface ClusterState {
 	n: string | null;
+	/**
+	 * The cluster's host_guid, when known. Absent in states saved before clusters were followed by host: such a
+	 * cluster is matched by its id (the record's key) until a poll records its host_guid.
+	 */
+	hg?: string;
+	/**
+	 * Former cluster_ids of this cluster (most recent last, a few at most), kept when it was followed to a new id by
+	 * its host_guid, so a trigger whose selection still names an old id keeps finding it.
+	 */
+	a?: string[];
 	g: string | null;
 	p: Record<string, PrinterState>;
 	j: Record<string, JobState>;
@@ -112,6 +130,7 @@ const decodeKey = (key: string) => (key.startsWith(ESCAPE) ? key.slice(ESCAPE.le
 function loadPrinter(state: PrinterState): PrinterMemory {
 	const printer: PrinterMemory = {
 		name: state.n ?? null,
+		uniqueName: typeof state.u === 'string' ? state.u : null,
 		variant: state.v ?? null,
 		status: state.s ?? null,
 		maintenanceRequired: state.mr === 1,
@@ -133,6 +152,7 @@ function savePrinter(printer: PrinterMemory, savedExtruders: ExtruderState[] | u
 		s: printer.status,
 		x: savedExtruders ?? printer.extruders.map(({ index, printCore, material }) => [index, printCore, material ? [material.guid, material.brand, material.color, material.material] : null]),
 	};
+	if (printer.uniqueName !== null) state.u = printer.uniqueName;
 	if (printer.maintenanceRequired) state.mr = 1;
 	if (printer.missedPolls > 0) state.m = printer.missedPolls;
 	if (printer.offlineReported) state.off = 1;
@@ -186,14 +206,22 @@ function decodeAll<S, M>(record: Record<string, S> | undefined, decode: (state: 
  */
 export class RememberedCluster {
 	readonly name: string | null;
+	readonly hostGuid: string | null;
+	readonly formerIds: readonly string[];
 	readonly generatedTime: string | null;
 	readonly printers: ReadonlyMap<string, PrinterMemory>;
 	readonly jobs: ReadonlyMap<string, JobMemory>;
 	readonly ended: readonly string[];
 	private endedSet: Set<string> | undefined;
 
-	constructor(private readonly state: ClusterState) {
+	constructor(
+		private readonly state: ClusterState,
+		/** The id it was saved under. */
+		readonly clusterId: string,
+	) {
 		this.name = state.n ?? null;
+		this.formerIds = Array.isArray(state.a) ? state.a.filter((id) => typeof id === 'string') : [];
+		this.hostGuid = typeof state.hg === 'string' && state.hg !== '' ? state.hg : null;
 		this.generatedTime = state.g ?? null;
 		this.printers = decodeAll(state.p, loadPrinter);
 		this.jobs = decodeAll(state.j, loadJob);
@@ -228,12 +256,18 @@ export class NextCluster {
 	readonly printers = new Map<string, PrinterMemory>();
 	readonly jobs = new Map<string, JobMemory>();
 	readonly ended = new Set<string>();
+	/** Former cluster_ids to remember (ClusterState.a). */
+	formerIds: readonly string[];
 
 	constructor(
 		readonly name: string | null,
 		readonly generatedTime: string | null,
 		private readonly before?: RememberedCluster,
-	) {}
+		/** The host_guid to remember: the one observed, else the remembered one. */
+		readonly hostGuid: string | null = before?.hostGuid ?? null,
+	) {
+		this.formerIds = before?.formerIds ?? [];
+	}
 
 	/** Marks a job as ended (once). */
 	end(key: string): void {
@@ -255,7 +289,10 @@ export class NextCluster {
 		// Safe to assign: an encoded key is never `__proto__`.
 		for (const [uuid, printer] of this.printers) p[encodeKey(uuid)] = this.before?.printerState(uuid, printer) ?? savePrinter(printer, undefined);
 		for (const [uuid, job] of this.jobs) j[encodeKey(uuid)] = this.before?.savedJob(uuid, job) ?? saveJob(job);
-		return { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
+		const state: ClusterState = { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
+		if (this.hostGuid !== null) state.hg = this.hostGuid;
+		if (this.formerIds.length > 0) state.a = [...this.formerIds];
+		return state;
 	}
 }
 
@@ -264,7 +301,7 @@ export function loadState(stored: TriggerState | undefined): Map<string, Remembe
 	const clusters = new Map<string, RememberedCluster>();
 	const record = stored?.c;
 	if (!record || typeof record !== 'object') return clusters;
-	for (const key of Object.keys(record)) clusters.set(decodeKey(key), new RememberedCluster(record[key]));
+	for (const key of Object.keys(record)) clusters.set(decodeKey(key), new RememberedCluster(record[key], decodeKey(key)));
 	return clusters;
 }
 
@@ -272,10 +309,21 @@ export function loadState(stored: TriggerState | undefined): Map<string, Remembe
  * The clusters a saved state remembers, by id, with the name saved for each: what a poll that cannot read the
  * cluster list still knows. Ids are decoded (an id saved escaped, such as `__proto__`, comes back as it was).
  */
-export function knownClusters(stored: TriggerState | undefined): Array<{ cluster_id: string; friendly_name: string | null }> {
+export function knownClusters(
+	stored: TriggerState | undefined,
+): Array<{ cluster_id: string; friendly_name: string | null; host_guid: string | null; former_ids: string[] }> {
 	const record = stored?.c;
 	if (!record || typeof record !== 'object') return [];
-	return Object.keys(record).map((key) => ({ cluster_id: decodeKey(key), friendly_name: record[key]?.n ?? null }));
+	return Object.keys(record).map((key) => {
+		const cluster = record[key];
+		return {
+			cluster_id: decodeKey(key),
+			friendly_name: cluster?.n ?? null,
+			// Absent in states saved before clusters were followed by host.
+			host_guid: typeof cluster?.hg === 'string' ? cluster.hg : null,
+			former_ids: Array.isArray(cluster?.a) ? cluster.a.filter((id) => typeof id === 'string') : [],
+		};
+	});
 }
 
 export function saveState(clusters: Map<string, NextCluster>): TriggerState {

@@ -9,7 +9,7 @@ import { extrudersFrom, printerFromApi, printerFromMemory, printerStatusOf, same
 import type { Extruder, PrinterMemory, RememberedCluster } from './memory';
 import { NextCluster } from './memory';
 import type { Snapshot } from './snapshot';
-import { currentJob } from './snapshot';
+import { currentJob, printerIn } from './snapshot';
 
 /** One more missed poll; printer.offline once the threshold is reached. */
 function countMiss(printer: PrinterMemory, context: PollContext, reportOffline: () => void): PrinterMemory {
@@ -49,6 +49,7 @@ function freshPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | und
 	const maintenance = unreachable || typeof printer.maintenance_required !== 'boolean' ? remembered?.maintenanceRequired === true : printer.maintenance_required;
 	return {
 		name: printer.friendly_name ?? remembered?.name ?? null,
+		uniqueName: typeof printer.unique_name === 'string' ? printer.unique_name : (remembered?.uniqueName ?? null),
 		variant: printer.machine_variant ?? remembered?.variant ?? null,
 		status: unreachable ? (remembered?.status ?? null) : (reported ?? remembered?.status ?? null),
 		maintenanceRequired: maintenance,
@@ -83,6 +84,7 @@ function sameConfiguration(remembered: Extruder[], printer: ApiPrinterStatus): b
 function unchanged(remembered: PrinterMemory, printer: ApiPrinterStatus): boolean {
 	if (remembered.missedPolls > 0 || remembered.offlineReported) return false;
 	if (printer.friendly_name != null && printer.friendly_name !== remembered.name) return false;
+	if (typeof printer.unique_name === 'string' && printer.unique_name !== remembered.uniqueName) return false;
 	if (printer.machine_variant != null && printer.machine_variant !== remembered.variant) return false;
 	if (printer.status && printer.status !== 'unreachable' && printerStatusOf(printer) !== remembered.status) return false;
 	if (typeof printer.maintenance_required === 'boolean' && printer.maintenance_required !== remembered.maintenanceRequired) return false;
@@ -144,11 +146,65 @@ function diffPrinter(printer: ApiPrinterStatus, remembered: PrinterMemory | unde
 	return fresh;
 }
 
+/**
+ * Printers that left the list paired with printers that appeared in it, when they are the same machine under a new
+ * uuid (a factory reset): the same `unique_name` (its network host name, kept across a reset); or, when neither side
+ * names one (states saved before unique names were kept), the only printer that left and the only one that
+ * appeared, of the same machine variant. New uuid → old uuid.
+ */
+export function pairResetPrinters(left: Array<[string, PrinterMemory]>, appeared: ApiPrinterStatus[]): Map<string, string> {
+	const pairs = new Map<string, string>();
+	if (left.length === 0 || appeared.length === 0) return pairs;
+	const unpaired = new Map(left);
+	for (const printer of appeared) {
+		if (typeof printer.unique_name !== 'string') continue;
+		for (const [uuid, memory] of unpaired) {
+			if (memory.uniqueName !== printer.unique_name) continue;
+			pairs.set(printer.uuid, uuid);
+			unpaired.delete(uuid);
+			break;
+		}
+	}
+	const rest = appeared.filter((printer) => !pairs.has(printer.uuid));
+	if (unpaired.size !== 1 || rest.length !== 1) return pairs;
+	const [[uuid, memory]] = [...unpaired];
+	const printer = rest[0];
+	const namesAgree = memory.uniqueName === null || typeof printer.unique_name !== 'string';
+	const variantsAgree = memory.variant === null || printer.machine_variant == null || memory.variant === printer.machine_variant;
+	if (namesAgree && variantsAgree) pairs.set(printer.uuid, uuid);
+	return pairs;
+}
+
+/**
+ * A printer seen under a new uuid (factory reset), diffed against what was remembered under its old one: its
+ * transitions as usual, and the new uuid reported once, as `printer.statusChanged` with `previous.uuid` (the
+ * status change, if any, is the same event).
+ */
+function diffResetPrinter(printer: ApiPrinterStatus, oldUuid: string, remembered: PrinterMemory, snapshot: Snapshot, events: ClusterEvents, context: PollContext): PrinterMemory {
+	const from = events.printers.length;
+	const memory = diffPrinter(printer, remembered, false, snapshot, events, context);
+	const changed = events.printers.findIndex((event, index) => index >= from && event.event === 'printer.statusChanged');
+	if (changed >= 0) events.printers[changed].previous = { ...events.printers[changed].previous, uuid: oldUuid };
+	else events.printers.push(context.make('printer.statusChanged', printerFromApi(printer), currentJob(snapshot, printer.uuid), { status: remembered.status, uuid: oldUuid }));
+	return memory;
+}
+
 /** Every printer of the snapshot; printers no longer listed while the cluster is offline may just be hidden. */
 export function diffPrinters(before: RememberedCluster | undefined, isOnline: boolean | null | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
 	const clusterOffline = isOnline === false;
+	let appeared: ApiPrinterStatus[] | undefined;
 	for (const printer of snapshot.printers) {
-		next.printers.set(printer.uuid, diffPrinter(printer, before?.printers.get(printer.uuid), clusterOffline, snapshot, events, context));
+		const remembered = before?.printers.get(printer.uuid);
+		// A printer new to a known cluster may be a known one under a new uuid: looked at once all are listed.
+		if (!remembered && before && !clusterOffline && context.mode === 'diff') (appeared ??= []).push(printer);
+		next.printers.set(printer.uuid, diffPrinter(printer, remembered, clusterOffline, snapshot, events, context));
+	}
+	if (appeared && before) {
+		const left = [...before.printers.entries()].filter(([uuid]) => !next.printers.has(uuid));
+		// A first sight in a known cluster emits nothing, so a paired printer's first-sight memory is simply replaced.
+		for (const [uuid, oldUuid] of pairResetPrinters(left, appeared)) {
+			next.printers.set(uuid, diffResetPrinter(printerIn(snapshot, uuid)!, oldUuid, before.printers.get(oldUuid)!, snapshot, events, context));
+		}
 	}
 	if (!before || !clusterOffline) return;
 	for (const [uuid, remembered] of before.printers.entries()) {

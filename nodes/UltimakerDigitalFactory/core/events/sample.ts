@@ -27,7 +27,7 @@ function latestEnding(observation: ClusterObservation, now: Date, includeSnapsho
 	const event: TriggerEvent = {
 		event: `job.${terminalOutcome(latest)}` as TriggerEventName,
 		detectedAt: now.toISOString(),
-		cluster: { cluster_id: observation.cluster_id, friendly_name: observation.friendly_name ?? null },
+		cluster: { cluster_id: observation.cluster_id, friendly_name: observation.friendly_name ?? null, host_guid: observation.host_guid ?? null },
 		printer: printer ? printerFromApi(printer) : null,
 		job: jobFromApi(latest, referenceMs(snapshot)),
 		previous: null,

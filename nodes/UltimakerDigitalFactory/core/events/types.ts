@@ -11,6 +11,11 @@ export type { TriggerState } from './memory';
 /** What one poll learnt about one watched cluster. */
 export interface ClusterObservation {
 	cluster_id: string;
+	/**
+	 * The host printer's GUID (`host_guid`, from `GET /connect/v1/clusters`): what identifies the cluster across a
+	 * reconnect or a reset, which give it a new `cluster_id`. Falls back to the one remembered in state.
+	 */
+	host_guid?: string | null;
 	/** From `GET /connect/v1/clusters`; falls back to the name remembered in state. */
 	friendly_name?: string | null;
 	/** From `GET /connect/v1/clusters`; `undefined` when the list was not fetched. */
@@ -37,6 +42,8 @@ export interface DiffOptions {
 export interface EventCluster {
 	cluster_id: string;
 	friendly_name: string | null;
+	/** The host printer's GUID: stays when the cluster is reconnected under a new cluster_id (null when unknown). */
+	host_guid: string | null;
 }
 
 export interface EventPrinter {
