@@ -8,7 +8,8 @@ import { apiData } from '../../connections/cloud/transport/request';
 import { askUntil } from '../../connections/cloud/waitFor';
 import { failureError, unreadableFailure } from '../../connections/failure';
 import { pathId } from '../../connections/ids';
-import { clusterIdProperty, rawId, readClusterId } from '../descriptions';
+import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { clusterIdProperty, rawId } from '../descriptions';
 import type { OperationModule, OperationOutput } from '../operation';
 
 export const option: OperationModule['option'] = {
@@ -62,7 +63,8 @@ function snapshotProblem(this: IExecuteFunctions, itemIndex: number, message: st
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<OperationOutput> {
-	const clusterId = readClusterId.call(this, itemIndex);
+	const target = await readClusterTarget.call(this, connection, itemIndex);
+	const clusterId = target.clusterId;
 	const cluster = clusterSegment.call(this, clusterId, itemIndex);
 	const given = rawId(this.getNodeParameter('printerUuid', itemIndex, ''));
 	const printerUuid = given || (await hostPrinter.call(this, connection, clusterId, itemIndex));
@@ -106,5 +108,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const extension = mimeType === 'image/png' ? 'png' : 'jpg';
 	const json: IDataObject = { cluster_id: clusterId, printer_uuid: printerUuid, image_url: imageUrl, taken_at: new Date().toISOString() };
 	const snapshot = await this.helpers.prepareBinaryData(image.data, image.fileName && /\.(jpe?g|png)$/i.test(image.fileName) ? image.fileName : `snapshot.${extension}`, mimeType);
-	return { items: [{ json, binary: { snapshot } }] };
+	return { items: [{ json: withHost(json, target), binary: { snapshot } }] };
 }

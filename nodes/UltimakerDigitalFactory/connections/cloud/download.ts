@@ -12,7 +12,8 @@ import { asNodeError, failureError, httpFailure, networkFailure } from '../failu
 import { redactSecrets } from '../redact';
 import type { CloudCredential } from './credential';
 import { describeNetworkCode } from './transport/describe';
-import { networkCodeOf } from './transport/send';
+import { sendOnce } from './transport/send';
+import { retryDelayMs } from '../../core/retry';
 
 export interface DownloadedFile {
 	data: Buffer;
@@ -23,7 +24,8 @@ export interface DownloadedFile {
 	authenticated: boolean;
 }
 
-const DOWNLOAD_TIMEOUT_MS = 60_000;
+/** A whole download, first byte to last: reports and snapshots are small files. */
+const DOWNLOAD_DEADLINE_MS = 60_000;
 /** A download is a read: a 5xx, a 429 or a dropped connection is tried again, a little later. */
 const DOWNLOAD_ATTEMPTS = 3;
 
@@ -47,13 +49,8 @@ function fileNameOf(url: URL): string | undefined {
 	}
 }
 
-export async function downloadFile(
-	this: IExecuteFunctions,
-	credential: CloudCredential,
-	rawUrl: unknown,
-	what: string,
-	itemIndex: number,
-): Promise<DownloadedFile> {
+/** The URL to fetch, or an error naming what Digital Factory sent instead (only http(s) is fetched). */
+function downloadUrl(this: IExecuteFunctions, rawUrl: unknown, what: string, itemIndex: number): URL {
 	let url: URL;
 	try {
 		url = new URL(String(rawUrl ?? ''));
@@ -71,46 +68,53 @@ export async function downloadFile(
 			itemIndex,
 		});
 	}
+	return url;
+}
+
+function downloaded(response: IN8nHttpFullResponse, url: URL, authenticated: boolean): DownloadedFile {
+	const headers = (response.headers ?? {}) as Record<string, unknown>;
+	const type = headers['content-type'];
+	const body = response.body as unknown;
+	const data = Buffer.isBuffer(body) ? body : body instanceof ArrayBuffer ? Buffer.from(body) : Buffer.from(String(body ?? ''));
+	return { data, contentType: typeof type === 'string' ? type : undefined, fileName: fileNameOf(url), authenticated };
+}
+
+export async function downloadFile(
+	this: IExecuteFunctions,
+	credential: CloudCredential,
+	rawUrl: unknown,
+	what: string,
+	itemIndex: number,
+): Promise<DownloadedFile> {
+	const url = downloadUrl.call(this, rawUrl, what, itemIndex);
 	const authenticated = sameApiUrl(url.toString(), credential.baseUrl);
-	const request: IHttpRequestOptions = {
-		method: 'GET',
-		url: url.toString(),
-		encoding: 'arraybuffer',
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		// With the token, no redirect may carry it elsewhere.
-		disableFollowRedirect: authenticated,
-		timeout: DOWNLOAD_TIMEOUT_MS,
-		abortSignal: this.getExecutionCancelSignal(),
-	};
 	const shown = urlForMessages(url.toString());
 	let lastWords = '';
 	let failure = networkFailure('GET', what, 'ENETWORK');
 	for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
-		try {
-			const response = (
-				authenticated
-					? await this.helpers.httpRequestWithAuthentication.call(this, credential.credentialType, request)
-					: await this.helpers.httpRequest(request)
-			) as IN8nHttpFullResponse;
-			if (response.statusCode >= 200 && response.statusCode < 300) {
-				const headers = (response.headers ?? {}) as Record<string, unknown>;
-				const type = headers['content-type'];
-				const body = response.body as unknown;
-				const data = Buffer.isBuffer(body) ? body : body instanceof ArrayBuffer ? Buffer.from(body) : Buffer.from(String(body ?? ''));
-				return { data, contentType: typeof type === 'string' ? type : undefined, fileName: fileNameOf(url), authenticated };
-			}
-			failure = httpFailure('GET', what, response.statusCode);
-			lastWords = `answered ${response.statusCode}`;
-			if (!(response.statusCode === 429 || response.statusCode >= 500)) break;
-		} catch (error) {
-			if (this.getExecutionCancelSignal()?.aborted) throw asNodeError(this.getNode(), error, itemIndex);
-			const code = networkCodeOf(error);
-			failure = networkFailure('GET', what, code);
-			lastWords = describeNetworkCode(code);
+		const request: IHttpRequestOptions = {
+			method: 'GET',
+			url: url.toString(),
+			encoding: 'arraybuffer',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// With the token, no redirect may carry it elsewhere.
+			disableFollowRedirect: authenticated,
+		};
+		// The one exchange of the transport: the credential only for the Base URL, the deadline, the cancel signal.
+		const sent = await sendOnce.call(this, request, { deadlineMs: DOWNLOAD_DEADLINE_MS, credentialType: authenticated ? credential.credentialType : undefined });
+		if (sent.answered) {
+			if (sent.response.statusCode >= 200 && sent.response.statusCode < 300) return downloaded(sent.response, url, authenticated);
+			failure = httpFailure('GET', what, sent.response.statusCode);
+			lastWords = `answered ${sent.response.statusCode}`;
+			if (!(sent.response.statusCode === 429 || sent.response.statusCode >= 500)) break;
+		} else {
+			if (sent.cause === 'cancelled') throw asNodeError(this.getNode(), sent.error, itemIndex);
+			failure = networkFailure('GET', what, sent.code);
+			lastWords = describeNetworkCode(sent.code);
 		}
-		if (attempt < DOWNLOAD_ATTEMPTS) await sleep(500 * attempt);
+		if (attempt < DOWNLOAD_ATTEMPTS) await sleep(retryDelayMs(attempt));
 	}
 	throw failureError(this.getNode(), failure, {
 		message: `Downloading ${what} failed: ${shown} ${lastWords}`.trim(),
