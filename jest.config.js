@@ -37,7 +37,7 @@ module.exports = {
 		{ ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
 		{ ...common, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.ts'] },
 		// The Node-RED package: its nodes in node-red-node-test-helper and a real Node-RED runtime (Node 24).
-		{ ...common, displayName: 'node-red', testMatch: ['<rootDir>/test/node-red/**/*.test.ts'] },
+		{ ...common, displayName: 'node-red', testMatch: ['<rootDir>/test/node-red/**/*.test.ts'], globalSetup: '<rootDir>/test/node-red/globalSetup.js' },
 		...e2eProjects,
 	],
 };

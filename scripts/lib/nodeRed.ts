@@ -19,11 +19,14 @@ export function installNodeRed(): string {
 	return output.trim().split('\n').pop()!;
 }
 
-/** npm pack of node-red/ into `destination`; the tarball's path. */
-export function packNodeRedPackage(destination: string): string {
+/**
+ * npm pack of node-red/ into `destination`; the tarball's path. `build`: run its prepack (build.js) first; false
+ * when it is built already (the tests build it once in globalSetup).
+ */
+export function packNodeRedPackage(destination: string, build = true): string {
 	mkdirSync(destination, { recursive: true });
 	for (const old of readdirSync(destination).filter((name) => name.endsWith('.tgz'))) rmSync(join(destination, old));
-	execFileSync('npm', ['pack', '--pack-destination', destination, '--loglevel=error'], { cwd: join(ROOT, 'node-red'), stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['pack', '--pack-destination', destination, '--loglevel=error', ...(build ? [] : ['--ignore-scripts'])], { cwd: join(ROOT, 'node-red'), stdio: ['ignore', 'ignore', 'inherit'] });
 	const tarball = readdirSync(destination).find((name) => name.endsWith('.tgz'));
 	if (!tarball) throw new Error(`npm pack left no tarball in ${destination}`);
 	return join(destination, tarball);
@@ -102,10 +105,18 @@ export async function startNodeRed(nodeRedDir: string, userDir: string, port: nu
 	};
 }
 
-/** The node types Node-RED's admin API lists for the package (GET /nodes, JSON). */
+/** The node types Node-RED's admin API lists as loaded for the package (GET /nodes, JSON); a set that failed to load throws. */
 export async function listedTypes(url: string): Promise<string[]> {
-	const sets = (await (await fetch(`${url}/nodes`, { headers: { Accept: 'application/json' } })).json()) as Array<{ module: string; types: string[] }>;
-	return sets.filter((set) => set.module === NODE_RED_PACKAGE).flatMap((set) => set.types);
+	const sets = (await (await fetch(`${url}/nodes`, { headers: { Accept: 'application/json' } })).json()) as Array<{
+		module: string;
+		types: string[];
+		loaded?: boolean;
+		enabled?: boolean;
+		err?: string;
+	}>;
+	const ours = sets.filter((set) => set.module === NODE_RED_PACKAGE);
+	for (const set of ours) if (set.err || set.loaded === false || set.enabled === false) throw new Error(`Node-RED did not load ${set.module}: ${set.err ?? 'not loaded'}`);
+	return ours.flatMap((set) => set.types);
 }
 
 /** Replaces every flow (POST /flows, full deployment). */

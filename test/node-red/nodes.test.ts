@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import type { Emulator } from '../../emulator';
 import { DEFAULT_API_TOKEN, startEmulator } from '../../emulator';
-import { buildPackage, nodeRedDir, PACKAGE_DIR } from './harness';
+import { installNodeRed, ROOT } from '../../scripts/lib/nodeRed';
 
 jest.setTimeout(10 * 60_000);
 
@@ -16,8 +16,8 @@ let emu: Emulator;
 let dir: string;
 
 beforeAll(async () => {
-	dir = nodeRedDir();
-	buildPackage();
+	// Installed and built by globalSetup.js; this only reads the folder.
+	dir = installNodeRed();
 	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'node-red-tests' });
 });
 afterAll(async () => {
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 it('node-red-node-test-helper suite (node-red/test/nodes.test.js) passes', async () => {
-	const child = spawn(join(dir, 'node'), ['--test', '--test-reporter=spec', join(PACKAGE_DIR, 'test', 'nodes.test.js')], {
+	const child = spawn(join(dir, 'node'), ['--test', '--test-reporter=spec', join(ROOT, 'node-red', 'test', 'nodes.test.js')], {
 		env: { ...process.env, NODE_RED_DIR: dir, EMULATOR_URL: emu.url, EMULATOR_TOKEN: DEFAULT_API_TOKEN },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
 	const dir = installNodeRed();
-	const tarball = packNodeRedPackage(join(work, 'pack'));
+	const tarball = packNodeRedPackage(join(work, 'pack'), false);
 	const port = await freePort();
 	prepareUserDir(dir, join(work, 'user'), tarball, port);
 	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'node-red-e2e', speed: 0 });
@@ -61,19 +61,25 @@ it('the example flow uploads and prints the toolpath and reads the cluster statu
 	const injected = await fetch(`${red!.url}/inject/st-inject`, { method: 'POST' });
 	expect(injected.status).toBe(200);
 
+	// The print node reads the queue before and after its one POST; the status node's read comes after the print.
 	const statusPath = `/connect/v1/clusters/${cluster!.cluster_id}/status`;
+	const printPrefix = `/connect/v1/clusters/${cluster!.cluster_id}/print/`;
+	const statusAfterPrint = (log: Awaited<ReturnType<typeof emu.client.requests>>) => {
+		const printed = log.findIndex((entry) => entry.method === 'POST' && entry.path.startsWith(printPrefix));
+		return printed >= 0 && log.slice(printed + 1).some((entry) => entry.method === 'GET' && entry.path === statusPath);
+	};
 	const deadline = Date.now() + 60_000;
 	let requests = await emu.client.requests();
-	while (!requests.some((entry) => entry.method === 'GET' && entry.path === statusPath) && Date.now() < deadline) {
+	while (!statusAfterPrint(requests) && Date.now() < deadline) {
 		await new Promise((resolve) => setTimeout(resolve, 250));
 		requests = await emu.client.requests();
 	}
 	const registrations = requests.filter((entry) => entry.method === 'PUT' && entry.path === '/cura/v1/jobs/upload');
 	const storage = requests.filter((entry) => entry.server === 'storage' && entry.method === 'PUT');
-	const prints = requests.filter((entry) => entry.method === 'POST' && entry.path.startsWith(`/connect/v1/clusters/${cluster!.cluster_id}/print/`));
+	const prints = requests.filter((entry) => entry.method === 'POST' && entry.path.startsWith(printPrefix));
 	expect({ registrations: registrations.length, storage: storage.length, prints: prints.length }).toEqual({ registrations: 1, storage: 1, prints: 1 });
 	expect(storage[0]!.headers.authorization).toBeUndefined();
-	expect(requests.some((entry) => entry.method === 'GET' && entry.path === statusPath)).toBe(true);
+	expect(statusAfterPrint(requests)).toBe(true);
 	const jobs = (await emu.client.clusterStatus(cluster!.cluster_id)).print_jobs as Array<{ name: string }>;
 	expect(jobs.map((job) => job.name)).toContain('[ref=E2E-1] calibration-cube.gcode');
 	// The debug node (console: true) printed the status Node-RED received.
