@@ -34,7 +34,8 @@ beforeAll(async () => {
 	const tarball = packNodeRedPackage(join(work, 'pack'), false);
 	const port = await freePort();
 	prepareUserDir(dir, join(work, 'user'), tarball, port);
-	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'node-red-e2e', speed: 0 });
+	// The clock runs (as in the node suite): an upload becomes `uploaded` and the print can follow.
+	emu = await startEmulator({ port: 0, storagePort: 0, seed: 'node-red-e2e' });
 	red = await startNodeRed(dir, join(work, 'user'), port);
 });
 afterAll(async () => {
@@ -77,6 +78,7 @@ it('the example flow uploads and prints the toolpath and reads the cluster statu
 	const registrations = requests.filter((entry) => entry.method === 'PUT' && entry.path === '/cura/v1/jobs/upload');
 	const storage = requests.filter((entry) => entry.server === 'storage' && entry.method === 'PUT');
 	const prints = requests.filter((entry) => entry.method === 'POST' && entry.path.startsWith(printPrefix));
+	if (prints.length !== 1) throw new Error(`expected one print, got ${prints.length}; Node-RED's log:\n${red!.log().slice(-3000)}`);
 	expect({ registrations: registrations.length, storage: storage.length, prints: prints.length }).toEqual({ registrations: 1, storage: 1, prints: 1 });
 	expect(storage[0]!.headers.authorization).toBeUndefined();
 	expect(statusAfterPrint(requests)).toBe(true);
