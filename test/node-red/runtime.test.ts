@@ -59,7 +59,12 @@ it('the example flow uploads and prints the toolpath and reads the cluster statu
 	}
 	await deployFlows(red!.url, flow);
 	await emu.client.clearRequests();
-	const injected = await fetch(`${red!.url}/inject/st-inject`, { method: 'POST' });
+	// POST /flows can answer before the new flow's nodes are started: the inject endpoint is 404 until then.
+	let injected = await fetch(`${red!.url}/inject/st-inject`, { method: 'POST' });
+	for (let tries = 0; injected.status === 404 && tries < 40; tries++) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		injected = await fetch(`${red!.url}/inject/st-inject`, { method: 'POST' });
+	}
 	expect(injected.status).toBe(200);
 
 	// The print node reads the queue before and after its one POST; the status node's read comes after the print.
