@@ -69,10 +69,11 @@ it('the example flow uploads and prints the toolpath and reads the cluster statu
 
 	// The print node reads the queue before and after its one POST; the status node's read comes after the print.
 	const statusPath = `/connect/v1/clusters/${cluster!.cluster_id}/status`;
-	const printPrefix = `/connect/v1/clusters/${cluster!.cluster_id}/print/`;
+	// The log keeps paths as sent: the cluster id is percent-encoded there.
+	const printPrefix = `/connect/v1/clusters/${encodeURIComponent(cluster!.cluster_id)}/print/`;
 	const statusAfterPrint = (log: Awaited<ReturnType<typeof emu.client.requests>>) => {
 		const printed = log.findIndex((entry) => entry.method === 'POST' && entry.path.startsWith(printPrefix));
-		return printed >= 0 && log.slice(printed + 1).some((entry) => entry.method === 'GET' && entry.path === statusPath);
+		return printed >= 0 && log.slice(printed + 1).some((entry) => entry.method === 'GET' && decodeURIComponent(entry.path) === statusPath);
 	};
 	const deadline = Date.now() + 60_000;
 	let requests = await emu.client.requests();
