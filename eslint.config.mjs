@@ -12,7 +12,7 @@ import tseslint from 'typescript-eslint';
 const communityNodes = n8nCommunityNodesPlugin.configs.recommended;
 
 export default tseslint.config(
-	globalIgnores(['dist', 'node_modules', 'coverage', '**/*.js', '**/*.mjs', 'index.d.ts']),
+	globalIgnores(['dist', 'node_modules', 'coverage', '**/*.js', '**/*.mjs', 'index.d.ts', 'node-red/lib', 'node-red/shared']),
 	{
 		files: ['**/*.ts'],
 		extends: [js.configs.recommended, tseslint.configs.recommended, communityNodes, importX.configs['flat/recommended'], importX.flatConfigs.typescript],
@@ -86,8 +86,9 @@ export default tseslint.config(
 		},
 	},
 	{
-		// Tools, not node code: they run as their own processes.
-		files: ['emulator/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+		// Tools, not node code: they run as their own processes. The Node-RED host (node-red/src) is not n8n node code
+		// either: Node-RED's nodes use timers and Node's http, and n8n's community-node rules do not apply to them.
+		files: ['emulator/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'node-red/src/**/*.ts'],
 		rules: {
 			'no-console': 'off',
 			'@n8n/community-nodes/no-restricted-globals': 'off',

@@ -1,6 +1,6 @@
 /**
  * Projects: unit (pure logic), integration (real sockets against the emulator), package (what would be
- * published, checked with n8n's own scanner and CLI), and the end-to-end tests in real n8n — once on the
+ * published, checked with n8n's own scanner and CLI), node-red (the Node-RED package in real Node-RED), and the end-to-end tests in real n8n — once on the
  * newest and once on the oldest n8n we support (scripts/versions.json). `N8N_VERSION=<x>` (a version, or
  * `latest`/`oldest`) replaces those two with a single project `e2e` on n8n <x>.
  */
@@ -36,6 +36,8 @@ module.exports = {
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
 		{ ...common, displayName: 'package', testMatch: ['<rootDir>/test/package/**/*.test.ts'] },
+		// The Node-RED package: its nodes in node-red-node-test-helper and a real Node-RED runtime (Node 24).
+		{ ...common, displayName: 'node-red', testMatch: ['<rootDir>/test/node-red/**/*.test.ts'], globalSetup: '<rootDir>/test/node-red/globalSetup.js' },
 		...e2eProjects,
 	],
 };
