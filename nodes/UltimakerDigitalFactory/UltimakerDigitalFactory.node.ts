@@ -8,6 +8,8 @@ import * as print from './actions/print';
 import * as project from './actions/project';
 import { route } from './actions/router';
 import * as toolpath from './actions/toolpath';
+import * as printer from './actions/printer';
+import * as localNetwork from './actions/localNetwork';
 import { searchClusters } from './methods/listSearch';
 import { getClusters } from './methods/loadOptions';
 import { authenticationProperty, credentials } from './connections/cloud/credential';
@@ -41,7 +43,9 @@ export class UltimakerDigitalFactory implements INodeType {
 					{ name: 'Cluster', value: 'cluster', description: 'Printers (a cluster is a printer group) and their live status' },
 					{ name: 'File', value: 'file', description: 'Digital Library files (models, projects, documents)' },
 					{ name: 'Job', value: 'job', description: 'Uploaded print files (toolpaths)' },
+					{ name: 'Local Network', value: 'localNetwork', description: 'Pair with a printer for the local network connection' },
 					{ name: 'Print', value: 'print', description: 'Send jobs to printers and control queued or running prints' },
+					{ name: 'Printer', value: 'printer', description: "A printer's camera and its own print history" },
 					{ name: 'Project', value: 'project', description: 'Digital Library projects' },
 					{ name: 'Toolpath', value: 'toolpath', description: 'Read a sliced file (what it needs, its thumbnail) without uploading it' },
 				],
@@ -53,6 +57,8 @@ export class UltimakerDigitalFactory implements INodeType {
 			...print.description,
 			...project.description,
 			...toolpath.description,
+			...printer.description,
+			...localNetwork.description,
 		],
 	};
 

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { checkReference, MAX_REFERENCE_LENGTH } from '../core/reference';
 import { checkOrigin } from '../core/validation';
+import { LOCAL_CLUSTER_ID } from '../connections/local/credential';
 
 export function clusterIdProperty(description: string): INodeProperties {
 	return {
@@ -13,6 +14,8 @@ export function clusterIdProperty(description: string): INodeProperties {
 		default: { mode: 'list', value: '' },
 		required: true,
 		description,
+		// With the local network connection the credential's printer group is the cluster.
+		displayOptions: { hide: { '/authentication': ['localNetwork'] } },
 		modes: [
 			{
 				displayName: 'From List',
@@ -117,6 +120,7 @@ export function rawId(value: unknown): string {
 }
 
 export function readClusterId(this: IExecuteFunctions, itemIndex: number): string {
+	if (this.getNodeParameter('authentication', itemIndex, 'apiToken') === 'localNetwork') return LOCAL_CLUSTER_ID;
 	return rawId(this.getNodeParameter('clusterId', itemIndex, '', { extractValue: true }));
 }
 

@@ -12,6 +12,9 @@ export const option: OperationModule['option'] = {
 	description: 'Get the live status of a cluster: each printer (idle, printing, …) and the print queue',
 };
 
+/** Works over Digital Factory and over the printers' own API alike (the connection interface). */
+export const connections: OperationModule['connections'] = ['cloud', 'localNetwork'];
+
 export const properties: INodeProperties[] = [
 	clusterIdProperty('The cluster whose printers and print queue to get'),
 	{

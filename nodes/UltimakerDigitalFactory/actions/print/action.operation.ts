@@ -17,6 +17,9 @@ export const option: OperationModule['option'] = {
 		'Acts on a printer: pause, resume or abort (ends it for good) a running print; move to top, remove (drops it from the queue) or force a queued one',
 };
 
+/** Works over Digital Factory and over the printers' own API alike (the connection interface). */
+export const connections: OperationModule['connections'] = ['cloud', 'localNetwork'];
+
 export const properties: INodeProperties[] = [
 	clusterIdProperty('The cluster the print job is queued or printing on'),
 	{

@@ -19,11 +19,24 @@ export const option: OperationModule['option'] = {
 	description: 'Starts a real print: uploads a sliced file and queues it on a cluster in one step',
 };
 
+/** Works over Digital Factory and over the printers' own API alike (the connection interface). */
+export const connections: OperationModule['connections'] = ['cloud', 'localNetwork'];
+
 export const properties: INodeProperties[] = [
 	targetProperty,
 	{ ...clusterIdProperty('The cluster (printer group) whose queue receives the job'), displayOptions: { show: { target: ['cluster'] } } },
 	...binaryUploadProperties('toolpath'),
 	jobNameProperty,
+	{
+		displayName: 'Printer Name',
+		name: 'printerName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. ultimakersystem-ccbdd30044ec or Lab-S5',
+		description:
+			"Send the job to this printer of the group (its unique_name or friendly_name, as Get Cluster Status lists them); empty: the group's queue picks a printer",
+		displayOptions: { show: { '/authentication': ['localNetwork'], target: ['cluster'] } },
+	},
 	...updateDisplayOptions({ show: { target: ['bestMatch'] } }, clusterScopeProperties),
 	copiesProperty,
 	onlyIfIdleProperty,
