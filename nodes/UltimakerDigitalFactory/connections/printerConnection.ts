@@ -51,6 +51,12 @@ export interface PrinterSnapshot {
 
 export interface PrinterConnection {
 	readonly kind: ConnectionKind;
+	/**
+	 * `sendPrint` itself reads the queue after a failure that may have taken effect and says the outcome (the
+	 * local connection, whose upload and print are one request and whose jobs carry no file id to match): the
+	 * caller does not read it again.
+	 */
+	readonly sendPrintSettlesOutcome?: boolean;
 	/** Values to clean out of every output and error (tokens, keys); may grow while the connection is used. */
 	secrets: string[];
 	/** Every cluster the connection reaches (active ones unless `includeInactive`), each once. */

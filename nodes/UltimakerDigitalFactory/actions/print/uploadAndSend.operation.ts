@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { clusterSegment } from '../../connections/cloud/clusterApi';
 import { referenceOf } from '../../core/reference';
 import type { CloudConnection } from '../../connections/cloud/connection';
+import type { PrinterConnection } from '../../connections/printerConnection';
 import { asNodeError, failureOf } from '../../connections/failure';
 import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readClusterId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
@@ -47,8 +48,10 @@ export const properties: INodeProperties[] = [
  * The upload is done but a print was not sent: say so, so the print can be sent later without uploading the file
  * again — but when the print may have been queued, only after checking the queue.
  */
-function uploadedButNotSent(this: IExecuteFunctions, error: unknown, jobId: string, itemIndex: number): NodeApiError | NodeOperationError {
+function uploadedButNotSent(this: IExecuteFunctions, error: unknown, jobId: string, itemIndex: number, connection: PrinterConnection): NodeApiError | NodeOperationError {
 	const failure = asNodeError(this.getNode(), error, itemIndex);
+	// On the local network the file and the print are one request: there is no uploaded job to send later.
+	if (connection.kind === 'localNetwork') return failure;
 	const next =
 		failureOf(error)?.outcome === 'unknown'
 			? `The file itself was uploaded as job ${jobId}. Check the queue for a print of it before sending it again with Send Print (this job ID, no new upload needed).`
@@ -74,7 +77,7 @@ async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connectio
 		const chosen = await choosePrinters.call(this, connection, itemIndex, { requirements, copies, onlyIfIdle, nothing: 'nothing was sent' });
 		sent = await sendToEach.call(this, connection, itemIndex, { jobId: upload.id, onlyIfIdle }, chosen);
 	} catch (error) {
-		throw uploadedButNotSent.call(this, error, upload.id, itemIndex);
+		throw uploadedButNotSent.call(this, error, upload.id, itemIndex, connection);
 	}
 	return sent.map((print) => ({ ...print, reference: referenceOf(upload.data.job_name), upload: upload.data }));
 }
@@ -91,6 +94,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		const printed = await sendPrint.call(this, itemIndex, connection, { clusterId, jobId: upload.id, onlyIfIdle });
 		return [{ ...printed, reference: referenceOf(upload.data.job_name), upload: upload.data }];
 	} catch (error) {
-		throw uploadedButNotSent.call(this, error, upload.id, itemIndex);
+		throw uploadedButNotSent.call(this, error, upload.id, itemIndex, connection);
 	}
 }

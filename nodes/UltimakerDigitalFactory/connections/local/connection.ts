@@ -12,7 +12,8 @@ import { checkIdSegment, checkLocalHost } from '../../core/validation';
 import type { UploadPlan } from '../../core/upload/plan';
 import type { UltimakerContext } from '../cloud/credential';
 import type { BinarySource, UploadResult } from '../cloud/twoStageUpload';
-import { asNodeError, failureOf } from '../failure';
+import type { Failure } from '../failure';
+import { asNodeError, failureError, failureOf } from '../failure';
 import { pathId } from '../ids';
 import type { PrinterConnection, PrinterSnapshot, RequestOptions } from '../printerConnection';
 import { readEachStatusWith } from '../readEach';
@@ -115,6 +116,7 @@ export function localConnection(context: UltimakerContext, credential: LocalCred
 	const findNewJob = async (plan: UploadPlan, baseline: Set<string>, itemIndex: number): Promise<IDataObject | 'unread' | undefined> => {
 		const names = namesOfUpload(plan.name);
 		let result: IDataObject | 'unread' | undefined = 'unread';
+		// 'unread' until one read succeeds; then undefined (none, or more than one of this name).
 		for (const delay of FIND_DELAYS_MS) {
 			if (delay > 0) await sleep(delay);
 			let jobs: IDataObject[];
@@ -126,7 +128,7 @@ export function localConnection(context: UltimakerContext, credential: LocalCred
 			const fresh = jobs.filter((job) => typeof job.uuid === 'string' && !baseline.has(job.uuid) && names.includes(String(job.name)));
 			// Exactly one new job of this name: this upload's. Two: another upload of the same name ran at once — claim none.
 			if (fresh.length === 1) return fresh[0];
-			result = fresh.length > 1 ? undefined : undefined;
+			result = undefined;
 		}
 		return result;
 	};
@@ -173,7 +175,12 @@ export function localConnection(context: UltimakerContext, credential: LocalCred
 			// The upload may have reached the queue: look for it, never upload again.
 			const found = await findNewJob(plan, baseline, itemIndex);
 			if (found && found !== 'unread') return { ...found, job_instance_uuid: found.uuid, cluster_job_id: found.uuid, recovered_after_error: true };
-			throw asNodeError(node(), error, itemIndex);
+			const failure = failureOf(error) as Failure;
+			throw failureError(node(), { ...failure, outcome: 'unknown' }, {
+				message: `Uploading "${plan.name}" was interrupted and the queue does not show it unambiguously`,
+				description: `${(error as Error).message}. ${found === 'unread' ? 'The queue could not be read afterwards.' : 'The queue shows no single new job of this name.'} The print may have been queued — check the printer's queue before uploading again. It was not uploaded again automatically, to avoid printing it twice.`,
+				itemIndex,
+			});
 		}
 		const job = await findNewJob(plan, baseline, itemIndex);
 		if (job && job !== 'unread') return { ...job, job_instance_uuid: job.uuid, cluster_job_id: job.uuid };
@@ -183,6 +190,7 @@ export function localConnection(context: UltimakerContext, credential: LocalCred
 
 	const connection: LocalConnection = {
 		kind: 'localNetwork',
+		sendPrintSettlesOutcome: true,
 		host: credential.host,
 		secrets: credential.secrets,
 		listClusters: async (options) => {
