@@ -3,4 +3,5 @@ export { UltimakerDigitalFactory } from './dist/nodes/UltimakerDigitalFactory/Ul
 export { UltimakerDigitalFactoryTrigger } from './dist/nodes/UltimakerDigitalFactory/UltimakerDigitalFactoryTrigger.node';
 export { UltimakerDigitalFactoryApi } from './dist/credentials/UltimakerDigitalFactoryApi.credentials';
 export { UltimakerDigitalFactoryOAuth2Api } from './dist/credentials/UltimakerDigitalFactoryOAuth2Api.credentials';
+export { UltimakerLocalNetworkApi } from './dist/credentials/UltimakerLocalNetworkApi.credentials';
 export * from './dist/nodes/UltimakerDigitalFactory/core';

@@ -7,7 +7,7 @@ const load = (file) => require(`./dist/${file}`);
 // (UltimakerDigitalFactoryOAuth2Api: 'credentials/…') as a possible hardcoded secret.
 const classes = Object.fromEntries([
 	...['UltimakerDigitalFactory', 'UltimakerDigitalFactoryTrigger'].map((name) => [name, `nodes/UltimakerDigitalFactory/${name}.node.js`]),
-	...['UltimakerDigitalFactoryApi', 'UltimakerDigitalFactoryOAuth2Api'].map((name) => [name, `credentials/${name}.credentials.js`]),
+	...['UltimakerDigitalFactoryApi', 'UltimakerDigitalFactoryOAuth2Api', 'UltimakerLocalNetworkApi'].map((name) => [name, `credentials/${name}.credentials.js`]),
 ]);
 
 module.exports = { ...load('nodes/UltimakerDigitalFactory/core/index.js') };

@@ -104,6 +104,7 @@ async function main(): Promise<void> {
 	console.log(`Digital Factory emulator running
   API base URL:   ${emulator.url}        (credential "Base URL"; also the OAuth/account host)
   Storage URL:    ${emulator.storageUrl}
+  Local network:  ${emulator.lanUrl} (the printers' own API for one group; credential host: ${emulator.lanUrl.replace('http://', '')})
   API token:      ${emulator.apiToken}${args.token ? `\n  Extra token:    ${args.token}` : ''}
   Expired token:  ${emulator.expiredToken}
   OAuth client:   ${emulator.oauthClient.clientId} / ${emulator.oauthClient.clientSecret}

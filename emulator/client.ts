@@ -298,3 +298,47 @@ async function expectOk(what: string, pending: Promise<Reply>): Promise<Reply> {
 	if (reply.status < 200 || reply.status >= 300) throw new Error(`${what} → ${reply.status}: ${reply.text.slice(0, 500)}`);
 	return reply;
 }
+
+/** A client of the emulator's local-network listener (the printers' own API) and its control calls. */
+export class LanClient {
+	constructor(readonly url: string) {}
+
+	private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+		const reply = await httpRequest(method, `${this.url}${path}`, {
+			headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		if (reply.status < 200 || reply.status >= 300) throw new Error(`${method} ${path} → ${reply.status}: ${reply.text.slice(0, 300)}`);
+		return (reply.text ? JSON.parse(reply.text) : undefined) as T;
+	}
+
+	/** Someone presses Allow (or Deny) on the printer's screen for the pairing `id`; `revoke` removes an allowed one. */
+	pressOnPrinter(id: string, verb: 'allow' | 'deny' | 'revoke'): Promise<Rendered> {
+		return this.json('POST', `/_emulator/lan/pairings/${encodeURIComponent(id)}/${verb}`, {});
+	}
+
+	/** Firmware behaviour: Digest algorithms offered, Digest on reads, nonce lifetime, `auth/check` present; `expireNonces` makes every nonce stale. */
+	settings(patch: Record<string, unknown> = {}): Promise<Rendered> {
+		return this.json('POST', '/_emulator/lan/settings', patch);
+	}
+
+	/** The uploads the "printer" received: name, owner, require_printer_name, bytes. */
+	uploads(): Promise<Array<{ name: string; owner: string | null; requirePrinterName: string | null; bytes: number }>> {
+		return this.json('GET', '/_emulator/lan/uploads');
+	}
+
+	/** Pairs and presses Allow at once: `{id, key}` usable for Digest. */
+	async pair(application = 'test', user = 'test'): Promise<{ id: string; key: string }> {
+		const pairing = await this.json<{ id: string; key: string }>('POST', '/api/v1/auth/request', { application, user });
+		await this.pressOnPrinter(pairing.id, 'allow');
+		return pairing;
+	}
+
+	printers(): Promise<Rendered[]> {
+		return this.json('GET', '/cluster-api/v1/printers');
+	}
+
+	printJobs(): Promise<Rendered[]> {
+		return this.json('GET', '/cluster-api/v1/print_jobs');
+	}
+}

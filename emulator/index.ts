@@ -18,6 +18,8 @@ import { DEFAULT_TIMINGS } from './stateModel';
 import { apiRouter } from './api';
 import { requestHandler } from './server';
 import { EmulatorClient } from './client';
+import type { LanState } from './lanRoutes';
+import { lanRouter, newLanState } from './lanRoutes';
 
 export { VirtualClock, fixedClock } from './clock';
 export type { Clock } from './clock';
@@ -39,6 +41,9 @@ export { JOB_CONTENT_TYPES } from './jobRoutes';
 export { EmulatorClient, httpRequest } from './client';
 export { reportCsv, snapshotPng } from './historyRoutes';
 export type { HistoryBehaviour, ReportOutcome, SnapshotOutcome } from './historyRoutes';
+export { LanClient } from './client';
+export type { LanState, LanSettings, Pairing } from './lanRoutes';
+export { SNAPSHOT_JPEG, parseMultipart } from './lanRoutes';
 export type { EmulatorSnapshot, FaultRequest, Rendered, Reply, RequestBody, ToolpathRegistration } from './client';
 
 export const DEFAULT_API_TOKEN = 'umapi-emulator-token-0001|main';
@@ -85,11 +90,22 @@ export interface EmulatorOptions {
 	printResponse?: 'recorded' | 'documented';
 	/** `resumable` (default): a GCS resumable-session `upload_url`, as recorded; `signed`: a one-time signed URL. */
 	uploadUrlStyle?: 'resumable' | 'signed';
+	/**
+	 * Port of the local-network listener (the printers' own API for one group, lan.ts). Default port+2, or 0 when
+	 * port is 0.
+	 */
+	lanPort?: number;
+	/** The group the local-network listener serves: a cluster id or friendly name. Default the farm's first cluster. */
+	lanCluster?: string;
 }
 
 export interface Emulator {
 	url: string;
 	storageUrl: string;
+	/** The local-network listener: `http://127.0.0.1:<port>`, the "group host printer". */
+	lanUrl: string;
+	/** Its pairings, settings and received uploads (fresh after reset). */
+	readonly lan: LanState;
 	apiToken: string;
 	expiredToken: string;
 	oauthClient: { clientId: string; clientSecret: string };
@@ -219,6 +235,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const listening: Listening = { apiPort: 0, storagePort: 0, timers: new Set() };
 	const rt = createRuntime(resolved, options, listening);
 	const { apiServer, storageServer, sockets } = createServers(rt);
+	const lanClusterOf = () => {
+		const clusters = [...rt.state.clusters.values()];
+		const wanted = options.lanCluster;
+		const found = wanted ? clusters.find((c) => c.cluster_id === wanted || c.friendly_name === wanted) : clusters[0];
+		return found?.cluster_id ?? '';
+	};
+	let lanState = newLanState(lanClusterOf());
+	const reset = rt.reset.bind(rt);
+	rt.reset = (seed, farm) => {
+		reset(seed, farm);
+		lanState = newLanState(lanClusterOf());
+	};
+	const handleLan = requestHandler(rt, lanRouter(rt, () => lanState));
+	const lanServer = createServer((req, res) => void handleLan('api', req, res));
+	lanServer.requestTimeout = 0;
+	lanServer.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
 	listening.apiPort = await listen(apiServer, options.port ?? 8787, resolved.host);
 	const requestedStoragePort = options.storagePort ?? (options.port === 0 ? 0 : listening.apiPort + 1);
 	try {
@@ -227,21 +262,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		apiServer.close();
 		throw error;
 	}
+	let lanPort: number;
+	try {
+		lanPort = await listen(lanServer, options.lanPort ?? (options.port === 0 ? 0 : listening.apiPort + 2), resolved.host);
+	} catch (error) {
+		apiServer.close();
+		storageServer.close();
+		throw error;
+	}
 	let closed = false;
 	const close = async () => {
 		if (closed) return;
 		closed = true;
 		for (const timer of listening.timers) clearTimeout(timer);
 		listening.timers.clear();
-		const closing = [apiServer, storageServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+		const closing = [apiServer, storageServer, lanServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
 		for (const socket of sockets) socket.destroy();
 		await Promise.all(closing);
 	};
-	return emulatorOf(rt, close);
+	return emulatorOf(rt, close, `http://${resolved.host}:${lanPort}`, () => lanState);
 }
 
-function emulatorOf(rt: Runtime, close: () => Promise<void>): Emulator {
+function emulatorOf(rt: Runtime, close: () => Promise<void>, lanUrl: string, lan: () => LanState): Emulator {
 	return {
+		lanUrl,
+		get lan() {
+			return lan();
+		},
 		client: new EmulatorClient(rt.apiUrl(), rt.options.apiToken),
 		get url() {
 			return rt.apiUrl();

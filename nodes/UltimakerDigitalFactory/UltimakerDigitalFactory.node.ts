@@ -12,6 +12,7 @@ import * as report from './actions/report';
 import { route } from './actions/router';
 import * as toolpath from './actions/toolpath';
 import { searchClusterHosts, searchClusters } from './methods/listSearch';
+import * as localNetwork from './actions/localNetwork';
 import { getClusters } from './methods/loadOptions';
 import { authenticationProperty, credentials } from './connections/cloud/credential';
 
@@ -45,8 +46,9 @@ export class UltimakerDigitalFactory implements INodeType {
 					{ name: 'Cluster', value: 'cluster', description: 'Printers (a cluster is a printer group) and their live status' },
 					{ name: 'File', value: 'file', description: 'Digital Library files (models, projects, documents)' },
 					{ name: 'Job', value: 'job', description: 'Uploaded print files (toolpaths)' },
+					{ name: 'Local Network', value: 'localNetwork', description: 'Pair with a printer for the local network connection' },
 					{ name: 'Print', value: 'print', description: 'Send jobs to printers and control queued or running prints' },
-					{ name: 'Printer', value: 'printer', description: "A printer's camera" },
+					{ name: 'Printer', value: 'printer', description: "A printer's camera and its own print history" },
 					{ name: 'Project', value: 'project', description: 'Digital Library projects' },
 					{ name: 'Report', value: 'report', description: 'What the farm printed: reports of a period' },
 					{ name: 'Toolpath', value: 'toolpath', description: 'Read a sliced file (what it needs, its thumbnail) without uploading it' },
@@ -62,6 +64,7 @@ export class UltimakerDigitalFactory implements INodeType {
 			...project.description,
 			...report.description,
 			...toolpath.description,
+			...localNetwork.description,
 		],
 	};
 

@@ -27,6 +27,7 @@ export class UltimakerDigitalFactoryTrigger implements INodeType {
 				name: 'clusterScope',
 				type: 'options',
 				noDataExpression: true,
+				displayOptions: { hide: { authentication: ['localNetwork'] } },
 				options: [
 					{
 						name: 'All Clusters',
@@ -42,7 +43,7 @@ export class UltimakerDigitalFactoryTrigger implements INodeType {
 				name: 'clusterIds',
 				type: 'multiOptions',
 				typeOptions: { loadOptionsMethod: 'getClusters' },
-				displayOptions: { show: { clusterScope: ['selected'] } },
+				displayOptions: { show: { clusterScope: ['selected'] }, hide: { authentication: ['localNetwork'] } },
 				default: [],
 				required: true,
 				description:

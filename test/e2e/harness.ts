@@ -90,12 +90,13 @@ export class N8nSandbox {
 		readonly bin: string,
 		readonly workDir: string,
 		private readonly fileAccessDirs: string[],
+		private readonly extraEnv: Record<string, string> = {},
 	) {
 		this.userFolder = join(workDir, 'n8n-user');
 	}
 
 	/** Locates (installing on first use) the n8n under test and makes a fresh user folder. */
-	static create(options: { fileAccessDirs?: string[] } = {}): N8nSandbox {
+	static create(options: { fileAccessDirs?: string[]; env?: Record<string, string> } = {}): N8nSandbox {
 		if (!existsSync(join(DIST_DIR, 'nodes', 'UltimakerDigitalFactory', 'UltimakerDigitalFactory.node.js'))) {
 			throw new Error('dist/ is missing: run `npm run build` before the e2e tests (npm test does).');
 		}
@@ -103,7 +104,7 @@ export class N8nSandbox {
 		const workDir = mkdtempSync(join(tmpdir(), 'udf-e2e-'));
 		// n8n loads a snapshot of dist/, so a rebuild during the run cannot pull files from under it.
 		cpSync(DIST_DIR, join(workDir, 'package-dist'), { recursive: true });
-		return new N8nSandbox(bin, workDir, [FIXTURES_DIR, workDir, ...(options.fileAccessDirs ?? [])]);
+		return new N8nSandbox(bin, workDir, [FIXTURES_DIR, workDir, ...(options.fileAccessDirs ?? [])], options.env);
 	}
 
 	async env(port?: number): Promise<NodeJS.ProcessEnv> {
@@ -113,7 +114,10 @@ export class N8nSandbox {
 			port,
 			fileAccessDirs: this.fileAccessDirs,
 			packageDir: join(this.workDir, 'package-dist'),
-			extra: process.env.E2E_BINARY_DATA_MODE ? { N8N_DEFAULT_BINARY_DATA_MODE: process.env.E2E_BINARY_DATA_MODE } : undefined,
+			extra: {
+				...(process.env.E2E_BINARY_DATA_MODE ? { N8N_DEFAULT_BINARY_DATA_MODE: process.env.E2E_BINARY_DATA_MODE } : {}),
+				...this.extraEnv,
+			},
 		});
 	}
 

@@ -11,7 +11,7 @@ import type { CredentialStore } from './n8nContext';
 import { runNode } from './n8nContext';
 import { expectNoSecrets, registerSecret } from './secrets';
 
-export type Auth = 'apiToken' | 'oAuth2';
+export type Auth = 'apiToken' | 'oAuth2' | 'localNetwork';
 
 // ---------------------------------------------------------------------------------------------------------
 // Credentials
@@ -51,7 +51,17 @@ export async function oauthCredentials(emu: Emulator, overrides: IDataObject = {
 	};
 }
 
+/**
+ * The local network credential for the emulator's LAN listener (host = its `127.0.0.1:<port>`), with a pairing
+ * when given; the key is registered as a secret, so the scan fails on any output or error that shows it.
+ */
+export function lanCredentials(emu: Emulator, pairing?: { id: string; key: string }, overrides: IDataObject = {}): CredentialStore {
+	registerSecret(pairing?.key);
+	return { ultimakerLocalNetworkApi: { host: emu.lanUrl.replace(/^http:\/\//, ''), authId: pairing?.id ?? '', authKey: pairing?.key ?? '', ...overrides } };
+}
+
 export async function credentialsFor(emu: Emulator, auth: Auth, overrides: IDataObject = {}): Promise<CredentialStore> {
+	if (auth === 'localNetwork') return lanCredentials(emu, undefined, overrides);
 	return auth === 'oAuth2' ? await oauthCredentials(emu, overrides) : apiTokenCredentials(emu, overrides);
 }
 
@@ -73,7 +83,7 @@ export interface RunResult {
 
 /** Runs the action node once; output and error are both scanned for test tokens (a hit throws). */
 export async function tryAction(options: RunOptions): Promise<RunResult> {
-	const authentication = options.credentials.ultimakerDigitalFactoryOAuth2Api ? 'oAuth2' : 'apiToken';
+	const authentication = options.credentials.ultimakerLocalNetworkApi ? 'localNetwork' : options.credentials.ultimakerDigitalFactoryOAuth2Api ? 'oAuth2' : 'apiToken';
 	try {
 		const output = await runNode({
 			nodeType: new UltimakerDigitalFactory(),

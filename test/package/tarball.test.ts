@@ -124,6 +124,7 @@ describe('the packed tarball (npm pack)', () => {
 			'ultimakerDigitalFactoryApi',
 			'ultimakerDigitalFactoryOAuth2Api',
 			'ultimakerDigitalFactoryTrigger',
+			'ultimakerLocalNetworkApi',
 		]);
 		// index.js: the classes (and the pure core) for programmatic use.
 		const entry = load(join(packed.dir, 'index.js')) as Record<string, unknown>;

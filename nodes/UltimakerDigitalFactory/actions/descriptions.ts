@@ -14,6 +14,8 @@ export function clusterIdProperty(description: string): INodeProperties {
 		required: true,
 		description,
 		hint: 'By Host Printer keeps working when Digital Factory gives the printer a new cluster ID (a reconnect or reset)',
+		// With the local network connection the credential's printer group is the cluster.
+		displayOptions: { hide: { '/authentication': ['localNetwork'] } },
 		modes: [
 			{
 				displayName: 'From List',

@@ -7,6 +7,7 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } 
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { CloudConnection } from '../connections/cloud/connection';
+import type { ConnectionKind } from '../connections/printerConnection';
 
 /** The operation's entry in the "Operation" picker (its value is its key in the resource's record). */
 export interface OperationOption {
@@ -31,6 +32,12 @@ export interface OperationModule {
 	properties: INodeProperties[];
 	/** false: the operation makes no API call, so it reads no credential (the router passes no connection). */
 	usesApi?: boolean;
+	/**
+	 * The connections the operation works with; default cloud only. With any other, the router refuses the
+	 * operation with a NodeOperationError naming the connection. Operations listed for `localNetwork` use only
+	 * the PrinterConnection members of the connection they are given.
+	 */
+	connections?: readonly ConnectionKind[];
 	execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<OperationOutput>;
 }
 

@@ -22,6 +22,12 @@ import * as printer from './printer';
 import * as project from './project';
 import * as report from './report';
 import * as toolpath from './toolpath';
+import * as localNetwork from './localNetwork';
+import type { ConnectionKind } from '../connections/printerConnection';
+import { localConnection } from '../connections/local/connection';
+import { readLocalCredential } from '../connections/local/credential';
+
+const CONNECTION_NAMES: Record<ConnectionKind, string> = { cloud: 'Digital Factory (cloud)', localNetwork: 'local network' };
 
 export const operations = {
 	job: job.operations,
@@ -33,6 +39,7 @@ export const operations = {
 	report: report.operations,
 	printer: printer.operations,
 	api: api.operations,
+	localNetwork: localNetwork.operations,
 };
 
 export type Resource = keyof typeof operations;
@@ -72,11 +79,25 @@ async function runItem(this: IExecuteFunctions, itemIndex: number, secrets: Secr
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`, { itemIndex });
 	}
 	// An operation without API calls must work without a credential: it is given none.
+	const authentication = this.getNodeParameter('authentication', itemIndex, 'apiToken');
+	const kind: ConnectionKind = authentication === 'localNetwork' ? 'localNetwork' : 'cloud';
+	if (module.usesApi !== false && !(module.connections ?? ['cloud']).includes(kind)) {
+		throw new NodeOperationError(this.getNode(), `"${module.option.name}" (${resource}) is not available with the ${CONNECTION_NAMES[kind]} connection`, {
+			description:
+				kind === 'localNetwork'
+					? 'The printers\' own API has no Digital Library, uploaded-job list or cloud print send. Use the Digital Factory connection (API Token or OAuth2) for this operation.'
+					: 'This operation talks to the printers directly: set Authentication to "Local Network (Printer API)".',
+			itemIndex,
+		});
+	}
 	const connection =
 		module.usesApi === false
 			? undefined
-			: cloudConnection(this, await readCloudCredential.call(this, this.getNodeParameter('authentication', itemIndex, 'apiToken'), itemIndex));
+			: kind === 'localNetwork'
+				? localConnection(this, await readLocalCredential.call(this, itemIndex))
+				: cloudConnection(this, await readCloudCredential.call(this, authentication, itemIndex));
 	secrets.values = connection?.secrets ?? [];
+	// Operations that list `localNetwork` use only the PrinterConnection members (OperationModule.connections).
 	const result = await module.execute.call(this, itemIndex, connection as CloudConnection);
 	return Array.isArray(result) ? result.map((json) => ({ json })) : result.items;
 }

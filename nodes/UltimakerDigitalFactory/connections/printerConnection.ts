@@ -39,8 +39,24 @@ export function isReadable<C>(reading: ClusterReading<C>): reading is { cluster:
 	return 'status' in reading;
 }
 
+/** The ways to reach printers: Digital Factory's cloud API, or the printers' own API on the local network. */
+export type ConnectionKind = 'cloud' | 'localNetwork';
+
+/** A camera image of one printer, and the printer (its status entry) it is of. */
+export interface PrinterSnapshot {
+	data: Buffer;
+	contentType: string;
+	printer: IDataObject;
+}
+
 export interface PrinterConnection {
-	readonly kind: 'cloud';
+	readonly kind: ConnectionKind;
+	/**
+	 * `sendPrint` itself reads the queue after a failure that may have taken effect and says the outcome (the
+	 * local connection, whose upload and print are one request and whose jobs carry no file id to match): the
+	 * caller does not read it again.
+	 */
+	readonly sendPrintSettlesOutcome?: boolean;
 	/** Values to clean out of every output and error (tokens, keys); may grow while the connection is used. */
 	secrets: string[];
 	/** Every cluster the connection reaches (active ones unless `includeInactive`), each once. */
@@ -55,4 +71,11 @@ export interface PrinterConnection {
 	sendPrint(clusterId: string, jobId: string, itemIndex: number): Promise<IDataObject>;
 	/** One action on a print job; repeated only where REPEATABLE_ACTIONS allows. The answer's fields, if any. */
 	actOnPrintJob(clusterId: string, printJobUuid: string, action: PrintJobAction, itemIndex: number): Promise<IDataObject>;
+	/**
+	 * A JPEG of a printer's camera (`printerName`: a `unique_name` or `friendly_name`; empty = the connection's
+	 * default printer). Optional: a connection without it cannot take snapshots (the operation says so).
+	 */
+	cameraSnapshot?(printerName: string, itemIndex: number): Promise<PrinterSnapshot>;
+	/** The printer's own record of finished, failed and aborted prints, newest first, up to `limit`. Optional like the camera. */
+	printHistory?(printerName: string, options: { limit: number; itemIndex: number }): Promise<IDataObject[]>;
 }

@@ -139,3 +139,60 @@ export function checkApiPath(value: unknown): Checked<string> {
 	// A trailing slash is kept as written (an empty last segment).
 	return { ok: true, value: segments.join('/') };
 }
+
+/** A dotted IPv4 address as its four numbers, or undefined. */
+function ipv4Parts(host: string): number[] | undefined {
+	const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+	if (!match) return undefined;
+	const parts = match.slice(1).map(Number);
+	return parts.every((part) => part <= 255) ? parts : undefined;
+}
+
+/** RFC 1918 private, loopback (127/8) and link-local (169.254/16) IPv4 addresses. */
+function isLocalIpv4([a, b]: number[]): boolean {
+	return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+}
+
+/** Loopback `::1`, unique-local `fc00::/7` and link-local `fe80::/10` IPv6 addresses (brackets already removed). */
+function isLocalIpv6(host: string): boolean {
+	const text = host.toLowerCase();
+	return text === '::1' || /^f[cd][0-9a-f]{0,2}:/.test(text) || /^fe[89ab][0-9a-f]?:/.test(text);
+}
+
+/**
+ * The printer's address for the local network connection: `host` or `host:port` only — a private, loopback or
+ * link-local IP address, a `.local` (mDNS) name, `localhost`, or a single-label name (resolved by the local
+ * network's DNS). A scheme is accepted only as `http://` with nothing after the host; a path, a query, a fragment
+ * or user info is refused, and so is any other name or a public address: the connection speaks plain http, meant
+ * for the local network only. Returns `host[:port]` for `http://` + it.
+ */
+export function checkLocalHost(value: unknown): Checked<string> {
+	const hint = 'Enter the IP address of the printer that hosts the group, e.g. 192.168.1.50 (optionally with :port), or its name ending in .local.';
+	let text = typeof value === 'string' ? value.trim() : '';
+	if (text === '') return fail('The credential has no printer host', hint);
+	const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+	if (scheme) {
+		if (scheme[1].toLowerCase() !== 'http') return fail(`The printer host must not start with ${scheme[1]}:// (printers speak plain http)`, hint);
+		text = text.slice(scheme[0].length);
+	}
+	if (text.includes('@')) return fail('The printer host must not contain a user name or password', 'Put the pairing id and key into their own fields. ' + hint);
+	if (/[?#]/.test(text)) return fail('The printer host must not contain a query or fragment', hint);
+	if (text.endsWith('/')) text = text.slice(0, -1);
+	if (text.includes('/')) return fail('The printer host must not contain a path', hint);
+	const url = parseUrl(`http://${text}`);
+	if (!url || url.username || url.password || url.pathname !== '/' || url.search || url.hash) return fail(`"${text}" is not a host name or address`, hint);
+	const hostname = url.hostname.replace(/^\[|\]$/g, '');
+	const v4 = ipv4Parts(hostname);
+	const local = v4
+		? isLocalIpv4(v4)
+		: hostname.includes(':')
+			? isLocalIpv6(hostname)
+			: hostname === 'localhost' || hostname.endsWith('.local') || /^[a-z0-9-]+$/i.test(hostname);
+	if (!local) {
+		return fail(
+			`The printer host "${hostname}" is not a local network address`,
+			'The local network connection speaks plain http and is meant for printers on your own network: use a private (10.x, 172.16–31.x, 192.168.x), link-local or loopback address, or a .local name. For printers elsewhere use the Digital Factory connection.',
+		);
+	}
+	return { ok: true, value: url.host };
+}

@@ -9,6 +9,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { cloudConnection } from '../connections/cloud/connection';
 import { readCloudCredential } from '../connections/cloud/credential';
+import { localConnection } from '../connections/local/connection';
+import { readLocalCredential } from '../connections/local/credential';
 import { asNodeError } from '../connections/failure';
 import { redactError, redactOutput } from '../connections/redact';
 import type { DiffOptions, TriggerEvent, TriggerState } from '../core/events';
@@ -23,7 +25,8 @@ const STATE_KEY = 'state';
 function settingsOf(this: IPollFunctions): TriggerSettings {
 	try {
 		return readSettings({
-			clusterScope: this.getNodeParameter('clusterScope', 'all'),
+			// With the local network connection the credential's group is the one cluster (the scope is hidden).
+			clusterScope: this.getNodeParameter('authentication', 'apiToken') === 'localNetwork' ? 'all' : this.getNodeParameter('clusterScope', 'all'),
 			clusterIds: this.getNodeParameter('clusterIds', []),
 			events: this.getNodeParameter('events', []),
 			options: this.getNodeParameter('options', {}),
@@ -63,7 +66,12 @@ async function pollEvents(this: IPollFunctions, secrets: { values: string[] }): 
 	const manual = this.getMode() === 'manual';
 	const staticData = this.getWorkflowStaticData('node');
 	const previous = isTriggerState(staticData[STATE_KEY]) ? (staticData[STATE_KEY] as TriggerState) : undefined;
-	const connection = cloudConnection(this, await readCloudCredential.call(this, this.getNodeParameter('authentication', 'apiToken')));
+	const authentication = this.getNodeParameter('authentication', 'apiToken');
+	// Either connection: the observation, diff and events below do not care where the status came from.
+	const connection =
+		authentication === 'localNetwork'
+			? localConnection(this, await readLocalCredential.call(this))
+			: cloudConnection(this, await readCloudCredential.call(this, authentication));
 	secrets.values = connection.secrets;
 	const observations = await observeClusters.call(this, connection, {
 		scope: settings.scope,

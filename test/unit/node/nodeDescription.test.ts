@@ -17,8 +17,8 @@ test('node identity and tool use', () => {
 	expect(description.name).toBe('ultimakerDigitalFactory');
 	expect(description.displayName).toBe('Ultimaker Digital Factory');
 	expect(description.usableAsTool).toBe(true);
-	expect(description.credentials?.map((c) => c.name)).toEqual(['ultimakerDigitalFactoryApi', 'ultimakerDigitalFactoryOAuth2Api']);
-	expect((property('authentication')?.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['apiToken', 'oAuth2']);
+	expect(description.credentials?.map((c) => c.name)).toEqual(['ultimakerDigitalFactoryApi', 'ultimakerDigitalFactoryOAuth2Api', 'ultimakerLocalNetworkApi']);
+	expect((property('authentication')?.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['apiToken', 'oAuth2', 'localNetwork']);
 });
 
 test.each([
@@ -29,7 +29,7 @@ test.each([
 	['print', [['send', 'Send print'], ['uploadAndSend', 'Upload and print'], ['findPrinter', 'Find printer'], ['action', 'Pause / resume / abort / move to top / remove / force'], ['getMany', 'Get many print jobs']]],
 	['toolpath', [['inspect', 'Inspect toolpath']]],
 	['report', [['create', 'Create report']]],
-	['printer', [['cameraSnapshot', 'Camera snapshot']]],
+	['printer', [['cameraSnapshot', 'Camera snapshot'], ['history', "Get a printer's print history"]]],
 	['api', [['request', 'API request']]],
 ])('resource %s: operations and action labels', (resource, expected) => {
 	const operation = description.properties.find(
@@ -99,7 +99,7 @@ test('contract parameter names and defaults', () => {
 test('unknown resource/operation pairs are not found (no prototype lookups)', () => {
 	expect(findOperation('job', 'toString')).toBeUndefined();
 	expect(findOperation('__proto__', 'get')).toBeUndefined();
-	expect(Object.keys(operations).sort()).toEqual(['api', 'cluster', 'file', 'job', 'print', 'printer', 'project', 'report', 'toolpath']);
+	expect(Object.keys(operations).sort()).toEqual(['api', 'cluster', 'file', 'job', 'localNetwork', 'print', 'printer', 'project', 'report', 'toolpath']);
 });
 
 test('credentials: names, fields, Bearer auth, test request, OAuth2 endpoints and scopes', () => {

@@ -20,11 +20,12 @@ describe('trigger description (contract)', () => {
 	});
 
 	it('offers both credentials, switched by `authentication`', () => {
-		expect(values(property('authentication'))).toEqual(['apiToken', 'oAuth2']);
+		expect(values(property('authentication'))).toEqual(['apiToken', 'oAuth2', 'localNetwork']);
 		expect(property('authentication').default).toBe('apiToken');
 		expect(description.credentials).toEqual([
 			{ name: 'ultimakerDigitalFactoryApi', required: true, displayOptions: { show: { authentication: ['apiToken'] } } },
 			{ name: 'ultimakerDigitalFactoryOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+			{ name: 'ultimakerLocalNetworkApi', required: true, displayOptions: { show: { authentication: ['localNetwork'] } } },
 		]);
 	});
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { getCluster } from '../../connections/cloud/clusterApi';
 import type { CloudConnection } from '../../connections/cloud/connection';
-import { readClusterTarget } from '../../connections/cloud/clusterIdentity';
+import { readClusterTarget } from '../clusterTarget';
 import { clusterIdProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { CloudConnection } from '../../connections/cloud/connection';
-import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { readClusterTarget, withHost } from '../clusterTarget';
 import { clusterIdProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import type { StatusSplit } from '../../core/status/statusItems';
@@ -12,6 +12,9 @@ export const option: OperationModule['option'] = {
 	action: 'Get cluster status',
 	description: 'Get the live status of a cluster: each printer (idle, printing, …) and the print queue',
 };
+
+/** Works over Digital Factory and over the printers' own API alike (the connection interface). */
+export const connections: OperationModule['connections'] = ['cloud', 'localNetwork'];
 
 export const properties: INodeProperties[] = [
 	clusterIdProperty('The cluster whose printers and print queue to get'),

@@ -6,7 +6,7 @@ import type { PrintJobAction } from '../../core/send/jobActions';
 import { ACTION_DONE, isPrintJobAction, REPEATABLE_ACTIONS } from '../../core/send/jobActions';
 import { asNodeError, failureOf } from '../../connections/failure';
 import { statusRows } from '../../core/status/statusItems';
-import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { readClusterTarget, withHost } from '../clusterTarget';
 import { clusterIdProperty, rawId } from '../descriptions';
 import { pathId } from '../../connections/ids';
 import type { OperationModule } from '../operation';
@@ -17,6 +17,9 @@ export const option: OperationModule['option'] = {
 	description:
 		'Acts on a printer: pause, resume or abort (ends it for good) a running print; move to top, remove (drops it from the queue) or force a queued one',
 };
+
+/** Works over Digital Factory and over the printers' own API alike (the connection interface). */
+export const connections: OperationModule['connections'] = ['cloud', 'localNetwork'];
 
 export const properties: INodeProperties[] = [
 	clusterIdProperty('The cluster the print job is queued or printing on'),

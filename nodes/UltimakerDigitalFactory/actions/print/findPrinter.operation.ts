@@ -13,6 +13,9 @@ export const option: OperationModule['option'] = {
 		'Rank every printer of the farm for a job (machine, material and print core per extruder, build plate, queue) and say why the others cannot take it',
 };
 
+/** Works over Digital Factory and over the printers' own API alike (the connection interface). */
+export const connections: OperationModule['connections'] = ['cloud', 'localNetwork'];
+
 export const properties: INodeProperties[] = [
 	sourceProperty({}),
 	toolpathBinaryProperty('The name of the input binary field holding the toolpath'),

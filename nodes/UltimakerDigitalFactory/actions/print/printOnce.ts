@@ -164,7 +164,7 @@ export async function sendPrint(this: IExecuteFunctions, itemIndex: number, conn
 		try {
 			data = await connection.sendPrint(print.clusterId, print.jobId, itemIndex);
 		} catch (error) {
-			if (!failureOf(error)?.mayHaveTakenEffect) {
+			if (!failureOf(error)?.mayHaveTakenEffect || connection.sendPrintSettlesOutcome) {
 				abandonSend(watch.send);
 				throw asNodeError(this.getNode(), error, itemIndex);
 			}

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { CloudConnection } from '../../connections/cloud/connection';
-import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { readClusterTarget, withHost } from '../clusterTarget';
 import { clusterIdProperty, rawId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';

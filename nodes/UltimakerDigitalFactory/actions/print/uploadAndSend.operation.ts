@@ -4,8 +4,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { clusterSegment } from '../../connections/cloud/clusterApi';
 import { referenceOf } from '../../core/reference';
 import type { CloudConnection } from '../../connections/cloud/connection';
+import type { PrinterConnection } from '../../connections/printerConnection';
 import { asNodeError, failureOf } from '../../connections/failure';
-import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { readClusterTarget, withHost } from '../clusterTarget';
 import { binaryUploadProperties, clusterIdProperty, jobNameProperty, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { materialSummary } from '../toolpath/read';
@@ -21,11 +22,24 @@ export const option: OperationModule['option'] = {
 	description: 'Starts a real print: uploads a sliced file and queues it on a cluster in one step',
 };
 
+/** Works over Digital Factory and over the printers' own API alike (the connection interface). */
+export const connections: OperationModule['connections'] = ['cloud', 'localNetwork'];
+
 export const properties: INodeProperties[] = [
 	targetProperty,
 	{ ...clusterIdProperty('The cluster (printer group) whose queue receives the job'), displayOptions: { show: { target: ['cluster'] } } },
 	...binaryUploadProperties('toolpath'),
 	jobNameProperty,
+	{
+		displayName: 'Printer Name',
+		name: 'printerName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. ultimakersystem-ccbdd30044ec or Lab-S5',
+		description:
+			"Send the job to this printer of the group (its unique_name or friendly_name, as Get Cluster Status lists them); empty: the group's queue picks a printer",
+		displayOptions: { show: { '/authentication': ['localNetwork'], target: ['cluster'] } },
+	},
 	...updateDisplayOptions({ show: { target: ['bestMatch'] } }, clusterScopeProperties),
 	copiesProperty,
 	onlyIfIdleProperty,
@@ -36,8 +50,10 @@ export const properties: INodeProperties[] = [
  * The upload is done but a print was not sent: say so, so the print can be sent later without uploading the file
  * again — but when the print may have been queued, only after checking the queue.
  */
-function uploadedButNotSent(this: IExecuteFunctions, error: unknown, jobId: string, itemIndex: number): NodeApiError | NodeOperationError {
+function uploadedButNotSent(this: IExecuteFunctions, error: unknown, jobId: string, itemIndex: number, connection: PrinterConnection): NodeApiError | NodeOperationError {
 	const failure = asNodeError(this.getNode(), error, itemIndex);
+	// On the local network the file and the print are one request: there is no uploaded job to send later.
+	if (connection.kind === 'localNetwork') return failure;
 	const next =
 		failureOf(error)?.outcome === 'unknown'
 			? `The file itself was uploaded as job ${jobId}. Check the queue for a print of it before sending it again with Send Print (this job ID, no new upload needed).`
@@ -65,7 +81,7 @@ async function toBestMatch(this: IExecuteFunctions, itemIndex: number, connectio
 		const chosen = await choosePrinters.call(this, connection, itemIndex, { requirements, copies, onlyIfIdle, nothing: 'nothing was sent' });
 		sent = await sendToEach.call(this, connection, itemIndex, { jobId: upload.id, onlyIfIdle }, chosen);
 	} catch (error) {
-		throw uploadedButNotSent.call(this, error, upload.id, itemIndex);
+		throw uploadedButNotSent.call(this, error, upload.id, itemIndex, connection);
 	}
 	return sent.map((print) => ({ ...print, reference: referenceOf(upload.data.job_name), upload: upload.data, ...figures }));
 }
@@ -83,6 +99,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		const printed = await sendPrint.call(this, itemIndex, connection, { clusterId, jobId: upload.id, onlyIfIdle });
 		return [{ ...withHost(printed, target), reference: referenceOf(upload.data.job_name), upload: upload.data }];
 	} catch (error) {
-		throw uploadedButNotSent.call(this, error, upload.id, itemIndex);
+		throw uploadedButNotSent.call(this, error, upload.id, itemIndex, connection);
 	}
 }

@@ -3,20 +3,27 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { clusterSegment, getCluster } from '../../connections/cloud/clusterApi';
 import type { CloudConnection } from '../../connections/cloud/connection';
+import type { PrinterConnection } from '../../connections/printerConnection';
 import { downloadFile } from '../../connections/cloud/download';
 import { apiData } from '../../connections/cloud/transport/request';
 import { askUntil } from '../../connections/cloud/waitFor';
 import { failureError, unreadableFailure } from '../../connections/failure';
 import { pathId } from '../../connections/ids';
-import { readClusterTarget, withHost } from '../../connections/cloud/clusterIdentity';
+import { readClusterTarget, withHost } from '../clusterTarget';
 import { clusterIdProperty, rawId } from '../descriptions';
 import type { OperationModule, OperationOutput } from '../operation';
+import { printerNameProperty, readPrinterName } from './shared';
 
 export const option: OperationModule['option'] = {
 	name: 'Camera Snapshot',
 	action: 'Camera snapshot',
-	description: "Take a picture with a printer's camera through Digital Factory; returns the image as binary \"snapshot\" (e.g. to attach to a failure message)",
+	description:
+		"Take a picture with a printer's camera (through Digital Factory, or from the printer on the local network); returns the image as binary \"snapshot\" (e.g. to attach to a failure message)",
 };
+
+export const connections: OperationModule['connections'] = ['cloud', 'localNetwork'];
+
+const CLOUD_ONLY = { hide: { '/authentication': ['localNetwork'] } };
 
 /** Ultimaker's example asks for an action's status about once a second. */
 const POLL_INTERVAL_MS = 1000;
@@ -32,6 +39,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: "the cluster's host printer",
+		displayOptions: CLOUD_ONLY,
 		description: 'The uuid of the printer (from Get Cluster Status); empty: the printer that hosts the cluster',
 	},
 	{
@@ -41,7 +49,9 @@ export const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 300 },
 		default: 30,
 		description: 'How long to wait for the printer to take the picture',
+		displayOptions: CLOUD_ONLY,
 	},
+	{ ...printerNameProperty, displayOptions: { show: { '/authentication': ['localNetwork'] } } },
 ];
 
 /** The host printer's uuid: `host_printer.uuid`, unless it is missing or all zeros, then `host_guid`. */
@@ -62,7 +72,8 @@ function snapshotProblem(this: IExecuteFunctions, itemIndex: number, message: st
 	return failureError(this.getNode(), unreadableFailure('GET', 'the camera snapshot', 200), { message, description, itemIndex });
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<OperationOutput> {
+/** Through Digital Factory: the printer action get_webcam_snapshot, its status until done, then the image. */
+async function cloudSnapshot(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<OperationOutput> {
 	const target = await readClusterTarget.call(this, connection, itemIndex);
 	const clusterId = target.clusterId;
 	const cluster = clusterSegment.call(this, clusterId, itemIndex);
@@ -109,4 +120,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 	const json: IDataObject = { cluster_id: clusterId, printer_uuid: printerUuid, image_url: imageUrl, taken_at: new Date().toISOString() };
 	const snapshot = await this.helpers.prepareBinaryData(image.data, image.fileName && /\.(jpe?g|png)$/i.test(image.fileName) ? image.fileName : `snapshot.${extension}`, mimeType);
 	return { items: [{ json: withHost(json, target), binary: { snapshot } }] };
+}
+
+/** Delegates to the connection (each knows where its printers' cameras are); binary `snapshot`, json `{printer_name, printer_uuid, taken_at}`. */
+async function connectionSnapshot(this: IExecuteFunctions, itemIndex: number, connection: PrinterConnection & { cameraSnapshot: NonNullable<PrinterConnection['cameraSnapshot']> }): Promise<OperationOutput> {
+	const snapshot = await connection.cameraSnapshot(readPrinterName.call(this, itemIndex), itemIndex);
+	const takenAt = new Date().toISOString();
+	const printerName = String(snapshot.printer.friendly_name ?? snapshot.printer.unique_name ?? 'printer');
+	const extension = snapshot.contentType === 'image/png' ? 'png' : 'jpg';
+	const fileName = `snapshot-${printerName.replace(/[^A-Za-z0-9._-]+/g, '_')}-${takenAt.replace(/[:.]/g, '-')}.${extension}`;
+	const binary = await this.helpers.prepareBinaryData(snapshot.data, fileName, snapshot.contentType);
+	return {
+		items: [
+			{
+				json: { printer_name: printerName, printer_uuid: snapshot.printer.uuid ?? null, unique_name: snapshot.printer.unique_name ?? null, taken_at: takenAt },
+				binary: { snapshot: binary },
+			},
+		],
+	};
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, connection: PrinterConnection): Promise<OperationOutput> {
+	if (connection.kind === 'cloud') return await cloudSnapshot.call(this, itemIndex, connection as CloudConnection);
+	if (!connection.cameraSnapshot) throw new NodeOperationError(this.getNode(), `Camera Snapshot is not available with the ${connection.kind} connection`, { itemIndex });
+	return await connectionSnapshot.call(this, itemIndex, connection as PrinterConnection & { cameraSnapshot: NonNullable<PrinterConnection['cameraSnapshot']> });
 }

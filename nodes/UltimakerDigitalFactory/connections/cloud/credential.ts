@@ -31,6 +31,11 @@ export const credentials: INodeCredentialDescription[] = [
 		required: true,
 		displayOptions: { show: { authentication: ['oAuth2'] } },
 	},
+	{
+		name: 'ultimakerLocalNetworkApi',
+		required: true,
+		displayOptions: { show: { authentication: ['localNetwork'] } },
+	},
 ];
 
 export const authenticationProperty: INodeProperties = {
@@ -40,6 +45,7 @@ export const authenticationProperty: INodeProperties = {
 	options: [
 		{ name: 'API Token', value: 'apiToken' },
 		{ name: 'OAuth2', value: 'oAuth2' },
+		{ name: 'Local Network (Printer API)', value: 'localNetwork', description: 'The printers\' own API on your network: no Digital Factory account needed' },
 	],
 	default: 'apiToken',
 };

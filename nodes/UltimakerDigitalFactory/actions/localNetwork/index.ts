@@ -1,0 +1,6 @@
+import { resourceDescription } from '../operation';
+import * as pair from './pair.operation';
+
+export const operations = { pair };
+
+export const description = resourceDescription('localNetwork', operations, 'pair');
