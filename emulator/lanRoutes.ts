@@ -204,6 +204,7 @@ async function upload(ctx: Context, env: LanEnv): Promise<void> {
 		started: false,
 		printer_uuid: null,
 		assigned_to: printer?.uuid ?? null,
+		requiredPrinterUuid: printer?.uuid ?? null,
 		printed_on_uuid: null,
 		requiredMaterials: header?.materials ?? [],
 		extruders: header?.extruders ?? [],

@@ -24,6 +24,8 @@ export interface PrintRequest {
 	clusterId: string;
 	jobId: string;
 	onlyIfIdle: boolean;
+	/** The printer of the cluster to print on, where the connection can pin one (the local network); else the cluster's choice. */
+	printerUuid?: string;
 }
 
 /**
@@ -162,7 +164,7 @@ export async function sendPrint(this: IExecuteFunctions, itemIndex: number, conn
 	try {
 		let data: IDataObject;
 		try {
-			data = await connection.sendPrint(print.clusterId, print.jobId, itemIndex);
+			data = await connection.sendPrint(print.clusterId, print.jobId, itemIndex, print.printerUuid ? { printerUuid: print.printerUuid } : undefined);
 		} catch (error) {
 			if (!failureOf(error)?.mayHaveTakenEffect || connection.sendPrintSettlesOutcome) {
 				abandonSend(watch.send);
