@@ -114,7 +114,7 @@ function workspaceJobs(rt: Runtime, now: number): Array<Record<string, unknown>>
 			rows.push({ ...renderPrintJob(cluster, job, now), cluster_id: cluster.cluster_id, state: stateOf(job, pending), printer_name: named(job), sent_from: 'cloud' });
 		for (const job of cluster.pendingApproval) add(job, true);
 		for (const job of cluster.queue) add(job, false);
-		for (const job of cluster.history) add(job, false);
+		for (const job of [...cluster.history, ...cluster.archive]) add(job, false);
 	}
 	return rows.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
 }
@@ -175,7 +175,7 @@ function printsIn(rt: Runtime, report: Report, now: number): ReportPrint[] {
 	for (const id of report.cluster_ids) {
 		const cluster = rt.state.clusters.get(id);
 		if (!cluster) continue;
-		for (const job of [...cluster.history, ...cluster.queue]) {
+		for (const job of [...cluster.archive, ...cluster.history, ...cluster.queue]) {
 			if (!job.started && !['finished', 'aborted', 'failed'].includes(job.status)) continue;
 			const elapsed = Math.min(job.time_total * 1000, Math.max(0, (job.finishedAt ?? now) - job.createdAt));
 			const removedAt = job.finishedAt;
@@ -397,9 +397,11 @@ function actionStatus(ctx: Context, rt: Runtime, now: number): void {
 	if (!action || action.clusterId !== ctx.params.cluster_id) throw notFound('Action', ctx.params.action_id!);
 	action.polls++;
 	let status = action.polls <= 1 ? 'pending' : 'sent';
-	if (action.outcome !== 'never' && action.polls > action.pollsBeforeDone) status = action.outcome === 'success' ? 'done' : 'failed';
+	// Ultimaker's SDK types the status pending | sent | success | failed | unknown and takes the image only on
+	// `success` [C: digital-factory-sdk getWebcamImage].
+	if (action.outcome !== 'never' && action.polls > action.pollsBeforeDone) status = action.outcome;
 	const data: Record<string, unknown> = { action_id: action.id, status, generated_time: iso(now) };
-	if (status === 'done') {
+	if (status === 'success') {
 		if (!action.fileToken) {
 			action.fileToken = rt.state.ids.uuid().replace(/-/g, '');
 			s.files.set(action.fileToken, { contentType: 'image/png', name: 'snapshot.png', body: snapshotPng(`${action.printerUuid}:${action.id}`) });
