@@ -17,7 +17,7 @@ import type { Context, Guard, RouteTable } from './http';
 import { HttpError, Router, mountRoutes, readBody, readJson, send, sendJson, simulationError } from './http';
 import type { Runtime } from './runtime';
 import type { ClusterState, PrintJobState } from './stateModel';
-import { applyPrintJobAction, enqueueJob } from './simulation';
+import { applyPrintJobAction, enqueueJob, queuedPrintJob } from './simulation';
 import { iso, renderPrintJob, renderPrinter } from './view';
 import { readToolpathHeader } from './gcode';
 
@@ -188,33 +188,21 @@ async function upload(ctx: Context, env: LanEnv): Promise<void> {
 	const contentType = /\.ufp$/i.test(fileName) ? 'application/x-ufp' : 'text/x-gcode';
 	const header = await readToolpathHeader(file.body, contentType).catch(() => null);
 	const owner = parts.get('owner')?.body.toString('utf8') ?? null;
-	const job: PrintJobState = {
-		uuid: env.rt.state.ids.uuid(),
-		cloud_job_id: null as unknown as string,
-		// The printer lists the file name without its extension [I].
-		name: fileName.replace(/\.(gcode\.gz|gcode|ufp)$/i, ''),
-		status: 'queued',
-		createdAt: now,
-		owner: owner ?? 'unknown',
-		machine_variant: header?.targetMachine ?? c.printers[0]!.machine_variant,
-		time_total: header?.printTimeSeconds ?? env.rt.state.timings.defaultPrintSeconds,
-		elapsedMs: 0,
-		phaseStartedAt: now,
-		force: false,
-		started: false,
-		printer_uuid: null,
-		assigned_to: printer?.uuid ?? null,
-		printed_on_uuid: null,
-		requiredMaterials: header?.materials ?? [],
-		extruders: header?.extruders ?? [],
-		buildPlate: header?.buildPlate ?? null,
-		printSize: header?.size ?? null,
-		targetMachine: header?.targetMachine ?? null,
-		configuration_changes_required: [],
-		impediments_to_printing: [],
-		aborted: false,
-		finishedAt: null,
-	};
+	const job = queuedPrintJob(
+		{
+			uuid: env.rt.state.ids.uuid(),
+			// A LAN upload has no Digital Factory job behind it.
+			cloudJobId: null as unknown as string,
+			// The printer lists the file name without its extension [I].
+			name: fileName.replace(/\.(gcode\.gz|gcode|ufp)$/i, ''),
+			owner: owner ?? 'unknown',
+			assignedTo: printer?.uuid ?? null,
+			header,
+			fallbackVariant: c.printers[0]!.machine_variant,
+		},
+		now,
+		env.rt.state.timings,
+	);
 	env.lan().uploads.push({ name: job.name, owner, requirePrinterName: requirePrinter, bytes: file.body.length });
 	env.rt.state.clusters.set(c.cluster_id, enqueueJob(c, job, now, env.rt.state.timings));
 	// The real answer is not documented (Cura ignores it) [I]: 200, empty, as Cura's own emulator answers [S].
