@@ -5,7 +5,7 @@
 import type { Context } from './http';
 import { HttpError, badRequest, notFound, readBody, send, sendJson, simulationError, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
-import { synced } from './runtime';
+import { apiRoutes, synced } from './runtime';
 import { getCluster } from './apiInput';
 import { getStoredObject } from './storedObjects';
 import type { ClusterState, PrintJobState, StoredObject } from './stateModel';
@@ -88,7 +88,9 @@ async function act(ctx: Context, rt: Runtime, now: number): Promise<void> {
 }
 
 export const printJobRoutes: ApiTable = [
-	{ method: 'GET', path: '/connect/v1/clusters/:cluster_id/print_jobs/:uuid', auth: 'bearer', handler: synced(getPrintJob) },
-	{ method: 'POST', path: '/connect/v1/clusters/:cluster_id/print/:job_id', auth: 'bearer', handler: synced(print) },
-	{ method: 'POST', path: '/connect/v1/clusters/:cluster_id/print_jobs/:uuid/action/:action', auth: 'bearer', handler: synced(act) },
+	...apiRoutes('bearer', {
+		'GET /connect/v1/clusters/:cluster_id/print_jobs/:uuid': synced(getPrintJob),
+		'POST /connect/v1/clusters/:cluster_id/print/:job_id': synced(print),
+		'POST /connect/v1/clusters/:cluster_id/print_jobs/:uuid/action/:action': synced(act),
+	}),
 ];
