@@ -12,7 +12,7 @@ import { deflateSync } from 'node:zlib';
 import type { Context } from './http';
 import { HttpError, notFound, readDataObject, readObject, send, sendJson, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
-import { synced } from './runtime';
+import { apiRoutes, synced } from './runtime';
 import { getCluster, paginate, requireString } from './apiInput';
 import type { ClusterState, PrintJobState } from './stateModel';
 import { materialByGuid, materialDisplayName } from './catalog';
@@ -440,16 +440,24 @@ async function setBehaviour(ctx: Context, rt: Runtime): Promise<void> {
 }
 
 export const historyRoutes: ApiTable = [
-	{ method: 'GET', path: '/connect/v1/print_jobs', auth: 'bearer', handler: synced(listPrintJobs) },
-	{ method: 'GET', path: '/report/v1', auth: 'none', handler: synced((ctx) => sendJson(ctx, 200, { version: '1.0.0' })) },
-	{ method: 'PUT', path: '/report/v1/reports', auth: 'bearer', handler: synced(createReport) },
-	{ method: 'GET', path: '/report/v1/reports/:report_id', auth: 'bearer', handler: synced(getReport) },
-	{ method: 'GET', path: '/report/v1/reports/:report_id/file', auth: 'bearer', handler: synced(getReportFile) },
-	{ method: 'PUT', path: '/cura/v1/projects/:project_id/comments', auth: 'bearer', handler: synced(addComment) },
-	{ method: 'POST', path: '/connect/v1/clusters/:cluster_id/printers/:printer_uuid/action/get_webcam_snapshot', auth: 'bearer', handler: synced(requestSnapshot) },
-	{ method: 'GET', path: '/connect/v1/clusters/:cluster_id/action_status/:action_id', auth: 'bearer', handler: synced(actionStatus) },
-	{ method: 'GET', path: '/connect/v1/clusters/:cluster_id/maintenance/pending', auth: 'bearer', handler: synced(pendingMaintenance) },
-	{ method: 'POST', path: '/_emulator/history', auth: 'none', handler: synced(setBehaviour) },
+	...apiRoutes('bearer', {
+		'GET /connect/v1/print_jobs': synced(listPrintJobs),
+	}),
+	...apiRoutes('none', {
+		'GET /report/v1': synced((ctx) => sendJson(ctx, 200, { version: '1.0.0' })),
+	}),
+	...apiRoutes('bearer', {
+		'PUT /report/v1/reports': synced(createReport),
+		'GET /report/v1/reports/:report_id': synced(getReport),
+		'GET /report/v1/reports/:report_id/file': synced(getReportFile),
+		'PUT /cura/v1/projects/:project_id/comments': synced(addComment),
+		'POST /connect/v1/clusters/:cluster_id/printers/:printer_uuid/action/get_webcam_snapshot': synced(requestSnapshot),
+		'GET /connect/v1/clusters/:cluster_id/action_status/:action_id': synced(actionStatus),
+		'GET /connect/v1/clusters/:cluster_id/maintenance/pending': synced(pendingMaintenance),
+	}),
+	...apiRoutes('none', {
+		'POST /_emulator/history': synced(setBehaviour),
+	}),
 ];
 
 /** The storage listener's history files (`/history/<token>/<name>`); false when the path is not one. */
