@@ -285,15 +285,22 @@ async function createReport(ctx: Context, rt: Runtime): Promise<void> {
 	sendJson(ctx, 201, { data: { report_id: report.id, status: 'pending' } });
 }
 
+/** A report's or snapshot's file, made on first need and served from storage under its token ever after. */
+function storeFileOnce(rt: Runtime, owner: { fileToken: string | null }, make: () => Files): string {
+	if (!owner.fileToken) {
+		owner.fileToken = rt.state.ids.uuid().replace(/-/g, '');
+		store(rt).files.set(owner.fileToken, make());
+	}
+	return owner.fileToken;
+}
+
 function getReport(ctx: Context, rt: Runtime, now: number): void {
-	const s = store(rt);
-	const report = s.reports.get(ctx.params.report_id!);
+	const report = store(rt).reports.get(ctx.params.report_id!);
 	if (!report) throw notFound('Report', ctx.params.report_id!);
 	report.polls++;
-	if (reportStatus(report) === 'success' && !report.fileToken) {
-		// The file is made once, when the report becomes ready: from the prints as they are then.
-		report.fileToken = rt.state.ids.uuid().replace(/-/g, '');
-		s.files.set(report.fileToken, { contentType: 'text/csv', name: `report-${report.id}.csv`, body: Buffer.from(reportCsv(rt, report, now)) });
+	// The file is made once, when the report becomes ready: from the prints as they are then.
+	if (reportStatus(report) === 'success') {
+		storeFileOnce(rt, report, () => ({ contentType: 'text/csv', name: `report-${report.id}.csv`, body: Buffer.from(reportCsv(rt, report, now)) }));
 	}
 	sendJson(ctx, 200, { data: renderReport(ctx, rt, report) });
 }
@@ -392,8 +399,7 @@ async function requestSnapshot(ctx: Context, rt: Runtime, now: number): Promise<
 }
 
 function actionStatus(ctx: Context, rt: Runtime, now: number): void {
-	const s = store(rt);
-	const action = s.actions.get(ctx.params.action_id!);
+	const action = store(rt).actions.get(ctx.params.action_id!);
 	if (!action || action.clusterId !== ctx.params.cluster_id) throw notFound('Action', ctx.params.action_id!);
 	action.polls++;
 	let status = action.polls <= 1 ? 'pending' : 'sent';
@@ -402,11 +408,8 @@ function actionStatus(ctx: Context, rt: Runtime, now: number): void {
 	if (action.outcome !== 'never' && action.polls > action.pollsBeforeDone) status = action.outcome;
 	const data: Record<string, unknown> = { action_id: action.id, status, generated_time: iso(now) };
 	if (status === 'success') {
-		if (!action.fileToken) {
-			action.fileToken = rt.state.ids.uuid().replace(/-/g, '');
-			s.files.set(action.fileToken, { contentType: 'image/png', name: 'snapshot.png', body: snapshotPng(`${action.printerUuid}:${action.id}`) });
-		}
-		data.status_details = { value: { image_url: `${rt.storageUrl()}/history/${action.fileToken}/snapshot.png` } };
+		const token = storeFileOnce(rt, action, () => ({ contentType: 'image/png', name: 'snapshot.png', body: snapshotPng(`${action.printerUuid}:${action.id}`) }));
+		data.status_details = { value: { image_url: `${rt.storageUrl()}/history/${token}/snapshot.png` } };
 	} else if (status === 'failed') {
 		data.status_details = { value: { error: 'The printer did not answer the snapshot request.' } };
 	}
