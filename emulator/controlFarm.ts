@@ -247,7 +247,7 @@ async function factoryReset(ctx: Context, rt: Runtime): Promise<void> {
 	const point = (value: string | null) => (value === oldUuid ? uuid : value);
 	const next = structuredClone(found.cluster);
 	for (const printer of next.printers) if (printer.uuid === oldUuid) printer.uuid = uuid;
-	for (const job of [...next.queue, ...next.history, ...next.pendingApproval]) {
+	for (const job of [...next.queue, ...next.history, ...next.archive, ...next.pendingApproval]) {
 		job.printer_uuid = point(job.printer_uuid);
 		job.printed_on_uuid = point(job.printed_on_uuid);
 		job.assigned_to = point(job.assigned_to);

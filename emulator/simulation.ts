@@ -157,7 +157,7 @@ function retireActiveJob(
 
 function pushHistory(cluster: ClusterState, job: PrintJobState, timings: Timings): void {
 	cluster.history.unshift(job);
-	if (cluster.history.length > timings.historyLimit) cluster.history.length = timings.historyLimit;
+	if (cluster.history.length > timings.historyLimit) cluster.archive.unshift(...cluster.history.splice(timings.historyLimit));
 }
 
 /** A printer takes new jobs when the cluster is online and active, and it is enabled, free and not overridden. */
