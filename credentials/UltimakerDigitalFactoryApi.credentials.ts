@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { digitalFactoryFields, ULTIMAKER_ICON } from './sharedFields';
+
 /**
  * Digital Factory API token (`umapi-…|main`), created by a workspace admin under
  * Digital Factory → Settings → API Tokens. Sent as `Authorization: Bearer <token>` to `baseUrl` only.
@@ -15,10 +17,7 @@ export class UltimakerDigitalFactoryApi implements ICredentialType {
 
 	displayName = 'Ultimaker Digital Factory API';
 
-	icon: Icon = {
-		light: 'file:../nodes/UltimakerDigitalFactory/ultimaker.svg',
-		dark: 'file:../nodes/UltimakerDigitalFactory/ultimaker.dark.svg',
-	};
+	icon: Icon = ULTIMAKER_ICON;
 
 	documentationUrl = 'https://docs.api.ultimaker.com/authentication/api-tokens.html';
 
@@ -34,23 +33,7 @@ export class UltimakerDigitalFactoryApi implements ICredentialType {
 			description:
 				'The token from Digital Factory → Settings → API Tokens (shown only once when it is created). It works only in the workspace where it was created.',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.ultimaker.com',
-			description:
-				'Root of the Digital Factory API. Change it only to use a local emulator (plain http is accepted for localhost and 127.0.0.1 only).',
-		},
-		{
-			displayName: 'Default Upload Origin',
-			name: 'origin',
-			type: 'string',
-			default: '',
-			placeholder: 'https://your-domain.com',
-			description:
-				'Optional Origin declared when registering uploads and sent to the storage URL (a bare origin: scheme://host[:port]). Ultimaker recommends setting one.',
-		},
+		...digitalFactoryFields,
 	];
 
 	authenticate: IAuthenticateGeneric = {

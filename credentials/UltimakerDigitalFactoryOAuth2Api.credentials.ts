@@ -1,5 +1,7 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { digitalFactoryFields, ULTIMAKER_ICON } from './sharedFields';
+
 const defaultScopes = [
 	'openid',
 	'connect.cluster.read',
@@ -24,10 +26,7 @@ export class UltimakerDigitalFactoryOAuth2Api implements ICredentialType {
 
 	displayName = 'Ultimaker Digital Factory OAuth2 API';
 
-	icon: Icon = {
-		light: 'file:../nodes/UltimakerDigitalFactory/ultimaker.svg',
-		dark: 'file:../nodes/UltimakerDigitalFactory/ultimaker.dark.svg',
-	};
+	icon: Icon = ULTIMAKER_ICON;
 
 	documentationUrl = 'https://docs.api.ultimaker.com/authentication/flow.html';
 
@@ -88,22 +87,6 @@ export class UltimakerDigitalFactoryOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: 'header',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.ultimaker.com',
-			description:
-				'Root of the Digital Factory API. Change it only to use a local emulator (plain http is accepted for localhost and 127.0.0.1 only).',
-		},
-		{
-			displayName: 'Default Upload Origin',
-			name: 'origin',
-			type: 'string',
-			default: '',
-			placeholder: 'https://your-domain.com',
-			description:
-				'Optional Origin declared when registering uploads and sent to the storage URL (a bare origin: scheme://host[:port]).',
-		},
+		...digitalFactoryFields,
 	];
 }

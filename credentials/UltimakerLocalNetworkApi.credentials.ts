@@ -1,5 +1,7 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { ULTIMAKER_ICON } from './sharedFields';
+
 /**
  * An Ultimaker printer group on the local network, reached through the group host's own API (the one Ultimaker
  * Cura's "print over network" uses), over plain http. Reads need no pairing on the firmware we know of; writes
@@ -12,10 +14,7 @@ export class UltimakerLocalNetworkApi implements ICredentialType {
 
 	displayName = 'Ultimaker Local Network API';
 
-	icon: Icon = {
-		light: 'file:../nodes/UltimakerDigitalFactory/ultimaker.svg',
-		dark: 'file:../nodes/UltimakerDigitalFactory/ultimaker.dark.svg',
-	};
+	icon: Icon = ULTIMAKER_ICON;
 
 	documentationUrl = 'https://github.com/Ultimaker/Cura/tree/main/plugins/UM3NetworkPrinting';
 

@@ -6,6 +6,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Context } from './http';
 import { HttpError, readBody, send, sendJson } from './http';
 import type { ApiTable, Runtime } from './runtime';
+import { apiRoutes } from './runtime';
 import type { TokenRecord } from './state';
 import { EMULATOR_USER } from './view';
 
@@ -256,9 +257,15 @@ function openidConfiguration(ctx: Context): void {
 }
 
 export const accountRoutes: ApiTable = [
-	{ method: 'GET', path: '/authorize', auth: 'none', handler: authorize },
-	{ method: 'POST', path: '/token', auth: 'none', handler: token },
-	{ method: 'GET', path: '/check-token', auth: 'bearer', handler: checkToken },
-	{ method: 'GET', path: '/users/permissions', auth: 'bearer', handler: (ctx) => sendJson(ctx, 200, { data: { permissions: PERMISSIONS } }) },
-	{ method: 'GET', path: '/.well-known/openid-configuration', auth: 'none', handler: openidConfiguration },
+	...apiRoutes('none', {
+		'GET /authorize': authorize,
+		'POST /token': token,
+	}),
+	...apiRoutes('bearer', {
+		'GET /check-token': checkToken,
+		'GET /users/permissions': (ctx) => sendJson(ctx, 200, { data: { permissions: PERMISSIONS } }),
+	}),
+	...apiRoutes('none', {
+		'GET /.well-known/openid-configuration': openidConfiguration,
+	}),
 ];

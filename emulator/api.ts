@@ -5,6 +5,7 @@
 import type { Context, Guard } from './http';
 import { Router, mountRoutes, sendJson } from './http';
 import type { ApiAuth, ApiTable, Runtime } from './runtime';
+import { apiRoutes } from './runtime';
 import { accountRoutes, requireToken } from './account';
 import { controlRoutes } from './control';
 import { controlFarmRoutes } from './controlFarm';
@@ -27,8 +28,10 @@ function heartbeat(ctx: Context, rt: Runtime): void {
 }
 
 const heartbeatRoutes: ApiTable = [
-	{ method: 'GET', path: '/cura/v1', auth: 'none', handler: heartbeat },
-	{ method: 'GET', path: '/connect/v1', auth: 'none', handler: heartbeat },
+	...apiRoutes('none', {
+		'GET /cura/v1': heartbeat,
+		'GET /connect/v1': heartbeat,
+	}),
 ];
 
 export const API_TABLES: readonly ApiTable[] = [

@@ -2,7 +2,7 @@
 import type { Context } from './http';
 import { sendJson, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
-import { synced } from './runtime';
+import { apiRoutes, synced } from './runtime';
 import { getCluster } from './apiInput';
 import { renderCluster, renderClusterStatus } from './view';
 
@@ -19,7 +19,9 @@ function listClusters(ctx: Context, rt: Runtime): void {
 }
 
 export const clusterRoutes: ApiTable = [
-	{ method: 'GET', path: '/connect/v1/clusters', auth: 'bearer', handler: synced(listClusters) },
+	...apiRoutes('bearer', {
+		'GET /connect/v1/clusters': synced(listClusters),
+	}),
 	{
 		method: 'GET',
 		path: '/connect/v1/clusters/:cluster_id',

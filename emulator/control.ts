@@ -5,6 +5,7 @@
 import type { Context } from './http';
 import { readObject, readJson, sendJson, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
+import { apiRoutes } from './runtime';
 import { validateFarm } from './state';
 import { renderCluster, renderClusterStatus, renderToolpathJob, renderLibraryFile, renderProject, iso } from './view';
 
@@ -135,20 +136,22 @@ const cleared = (clear: (ctx: Context, rt: Runtime) => void) => (ctx: Context, r
 const clockNow = (ctx: Context, rt: Runtime) => sendJson(ctx, 200, { data: { now: iso(rt.clock.now()), speed: rt.clock.speed } });
 
 export const controlRoutes: ApiTable = [
-	{ method: 'POST', path: '/_emulator/reset', auth: 'none', handler: reset },
-	{ method: 'GET', path: '/_emulator/state', auth: 'none', handler: state },
-	{ method: 'GET', path: '/_emulator/requests', auth: 'none', handler: requests },
-	{ method: 'DELETE', path: '/_emulator/requests', auth: 'none', handler: cleared((_ctx, rt) => rt.log.clear()) },
-	{ method: 'GET', path: '/_emulator/storage', auth: 'none', handler: (ctx, rt) => sendJson(ctx, 200, { data: { uploadUrlStyle: rt.options.uploadUrlStyle } }) },
-	{ method: 'POST', path: '/_emulator/storage', auth: 'none', handler: setUploadUrlStyle },
-	{ method: 'POST', path: '/_emulator/faults', auth: 'none', handler: addFault },
-	{ method: 'GET', path: '/_emulator/faults', auth: 'none', handler: (ctx, rt) => sendJson(ctx, 200, { data: rt.faults.list() }) },
-	{ method: 'DELETE', path: '/_emulator/faults', auth: 'none', handler: cleared((_ctx, rt) => rt.faults.clear()) },
-	{ method: 'POST', path: '/_emulator/clock/advance', auth: 'none', handler: advanceClock },
-	{ method: 'POST', path: '/_emulator/clock/speed', auth: 'none', handler: setClockSpeed },
-	{ method: 'GET', path: '/_emulator/clock', auth: 'none', handler: clockNow },
-	{ method: 'POST', path: '/_emulator/tokens', auth: 'none', handler: putToken },
-	{ method: 'POST', path: '/_emulator/recorder/:channel', auth: 'none', handler: record },
-	{ method: 'GET', path: '/_emulator/recorder/:channel', auth: 'none', handler: (ctx, rt) => sendJson(ctx, 200, { data: rt.recorder.get(ctx.params.channel!) ?? [] }) },
-	{ method: 'DELETE', path: '/_emulator/recorder/:channel', auth: 'none', handler: cleared((ctx, rt) => rt.recorder.delete(ctx.params.channel!)) },
+	...apiRoutes('none', {
+		'POST /_emulator/reset': reset,
+		'GET /_emulator/state': state,
+		'GET /_emulator/requests': requests,
+		'DELETE /_emulator/requests': cleared((_ctx, rt) => rt.log.clear()),
+		'GET /_emulator/storage': (ctx, rt) => sendJson(ctx, 200, { data: { uploadUrlStyle: rt.options.uploadUrlStyle } }),
+		'POST /_emulator/storage': setUploadUrlStyle,
+		'POST /_emulator/faults': addFault,
+		'GET /_emulator/faults': (ctx, rt) => sendJson(ctx, 200, { data: rt.faults.list() }),
+		'DELETE /_emulator/faults': cleared((_ctx, rt) => rt.faults.clear()),
+		'POST /_emulator/clock/advance': advanceClock,
+		'POST /_emulator/clock/speed': setClockSpeed,
+		'GET /_emulator/clock': clockNow,
+		'POST /_emulator/tokens': putToken,
+		'POST /_emulator/recorder/:channel': record,
+		'GET /_emulator/recorder/:channel': (ctx, rt) => sendJson(ctx, 200, { data: rt.recorder.get(ctx.params.channel!) ?? [] }),
+		'DELETE /_emulator/recorder/:channel': cleared((ctx, rt) => rt.recorder.delete(ctx.params.channel!)),
+	}),
 ];

@@ -5,6 +5,7 @@
 import type { Context } from './http';
 import { HttpError, notFound, readObject, sendJson, simulationError, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
+import { apiRoutes } from './runtime';
 import type { ClusterState, Material, PrintCoreConfiguration, PrinterState } from './stateModel';
 import { validateClusterSpec } from './state';
 import { advanceCluster, clearBuildPlate, forceJobStatus } from './simulation';
@@ -246,7 +247,7 @@ async function factoryReset(ctx: Context, rt: Runtime): Promise<void> {
 	const point = (value: string | null) => (value === oldUuid ? uuid : value);
 	const next = structuredClone(found.cluster);
 	for (const printer of next.printers) if (printer.uuid === oldUuid) printer.uuid = uuid;
-	for (const job of [...next.queue, ...next.history, ...next.pendingApproval]) {
+	for (const job of [...next.queue, ...next.history, ...next.archive, ...next.pendingApproval]) {
 		job.printer_uuid = point(job.printer_uuid);
 		job.printed_on_uuid = point(job.printed_on_uuid);
 		job.assigned_to = point(job.assigned_to);
@@ -259,16 +260,18 @@ async function factoryReset(ctx: Context, rt: Runtime): Promise<void> {
 }
 
 export const controlFarmRoutes: ApiTable = [
-	{ method: 'POST', path: '/_emulator/clusters', auth: 'none', handler: addCluster },
-	{ method: 'DELETE', path: '/_emulator/clusters/:cluster_id', auth: 'none', handler: deleteCluster },
-	{ method: 'POST', path: '/_emulator/clusters/:cluster_id/connectivity', auth: 'none', handler: setConnectivity },
-	{ method: 'POST', path: '/_emulator/clusters/:cluster_id', auth: 'none', handler: updateCluster },
-	{ method: 'POST', path: '/_emulator/clusters/:cluster_id/approve', auth: 'none', handler: approve },
-	{ method: 'POST', path: '/_emulator/clusters/:cluster_id/reconnect', auth: 'none', handler: reconnectCluster },
-	{ method: 'POST', path: '/_emulator/printers/:printer_uuid/factory-reset', auth: 'none', handler: factoryReset },
-	{ method: 'POST', path: '/_emulator/clusters/:cluster_id/printers', auth: 'none', handler: addPrinters },
-	{ method: 'DELETE', path: '/_emulator/printers/:printer_uuid', auth: 'none', handler: removePrinter },
-	{ method: 'POST', path: '/_emulator/printers/:printer_uuid/clear-build-plate', auth: 'none', handler: clearPlate },
-	{ method: 'POST', path: '/_emulator/printers/:printer_uuid', auth: 'none', handler: updatePrinter },
-	{ method: 'POST', path: '/_emulator/print_jobs/:uuid', auth: 'none', handler: forceStatus },
+	...apiRoutes('none', {
+		'POST /_emulator/clusters': addCluster,
+		'DELETE /_emulator/clusters/:cluster_id': deleteCluster,
+		'POST /_emulator/clusters/:cluster_id/connectivity': setConnectivity,
+		'POST /_emulator/clusters/:cluster_id': updateCluster,
+		'POST /_emulator/clusters/:cluster_id/approve': approve,
+		'POST /_emulator/clusters/:cluster_id/reconnect': reconnectCluster,
+		'POST /_emulator/printers/:printer_uuid/factory-reset': factoryReset,
+		'POST /_emulator/clusters/:cluster_id/printers': addPrinters,
+		'DELETE /_emulator/printers/:printer_uuid': removePrinter,
+		'POST /_emulator/printers/:printer_uuid/clear-build-plate': clearPlate,
+		'POST /_emulator/printers/:printer_uuid': updatePrinter,
+		'POST /_emulator/print_jobs/:uuid': forceStatus,
+	}),
 ];

@@ -2,7 +2,7 @@
 import type { Context } from './http';
 import { readDataObject, sendJson, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
-import { synced } from './runtime';
+import { apiRoutes, synced } from './runtime';
 import { optionalOrigin, optionalProjectId, requireFileSize, requireString } from './apiInput';
 import { createStoredObject, getStoredObject } from './storedObjects';
 import { renderLibraryFile } from './view';
@@ -26,7 +26,9 @@ async function registerFile(ctx: Context, rt: Runtime): Promise<void> {
 }
 
 export const fileRoutes: ApiTable = [
-	{ method: 'PUT', path: '/cura/v1/files/upload', auth: 'bearer', handler: synced(registerFile) },
+	...apiRoutes('bearer', {
+		'PUT /cura/v1/files/upload': synced(registerFile),
+	}),
 	{
 		method: 'GET',
 		path: '/cura/v1/files/:file_id',

@@ -12,7 +12,7 @@ import { deflateSync } from 'node:zlib';
 import type { Context } from './http';
 import { HttpError, notFound, readDataObject, readObject, send, sendJson, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
-import { synced } from './runtime';
+import { apiRoutes, synced } from './runtime';
 import { getCluster, paginate, requireString } from './apiInput';
 import type { ClusterState, PrintJobState } from './stateModel';
 import { materialByGuid, materialDisplayName } from './catalog';
@@ -114,7 +114,7 @@ function workspaceJobs(rt: Runtime, now: number): Array<Record<string, unknown>>
 			rows.push({ ...renderPrintJob(cluster, job, now), cluster_id: cluster.cluster_id, state: stateOf(job, pending), printer_name: named(job), sent_from: 'cloud' });
 		for (const job of cluster.pendingApproval) add(job, true);
 		for (const job of cluster.queue) add(job, false);
-		for (const job of cluster.history) add(job, false);
+		for (const job of [...cluster.history, ...cluster.archive]) add(job, false);
 	}
 	return rows.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
 }
@@ -175,7 +175,7 @@ function printsIn(rt: Runtime, report: Report, now: number): ReportPrint[] {
 	for (const id of report.cluster_ids) {
 		const cluster = rt.state.clusters.get(id);
 		if (!cluster) continue;
-		for (const job of [...cluster.history, ...cluster.queue]) {
+		for (const job of [...cluster.archive, ...cluster.history, ...cluster.queue]) {
 			if (!job.started && !['finished', 'aborted', 'failed'].includes(job.status)) continue;
 			const elapsed = Math.min(job.time_total * 1000, Math.max(0, (job.finishedAt ?? now) - job.createdAt));
 			const removedAt = job.finishedAt;
@@ -285,15 +285,22 @@ async function createReport(ctx: Context, rt: Runtime): Promise<void> {
 	sendJson(ctx, 201, { data: { report_id: report.id, status: 'pending' } });
 }
 
+/** A report's or snapshot's file, made on first need and served from storage under its token ever after. */
+function storeFileOnce(rt: Runtime, owner: { fileToken: string | null }, make: () => Files): string {
+	if (!owner.fileToken) {
+		owner.fileToken = rt.state.ids.uuid().replace(/-/g, '');
+		store(rt).files.set(owner.fileToken, make());
+	}
+	return owner.fileToken;
+}
+
 function getReport(ctx: Context, rt: Runtime, now: number): void {
-	const s = store(rt);
-	const report = s.reports.get(ctx.params.report_id!);
+	const report = store(rt).reports.get(ctx.params.report_id!);
 	if (!report) throw notFound('Report', ctx.params.report_id!);
 	report.polls++;
-	if (reportStatus(report) === 'success' && !report.fileToken) {
-		// The file is made once, when the report becomes ready: from the prints as they are then.
-		report.fileToken = rt.state.ids.uuid().replace(/-/g, '');
-		s.files.set(report.fileToken, { contentType: 'text/csv', name: `report-${report.id}.csv`, body: Buffer.from(reportCsv(rt, report, now)) });
+	// The file is made once, when the report becomes ready: from the prints as they are then.
+	if (reportStatus(report) === 'success') {
+		storeFileOnce(rt, report, () => ({ contentType: 'text/csv', name: `report-${report.id}.csv`, body: Buffer.from(reportCsv(rt, report, now)) }));
 	}
 	sendJson(ctx, 200, { data: renderReport(ctx, rt, report) });
 }
@@ -392,19 +399,17 @@ async function requestSnapshot(ctx: Context, rt: Runtime, now: number): Promise<
 }
 
 function actionStatus(ctx: Context, rt: Runtime, now: number): void {
-	const s = store(rt);
-	const action = s.actions.get(ctx.params.action_id!);
+	const action = store(rt).actions.get(ctx.params.action_id!);
 	if (!action || action.clusterId !== ctx.params.cluster_id) throw notFound('Action', ctx.params.action_id!);
 	action.polls++;
 	let status = action.polls <= 1 ? 'pending' : 'sent';
-	if (action.outcome !== 'never' && action.polls > action.pollsBeforeDone) status = action.outcome === 'success' ? 'done' : 'failed';
+	// Ultimaker's SDK types the status pending | sent | success | failed | unknown and takes the image only on
+	// `success` [C: digital-factory-sdk getWebcamImage].
+	if (action.outcome !== 'never' && action.polls > action.pollsBeforeDone) status = action.outcome;
 	const data: Record<string, unknown> = { action_id: action.id, status, generated_time: iso(now) };
-	if (status === 'done') {
-		if (!action.fileToken) {
-			action.fileToken = rt.state.ids.uuid().replace(/-/g, '');
-			s.files.set(action.fileToken, { contentType: 'image/png', name: 'snapshot.png', body: snapshotPng(`${action.printerUuid}:${action.id}`) });
-		}
-		data.status_details = { value: { image_url: `${rt.storageUrl()}/history/${action.fileToken}/snapshot.png` } };
+	if (status === 'success') {
+		const token = storeFileOnce(rt, action, () => ({ contentType: 'image/png', name: 'snapshot.png', body: snapshotPng(`${action.printerUuid}:${action.id}`) }));
+		data.status_details = { value: { image_url: `${rt.storageUrl()}/history/${token}/snapshot.png` } };
 	} else if (status === 'failed') {
 		data.status_details = { value: { error: 'The printer did not answer the snapshot request.' } };
 	}
@@ -438,16 +443,24 @@ async function setBehaviour(ctx: Context, rt: Runtime): Promise<void> {
 }
 
 export const historyRoutes: ApiTable = [
-	{ method: 'GET', path: '/connect/v1/print_jobs', auth: 'bearer', handler: synced(listPrintJobs) },
-	{ method: 'GET', path: '/report/v1', auth: 'none', handler: synced((ctx) => sendJson(ctx, 200, { version: '1.0.0' })) },
-	{ method: 'PUT', path: '/report/v1/reports', auth: 'bearer', handler: synced(createReport) },
-	{ method: 'GET', path: '/report/v1/reports/:report_id', auth: 'bearer', handler: synced(getReport) },
-	{ method: 'GET', path: '/report/v1/reports/:report_id/file', auth: 'bearer', handler: synced(getReportFile) },
-	{ method: 'PUT', path: '/cura/v1/projects/:project_id/comments', auth: 'bearer', handler: synced(addComment) },
-	{ method: 'POST', path: '/connect/v1/clusters/:cluster_id/printers/:printer_uuid/action/get_webcam_snapshot', auth: 'bearer', handler: synced(requestSnapshot) },
-	{ method: 'GET', path: '/connect/v1/clusters/:cluster_id/action_status/:action_id', auth: 'bearer', handler: synced(actionStatus) },
-	{ method: 'GET', path: '/connect/v1/clusters/:cluster_id/maintenance/pending', auth: 'bearer', handler: synced(pendingMaintenance) },
-	{ method: 'POST', path: '/_emulator/history', auth: 'none', handler: synced(setBehaviour) },
+	...apiRoutes('bearer', {
+		'GET /connect/v1/print_jobs': synced(listPrintJobs),
+	}),
+	...apiRoutes('none', {
+		'GET /report/v1': synced((ctx) => sendJson(ctx, 200, { version: '1.0.0' })),
+	}),
+	...apiRoutes('bearer', {
+		'PUT /report/v1/reports': synced(createReport),
+		'GET /report/v1/reports/:report_id': synced(getReport),
+		'GET /report/v1/reports/:report_id/file': synced(getReportFile),
+		'PUT /cura/v1/projects/:project_id/comments': synced(addComment),
+		'POST /connect/v1/clusters/:cluster_id/printers/:printer_uuid/action/get_webcam_snapshot': synced(requestSnapshot),
+		'GET /connect/v1/clusters/:cluster_id/action_status/:action_id': synced(actionStatus),
+		'GET /connect/v1/clusters/:cluster_id/maintenance/pending': synced(pendingMaintenance),
+	}),
+	...apiRoutes('none', {
+		'POST /_emulator/history': synced(setBehaviour),
+	}),
 ];
 
 /** The storage listener's history files (`/history/<token>/<name>`); false when the path is not one. */

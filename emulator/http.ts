@@ -125,6 +125,17 @@ export interface Route<Env, Auth extends string> {
 
 export type RouteTable<Env, Auth extends string> = readonly Route<Env, Auth>[];
 
+/**
+ * A table's routes that share one guard, written `'METHOD /path': handler` (a route per line, as a router's
+ * documentation would list them).
+ */
+export function routes<Env, Auth extends string>(auth: Auth, table: Record<string, Route<Env, Auth>['handler']>): Route<Env, Auth>[] {
+	return Object.entries(table).map(([route, handler]) => {
+		const [method, path] = route.split(' ') as [Method, string];
+		return { method, path, auth, handler };
+	});
+}
+
 /** Admits a caller before the handler runs; refuses by throwing an HttpError (401, 403, …). */
 export type Guard<Env> = (ctx: Context, env: Env) => void;
 

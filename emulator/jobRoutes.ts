@@ -2,7 +2,7 @@
 import type { Context } from './http';
 import { readDataObject, sendJson, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
-import { synced } from './runtime';
+import { apiRoutes, synced } from './runtime';
 import { optionalOrigin, optionalProjectId, optionalString, paginate, requireFileSize, requireString } from './apiInput';
 import { createStoredObject, getStoredObject } from './storedObjects';
 import { renderToolpathJob } from './view';
@@ -42,12 +42,16 @@ function listJobs(ctx: Context, rt: Runtime): void {
 }
 
 export const jobRoutes: ApiTable = [
-	{ method: 'PUT', path: '/cura/v1/jobs/upload', auth: 'bearer', handler: synced(registerJob) },
+	...apiRoutes('bearer', {
+		'PUT /cura/v1/jobs/upload': synced(registerJob),
+	}),
 	{
 		method: 'GET',
 		path: '/cura/v1/jobs/:job_id',
 		auth: 'bearer',
 		handler: synced((ctx, rt) => sendJson(ctx, 200, { data: renderToolpathJob(getStoredObject(rt, 'job', ctx.params.job_id!, 'Job'), rt.clock.now()) })),
 	},
-	{ method: 'GET', path: '/cura/v1/jobs', auth: 'bearer', handler: synced(listJobs) },
+	...apiRoutes('bearer', {
+		'GET /cura/v1/jobs': synced(listJobs),
+	}),
 ];

@@ -14,10 +14,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, Guard, RouteTable } from './http';
-import { HttpError, Router, mountRoutes, readBody, readJson, send, sendJson, simulationError } from './http';
+import { HttpError, Router, mountRoutes, readBody, readJson, routes, send, sendJson, simulationError } from './http';
 import type { Runtime } from './runtime';
 import type { ClusterState, PrintJobState } from './stateModel';
-import { applyPrintJobAction, enqueueJob } from './simulation';
+import { applyPrintJobAction, enqueueJob, queuedPrintJob } from './simulation';
 import { iso, renderPrintJob, renderPrinter } from './view';
 import { readToolpathHeader } from './gcode';
 
@@ -188,34 +188,23 @@ async function upload(ctx: Context, env: LanEnv): Promise<void> {
 	const contentType = /\.ufp$/i.test(fileName) ? 'application/x-ufp' : 'text/x-gcode';
 	const header = await readToolpathHeader(file.body, contentType).catch(() => null);
 	const owner = parts.get('owner')?.body.toString('utf8') ?? null;
-	const job: PrintJobState = {
-		uuid: env.rt.state.ids.uuid(),
-		cloud_job_id: null as unknown as string,
-		// The printer lists the file name without its extension [I].
-		name: fileName.replace(/\.(gcode\.gz|gcode|ufp)$/i, ''),
-		status: 'queued',
-		createdAt: now,
-		owner: owner ?? 'unknown',
-		machine_variant: header?.targetMachine ?? c.printers[0]!.machine_variant,
-		time_total: header?.printTimeSeconds ?? env.rt.state.timings.defaultPrintSeconds,
-		elapsedMs: 0,
-		phaseStartedAt: now,
-		force: false,
-		started: false,
-		printer_uuid: null,
-		assigned_to: printer?.uuid ?? null,
-		requiredPrinterUuid: printer?.uuid ?? null,
-		printed_on_uuid: null,
-		requiredMaterials: header?.materials ?? [],
-		extruders: header?.extruders ?? [],
-		buildPlate: header?.buildPlate ?? null,
-		printSize: header?.size ?? null,
-		targetMachine: header?.targetMachine ?? null,
-		configuration_changes_required: [],
-		impediments_to_printing: [],
-		aborted: false,
-		finishedAt: null,
-	};
+	const job = queuedPrintJob(
+		{
+			uuid: env.rt.state.ids.uuid(),
+			// A LAN upload has no Digital Factory job behind it.
+			cloudJobId: null as unknown as string,
+			// The printer lists the file name without its extension [I].
+			name: fileName.replace(/\.(gcode\.gz|gcode|ufp)$/i, ''),
+			owner: owner ?? 'unknown',
+			assignedTo: printer?.uuid ?? null,
+			header,
+			fallbackVariant: c.printers[0]!.machine_variant,
+		},
+		now,
+		env.rt.state.timings,
+	);
+	// `require_printer_name`: this printer only; the scheduler assigns the job nowhere else.
+	job.requiredPrinterUuid = printer?.uuid ?? null;
 	env.lan().uploads.push({ name: job.name, owner, requirePrinterName: requirePrinter, bytes: file.body.length });
 	env.rt.state.clusters.set(c.cluster_id, enqueueJob(c, job, now, env.rt.state.timings));
 	// The real answer is not documented (Cura ignores it) [I]: 200, empty, as Cura's own emulator answers [S].
@@ -364,23 +353,29 @@ function uploads(ctx: Context, env: LanEnv): void {
 type LanAuth = 'open' | 'read' | 'digest';
 
 export const LAN_ROUTES: RouteTable<LanEnv, LanAuth> = [
-	{ method: 'GET', path: '/api/v1/system', auth: 'open', handler: system },
-	{ method: 'GET', path: '/cluster-api/v1/printers', auth: 'read', handler: listPrinters },
-	{ method: 'GET', path: '/cluster-api/v1/print_jobs', auth: 'read', handler: listPrintJobs },
-	{ method: 'POST', path: '/cluster-api/v1/print_jobs', auth: 'digest', handler: upload },
-	{ method: 'PUT', path: '/cluster-api/v1/print_jobs/:uuid/action', auth: 'digest', handler: jobAction },
-	{ method: 'POST', path: '/cluster-api/v1/print_jobs/:uuid/action/move', auth: 'digest', handler: move },
-	{ method: 'DELETE', path: '/cluster-api/v1/print_jobs/:uuid', auth: 'digest', handler: (ctx, env) => act(ctx, env, 'remove') },
-	{ method: 'PUT', path: '/cluster-api/v1/print_jobs/:uuid', auth: 'digest', handler: updateJob },
-	{ method: 'GET', path: '/api/v1/history/print_jobs', auth: 'open', handler: history },
-	{ method: 'GET', path: '/api/v1/camera/:index/snapshot', auth: 'open', handler: cameraRedirect },
-	{ method: 'GET', path: '/_camera/0/snapshot', auth: 'open', handler: (ctx) => send(ctx, 200, SNAPSHOT_JPEG, { 'Content-Type': 'image/jpeg' }) },
-	{ method: 'POST', path: '/api/v1/auth/request', auth: 'open', handler: pairRequest },
-	{ method: 'GET', path: '/api/v1/auth/check/:id', auth: 'open', handler: pairCheck },
-	{ method: 'GET', path: '/api/v1/auth/verify', auth: 'digest', handler: (ctx) => sendJson(ctx, 200, { message: 'ok' }) },
-	{ method: 'POST', path: '/_emulator/lan/pairings/:id/:verb', auth: 'open', handler: control },
-	{ method: 'POST', path: '/_emulator/lan/settings', auth: 'open', handler: settings },
-	{ method: 'GET', path: '/_emulator/lan/uploads', auth: 'open', handler: uploads },
+	...routes<LanEnv, LanAuth>('open', {
+		'GET /api/v1/system': system,
+		'GET /api/v1/history/print_jobs': history,
+		'GET /api/v1/camera/:index/snapshot': cameraRedirect,
+		'GET /_camera/0/snapshot': (ctx) => send(ctx, 200, SNAPSHOT_JPEG, { 'Content-Type': 'image/jpeg' }),
+		'POST /api/v1/auth/request': pairRequest,
+		'GET /api/v1/auth/check/:id': pairCheck,
+		'POST /_emulator/lan/pairings/:id/:verb': control,
+		'POST /_emulator/lan/settings': settings,
+		'GET /_emulator/lan/uploads': uploads,
+	}),
+	...routes<LanEnv, LanAuth>('read', {
+		'GET /cluster-api/v1/printers': listPrinters,
+		'GET /cluster-api/v1/print_jobs': listPrintJobs,
+	}),
+	...routes<LanEnv, LanAuth>('digest', {
+		'POST /cluster-api/v1/print_jobs': upload,
+		'PUT /cluster-api/v1/print_jobs/:uuid/action': jobAction,
+		'POST /cluster-api/v1/print_jobs/:uuid/action/move': move,
+		'DELETE /cluster-api/v1/print_jobs/:uuid': (ctx, env) => act(ctx, env, 'remove'),
+		'PUT /cluster-api/v1/print_jobs/:uuid': updateJob,
+		'GET /api/v1/auth/verify': (ctx) => sendJson(ctx, 200, { message: 'ok' }),
+	}),
 ];
 
 const LAN_GUARDS: Record<LanAuth, Guard<LanEnv>> = {

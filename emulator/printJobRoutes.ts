@@ -5,11 +5,11 @@
 import type { Context } from './http';
 import { HttpError, badRequest, notFound, readBody, send, sendJson, simulationError, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
-import { synced } from './runtime';
+import { apiRoutes, synced } from './runtime';
 import { getCluster } from './apiInput';
 import { getStoredObject } from './storedObjects';
 import type { ClusterState, PrintJobState, StoredObject } from './stateModel';
-import { applyPrintJobAction, enqueueJob, queuedCount } from './simulation';
+import { applyPrintJobAction, enqueueJob, queuedCount, queuedPrintJob } from './simulation';
 import { clusterLabel, iso, renderPrintJob } from './view';
 
 function getPrintJob(ctx: Context, rt: Runtime, now: number): void {
@@ -37,33 +37,8 @@ function refusePrint(cluster: ClusterState, job: StoredObject): void {
 
 /** A new print job of the uploaded `job`, as its toolpath header describes it (the cluster's first printer's variant when it names none). */
 function newPrintJob(rt: Runtime, cluster: ClusterState, job: StoredObject, now: number): PrintJobState {
-	const header = job.header;
-	return {
-		uuid: rt.state.ids.uuid(),
-		cloud_job_id: job.id,
-		name: job.name,
-		status: 'queued',
-		createdAt: now,
-		owner: 'emulator-user',
-		machine_variant: header?.targetMachine ?? cluster.printers[0]!.machine_variant,
-		time_total: header?.printTimeSeconds ?? rt.state.timings.defaultPrintSeconds,
-		elapsedMs: 0,
-		phaseStartedAt: now,
-		force: false,
-		started: false,
-		printer_uuid: null,
-		assigned_to: null,
-		printed_on_uuid: null,
-		requiredMaterials: header?.materials ?? [],
-		extruders: header?.extruders ?? [],
-		buildPlate: header?.buildPlate ?? null,
-		printSize: header?.size ?? null,
-		targetMachine: header?.targetMachine ?? null,
-		configuration_changes_required: [],
-		impediments_to_printing: [],
-		aborted: false,
-		finishedAt: null,
-	};
+	const fields = { uuid: rt.state.ids.uuid(), cloudJobId: job.id, name: job.name, owner: 'emulator-user', assignedTo: null };
+	return queuedPrintJob({ ...fields, header: job.header, fallbackVariant: cluster.printers[0]!.machine_variant }, now, rt.state.timings);
 }
 
 async function print(ctx: Context, rt: Runtime, now: number): Promise<void> {
@@ -113,7 +88,9 @@ async function act(ctx: Context, rt: Runtime, now: number): Promise<void> {
 }
 
 export const printJobRoutes: ApiTable = [
-	{ method: 'GET', path: '/connect/v1/clusters/:cluster_id/print_jobs/:uuid', auth: 'bearer', handler: synced(getPrintJob) },
-	{ method: 'POST', path: '/connect/v1/clusters/:cluster_id/print/:job_id', auth: 'bearer', handler: synced(print) },
-	{ method: 'POST', path: '/connect/v1/clusters/:cluster_id/print_jobs/:uuid/action/:action', auth: 'bearer', handler: synced(act) },
+	...apiRoutes('bearer', {
+		'GET /connect/v1/clusters/:cluster_id/print_jobs/:uuid': synced(getPrintJob),
+		'POST /connect/v1/clusters/:cluster_id/print/:job_id': synced(print),
+		'POST /connect/v1/clusters/:cluster_id/print_jobs/:uuid/action/:action': synced(act),
+	}),
 ];

@@ -2,7 +2,7 @@
 import type { Context } from './http';
 import { notFound, readDataObject, sendJson, validation } from './http';
 import type { ApiTable, Runtime } from './runtime';
-import { synced } from './runtime';
+import { apiRoutes, synced } from './runtime';
 import { paginate, requireString } from './apiInput';
 import { renderLibraryFile, renderProject } from './view';
 
@@ -54,9 +54,11 @@ const FEATURE_BUDGETS = {
 };
 
 export const projectRoutes: ApiTable = [
-	{ method: 'GET', path: '/cura/v1/projects', auth: 'bearer', handler: synced(listProjects) },
-	{ method: 'PUT', path: '/cura/v1/projects', auth: 'bearer', handler: synced(createProject) },
-	{ method: 'GET', path: '/cura/v1/projects/:project_id', auth: 'bearer', handler: synced(getProject) },
-	{ method: 'GET', path: '/cura/v1/projects/:project_id/files', auth: 'bearer', handler: synced(listProjectFiles) },
-	{ method: 'GET', path: '/cura/v1/feature_budgets', auth: 'bearer', handler: synced((ctx) => sendJson(ctx, 200, { data: FEATURE_BUDGETS })) },
+	...apiRoutes('bearer', {
+		'GET /cura/v1/projects': synced(listProjects),
+		'PUT /cura/v1/projects': synced(createProject),
+		'GET /cura/v1/projects/:project_id': synced(getProject),
+		'GET /cura/v1/projects/:project_id/files': synced(listProjectFiles),
+		'GET /cura/v1/feature_budgets': synced((ctx) => sendJson(ctx, 200, { data: FEATURE_BUDGETS })),
+	}),
 ];

@@ -5,6 +5,7 @@
 import type { VirtualClock } from './clock';
 import type { FaultRegistry } from './faults';
 import type { Context, Route, RouteTable } from './http';
+import { routes } from './http';
 import type { RequestLog } from './requestLog';
 import type { ClusterSpec, EmulatorState, OAuthClient } from './state';
 
@@ -54,6 +55,11 @@ export interface Runtime {
 export type ApiAuth = 'none' | 'bearer';
 export type ApiRoute = Route<Runtime, ApiAuth>;
 export type ApiTable = RouteTable<Runtime, ApiAuth>;
+
+/** Routes of the Digital Factory listener that share one guard: `'METHOD /path': handler`. */
+export function apiRoutes(auth: ApiAuth, table: Record<string, Route<Runtime, ApiAuth>['handler']>): Route<Runtime, ApiAuth>[] {
+	return routes(auth, table);
+}
 
 /**
  * A handler that sees the simulation brought up to the moment it is served (`now`), as every Digital Factory

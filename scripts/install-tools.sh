@@ -17,19 +17,6 @@ while read -r name version; do
   [ -n "${TOOL:-}" ] && [ "$TOOL" != "$name" ] && continue
   # @n8n/node-cli 0.48.3 -> tools-node-cli-0.48.3
   dir="$cache/tools-${name##*/}-$version"
-  mkdir -p "$cache"
-  exec 9>"$dir.lock"
-  # One installer per folder at a time (.ci/run installs in parallel, a test may ask at the same time).
-  command -v flock >/dev/null && flock 9
-  if [ ! -f "$dir/.complete" ]; then
-    echo "Installing $name@$version into $dir (first run only)..." >&2
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    echo '{ "name": "n8n-tools-harness", "private": true, "version": "0.0.0" }' > "$dir/package.json"
-    # --ignore-scripts: the tools are JavaScript; nothing of theirs needs an install script.
-    (cd "$dir" && npm install "$name@$version" --save-exact --ignore-scripts --no-audit --no-fund --loglevel=error </dev/null >&2)
-    touch "$dir/.complete"
-  fi
-  exec 9>&-
+  bash "$here/lib/cached-install.sh" "$dir" "$name@$version"
   echo "$name $dir"
 done <<< "$tools"

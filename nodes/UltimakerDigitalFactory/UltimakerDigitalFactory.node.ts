@@ -14,6 +14,7 @@ import * as toolpath from './actions/toolpath';
 import { searchClusterHosts, searchClusters } from './methods/listSearch';
 import * as localNetwork from './actions/localNetwork';
 import { getClusters } from './methods/loadOptions';
+import { choices } from './actions/descriptions';
 import { authenticationProperty, credentials } from './connections/cloud/credential';
 
 /** Inspect toolpath reads only the file: no credential is asked for there. */
@@ -41,18 +42,18 @@ export class UltimakerDigitalFactory implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [
-					{ name: 'API', value: 'api', description: 'Any Digital Factory API path this node does not model yet' },
-					{ name: 'Cluster', value: 'cluster', description: 'Printers (a cluster is a printer group) and their live status' },
-					{ name: 'File', value: 'file', description: 'Digital Library files (models, projects, documents)' },
-					{ name: 'Job', value: 'job', description: 'Uploaded print files (toolpaths)' },
-					{ name: 'Local Network', value: 'localNetwork', description: 'Pair with a printer for the local network connection' },
-					{ name: 'Print', value: 'print', description: 'Send jobs to printers and control queued or running prints' },
-					{ name: 'Printer', value: 'printer', description: "A printer's camera and its own print history" },
-					{ name: 'Project', value: 'project', description: 'Digital Library projects' },
-					{ name: 'Report', value: 'report', description: 'What the farm printed: reports of a period' },
-					{ name: 'Toolpath', value: 'toolpath', description: 'Read a sliced file (what it needs, its thumbnail) without uploading it' },
-				],
+				options: choices([
+					['API', 'api', 'Any Digital Factory API path this node does not model yet'],
+					['Cluster', 'cluster', 'Printers (a cluster is a printer group) and their live status'],
+					['File', 'file', 'Digital Library files (models, projects, documents)'],
+					['Job', 'job', 'Uploaded print files (toolpaths)'],
+					['Local Network', 'localNetwork', 'Pair with a printer for the local network connection'],
+					['Print', 'print', 'Send jobs to printers and control queued or running prints'],
+					['Printer', 'printer', "A printer's camera and its own print history"],
+					['Project', 'project', 'Digital Library projects'],
+					['Report', 'report', 'What the farm printed: reports of a period'],
+					['Toolpath', 'toolpath', 'Read a sliced file (what it needs, its thumbnail) without uploading it'],
+				]),
 				default: 'print',
 			},
 			...api.description,

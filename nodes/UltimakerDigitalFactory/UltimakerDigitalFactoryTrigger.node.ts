@@ -2,6 +2,7 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { getClusters } from './methods/loadOptions';
+import { optionsCollection } from './actions/descriptions';
 import { authenticationProperty, credentials } from './connections/cloud/credential';
 import { EVENT_OPTIONS } from './core/events/names';
 import { poll } from './trigger/poll';
@@ -58,48 +59,41 @@ export class UltimakerDigitalFactoryTrigger implements INodeType {
 				default: [],
 				description: 'The events that start the workflow. Leave empty for all events.',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
-					{
-						displayName: 'Emit on First Poll',
-						name: 'emitOnFirstPoll',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether the first poll emits the current state (printers online, jobs queued or printing) instead of only recording it',
-					},
-					{
-						displayName: 'Include Snapshot',
-						name: 'includeSnapshot',
-						type: 'boolean',
-						default: false,
-						description: "Whether to attach the cluster's full status (printers and print jobs) to each event as \"snapshot\"",
-					},
-					{
-						displayName: 'Offline After Missed Polls',
-						name: 'offlineAfterMissedPolls',
-						type: 'number',
-						typeOptions: { minValue: 1, numberPrecision: 0 },
-						default: 3,
-						description:
-							'How many polls in a row a printer must be unreachable (no answer, cluster offline, or status unreachable) before Printer Offline is emitted',
-					},
-					{
-						displayName: 'Progress Milestones',
-						name: 'progressMilestones',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 25,50,75',
-						description:
-							'Percentages (whole numbers 1–99, separated by commas) at which a print emits Job Progress Milestone, once each per print. Empty: none.',
-					},
-				],
-			},
+			optionsCollection([
+				{
+					displayName: 'Emit on First Poll',
+					name: 'emitOnFirstPoll',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether the first poll emits the current state (printers online, jobs queued or printing) instead of only recording it',
+				},
+				{
+					displayName: 'Include Snapshot',
+					name: 'includeSnapshot',
+					type: 'boolean',
+					default: false,
+					description: "Whether to attach the cluster's full status (printers and print jobs) to each event as \"snapshot\"",
+				},
+				{
+					displayName: 'Offline After Missed Polls',
+					name: 'offlineAfterMissedPolls',
+					type: 'number',
+					typeOptions: { minValue: 1, numberPrecision: 0 },
+					default: 3,
+					description:
+						'How many polls in a row a printer must be unreachable (no answer, cluster offline, or status unreachable) before Printer Offline is emitted',
+				},
+				{
+					displayName: 'Progress Milestones',
+					name: 'progressMilestones',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. 25,50,75',
+					description:
+						'Percentages (whole numbers 1–99, separated by commas) at which a print emits Job Progress Milestone, once each per print. Empty: none.',
+				},
+			]),
 		],
 	};
 

@@ -4,7 +4,7 @@
  * Used by `npm start` (scripts/demo.ts), `npm run start:queue` (the same in n8n's queue mode: Postgres, Redis, a
  * main and two workers, through scripts/lib/queue.ts) and by scripts/screenshots.ts.
  */
-import { copyFileSync, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator';
 import {
@@ -200,8 +200,11 @@ async function startDemoEmulator(options: DemoOptions, log: Log, cleanups: Clean
 	const uploadDir = join(options.demoDir, 'uploads');
 	rmSync(uploadDir, { recursive: true, force: true });
 	mkdirSync(uploadDir, { recursive: true });
-	const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM, uploadDir });
+	// The clock starts a day back, so the prints of seedFarmHistory lie in the past of the weekly report's "last 7 days".
+	const startTime = Date.now() - 86_400_000;
+	const emulator = await startEmulator({ port: options.emulatorPort, seed: 'demo', speed: options.speed, farm: DEMO_FARM, uploadDir, startTime });
 	cleanups.push(() => emulator.close());
+	await seedFarmHistory(emulator);
 	await markForMaintenance(emulator, 'Production line 2');
 	return emulator;
 }
@@ -277,6 +280,26 @@ function teeLog(file: string, proc: { log(): string; child: N8nServer['child'] }
 	proc.child.stdout?.on('data', (chunk) => logStream.write(chunk));
 	proc.child.stderr?.on('data', (chunk) => logStream.write(chunk));
 	cleanups.push(async () => void logStream.end());
+}
+
+/** Finished prints for the weekly farm report example: the sample cube and two variants of it, on the three S5s. */
+export const DEMO_HISTORY: Array<{ cluster: string; name: string; seconds: number; volumeMm3: number; count: number }> = [
+	{ cluster: 'Prototyping lab', name: 'calibration-cube.gcode', seconds: 1200, volumeMm3: 2150, count: 6 },
+	{ cluster: 'Production line 1', name: 'gearbox-housing.gcode', seconds: 3600, volumeMm3: 9000, count: 4 },
+	{ cluster: 'Production line 3', name: 'cable-clip.gcode', seconds: 900, volumeMm3: 3000, count: 8 },
+];
+
+export async function seedFarmHistory(emulator: Emulator): Promise<void> {
+	const clusters = await emulator.client.clustersByName();
+	const cube = readFileSync(SAMPLE_GCODE, 'utf8');
+	for (const plan of DEMO_HISTORY) {
+		// The sample's header with this print's time and material volume (what the emulator and the report read).
+		const gcode = cube.replace(/^;PRINT\.TIME:\d+$/m, `;PRINT.TIME:${plan.seconds}`).replace(/^(;EXTRUDER_TRAIN\.0\.MATERIAL\.VOLUME_USED:)\d+$/m, `$1${plan.volumeMm3}`);
+		const jobId = await emulator.client.uploadJob(plan.name, gcode);
+		for (let copy = 0; copy < plan.count; copy++) await emulator.client.sendPrint(clusters[plan.cluster]!.cluster_id, jobId);
+	}
+	// Long enough for every queue to run out (print, post-print and the plate cleared after each).
+	await emulator.client.advanceClock(Math.max(...DEMO_HISTORY.map((plan) => plan.count * (plan.seconds + 300))));
 }
 
 async function markForMaintenance(emulator: Emulator, clusterName: string): Promise<void> {

@@ -5,18 +5,15 @@
  * so they rewrite the prefix on import.
  */
 import { randomUUID } from 'node:crypto';
+import type { INode } from 'n8n-workflow';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CUSTOM_PREFIX, PACKAGE_PREFIX, REPO_ROOT } from './n8n';
 
 export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 
-export interface WorkflowNode {
-	id: string;
-	name: string;
-	type: string;
-	typeVersion: number;
-	position: [number, number];
+/** A node of a workflow as n8n's JSON holds it (n8n's INode, loosely typed: examples are read from files). */
+export interface WorkflowNode extends Pick<INode, 'id' | 'name' | 'type' | 'typeVersion' | 'position'> {
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
 	webhookId?: string;

@@ -6,7 +6,7 @@
  * The jest project picks the n8n under test (see N8N_VERSION below); scripts/install-n8n.sh installs it on first use.
  */
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -28,6 +28,7 @@ import {
 	type N8nServer,
 } from '../../scripts/lib/n8n';
 export { waitForWebhook } from '../../scripts/lib/n8n';
+import { expectNoSecrets, findSecretsInText, mask } from '../helpers/secrets';
 import { QueueDeployment, type QueueOptions } from '../../scripts/lib/queue';
 import {
 	API_CREDENTIAL_TYPE,
@@ -263,6 +264,37 @@ export function assertSucceeded(outcome: ExecutionOutcome): void {
 		`Workflow failed (exit ${outcome.exitCode}): ${outcome.error?.message ?? ''} ${outcome.error?.description ?? ''}\n` +
 			logTail(outcome.cli),
 	);
+}
+
+// ---------- secret scans of what n8n shows and keeps ----------
+
+/** A run's execution (every node's items, binary metadata and errors) and n8n's own output carry no token. */
+export function expectNoSecretsInRun(outcome: ExecutionOutcome, where: string): void {
+	expectNoSecrets(outcome.execution, `${where}: the execution n8n printed`);
+	expectNoSecrets([outcome.cli.stdout, outcome.cli.stderr], `${where}: n8n's stdout/stderr`);
+}
+
+/**
+ * Every file n8n keeps in the sandbox's user folder (its SQLite database with the stored executions and the
+ * encrypted credentials, binary data, logs) carries no token. Returns all their text, for a test to prove the
+ * scan saw what it meant to (e.g. a value of the runs).
+ */
+export function expectNoSecretsInUserFolder(sandbox: N8nSandbox): string {
+	const texts: string[] = [];
+	const walk = (dir: string) => {
+		for (const entry of readdirSync(dir, { withFileTypes: true })) {
+			const path = join(dir, entry.name);
+			if (entry.isDirectory()) walk(path);
+			else if (entry.isFile()) {
+				const text = readFileSync(path).toString('latin1');
+				const found = findSecretsInText(text);
+				if (found.length > 0) throw new Error(`Secret(s) found in n8n's ${path}: ${found.map(mask).join(', ')}`);
+				texts.push(text);
+			}
+		}
+	};
+	walk(sandbox.userFolder);
+	return texts.join('\n');
 }
 
 // ---------- building test workflows ----------

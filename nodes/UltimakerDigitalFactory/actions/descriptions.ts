@@ -1,9 +1,52 @@
 /** Parameter descriptions used by several operations, and the readers that validate their values per item. */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkReference, MAX_REFERENCE_LENGTH } from '../core/reference';
 import { checkOrigin } from '../core/validation';
+
+/** One choice of an options parameter: [name shown, value, description]. */
+export type Choice = readonly [name: string, value: string, description?: string];
+
+/** An options parameter's choices written as rows of a table, one choice a line. */
+export function choices(rows: readonly Choice[]): INodePropertyOptions[] {
+	return rows.map(([name, value, description]) => (description === undefined ? { name, value } : { name, value, description }));
+}
+
+/**
+ * Which clusters an operation covers: all of them, or those picked (by name, or IDs in an expression). Find
+ * printer, best-match sends and Create report share it; `allClusters` says what "all" means there.
+ */
+export function clusterScopeProperties(displayName: string, allClusters: string): INodeProperties[] {
+	return [
+		{
+			displayName,
+			name: 'clusterScope',
+			type: 'options',
+			default: 'all',
+			options: choices([
+				['All Clusters', 'all', allClusters],
+				['Selected Clusters', 'selected', 'Only the clusters picked below'],
+			]),
+		},
+		{
+			displayName: 'Cluster Names or IDs',
+			name: 'clusterIds',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getClusters' },
+			default: [],
+			required: true,
+			displayOptions: { show: { clusterScope: ['selected'] } },
+			description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			hint: 'In an expression, give a list of cluster IDs or one string of IDs separated by commas',
+		},
+	];
+}
+
+/** The "Options" collection: the settings a user adds only when wanted. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+}
 
 export function clusterIdProperty(description: string): INodeProperties {
 	return {

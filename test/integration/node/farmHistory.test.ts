@@ -134,6 +134,19 @@ describe('Get many print jobs', () => {
 		expect(requests.every((request) => request.query.status !== undefined)).toBe(true);
 	});
 
+	it('lists history beyond the 10 recent jobs /status shows; the report has them too', async () => {
+		const clusterId = (await emu.client.clustersByName())['Cell A']!.cluster_id;
+		const jobId = await emu.client.uploadJob('short.gcode', griffinGcode({ printTime: '60', extruders: [{ guid: GUID.genericPla }] }));
+		for (let i = 0; i < 12; i++) await emu.client.sendPrint(clusterId, jobId);
+		await emu.client.advanceClock(12 * 600);
+		const status = await emu.client.clusterStatus(clusterId);
+		expect((status.print_jobs as Array<{ status: string }>).filter((job) => job.status === 'finished')).toHaveLength(10);
+		const history = await run({ resource: 'print', operation: 'getMany', status: 'history', returnAll: true });
+		expect(history).toHaveLength(12);
+		const rows = await run({ ...REPORT, period: 'range', startDate: new Date(Date.now() - 86_400_000).toISOString(), endDate: new Date(Date.now() + 86_400_000).toISOString(), outputRows: true });
+		expect(rows.filter((item) => item.json.report_table === 'Prints').map((item) => item.json.job_uuid).sort()).toEqual(history.map((item) => item.json.uuid).sort());
+	});
+
 	it('follows links.next across pages', async () => {
 		await printOnEach(120);
 		const before = (await emu.client.requests({ server: 'api', path: '/connect/v1/print_jobs' })).length;

@@ -5,6 +5,7 @@ import type { CloudConnection } from '../../connections/cloud/connection';
 import { apiRequest, unreadableAnswer } from '../../connections/cloud/transport/request';
 import type { ApiService } from '../../core/validation';
 import { API_SERVICES, checkApiPath } from '../../core/validation';
+import { choices } from '../descriptions';
 import type { OperationModule } from '../operation';
 
 export const option: OperationModule['option'] = {
@@ -14,7 +15,14 @@ export const option: OperationModule['option'] = {
 		'Call any Digital Factory API path this node does not model yet (maintenance tasks, job details and notes, filters, reports). Some paths act on real printers (reprint, print job actions): only GET is read-only.',
 };
 
-const METHODS = ['GET', 'PUT', 'POST', 'DELETE'] as const;
+/** Each method, with what the transport does when its answer is lost: only a read is repeated. */
+const METHODS = {
+	GET: 'Read; retried on 429, 5xx and dropped connections',
+	PUT: 'Change; never repeated automatically (only a 429 is retried)',
+	POST: 'Change or act (may start, stop or reprint a print); never repeated automatically',
+	DELETE: 'Delete; never repeated automatically',
+} as const;
+type Method = keyof typeof METHODS;
 
 export const properties: INodeProperties[] = [
 	{
@@ -22,23 +30,18 @@ export const properties: INodeProperties[] = [
 		name: 'method',
 		type: 'options',
 		default: 'GET',
-		options: [
-			{ name: 'GET', value: 'GET', description: 'Read; retried on 429, 5xx and dropped connections' },
-			{ name: 'PUT', value: 'PUT', description: 'Change; never repeated automatically (only a 429 is retried)' },
-			{ name: 'POST', value: 'POST', description: 'Change or act (may start, stop or reprint a print); never repeated automatically' },
-			{ name: 'DELETE', value: 'DELETE', description: 'Delete; never repeated automatically' },
-		],
+		options: Object.entries(METHODS).map(([method, description]) => ({ name: method, value: method, description })),
 	},
 	{
 		displayName: 'Service',
 		name: 'service',
 		type: 'options',
 		default: 'connect',
-		options: [
-			{ name: 'Connect', value: 'connect', description: 'Clusters, printers, print jobs, maintenance (/connect/v1)' },
-			{ name: 'Cura', value: 'cura', description: 'Uploaded jobs, Digital Library projects and files (/cura/v1)' },
-			{ name: 'Report', value: 'report', description: 'Reports (/report/v1)' },
-		],
+		options: choices([
+			['Connect', 'connect', 'Clusters, printers, print jobs, maintenance (/connect/v1)'],
+			['Cura', 'cura', 'Uploaded jobs, Digital Library projects and files (/cura/v1)'],
+			['Report', 'report', 'Reports (/report/v1)'],
+		]),
 	},
 	{
 		displayName: 'Path',
@@ -107,8 +110,8 @@ function readQuery(this: IExecuteFunctions, itemIndex: number): IDataObject | un
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<IDataObject[]> {
-	const method = String(this.getNodeParameter('method', itemIndex, 'GET')).toUpperCase() as (typeof METHODS)[number];
-	if (!METHODS.includes(method)) {
+	const method = String(this.getNodeParameter('method', itemIndex, 'GET')).toUpperCase() as Method;
+	if (!Object.prototype.hasOwnProperty.call(METHODS, method)) {
 		throw new NodeOperationError(this.getNode(), `Method "${method}" is not offered`, { description: 'Use GET, PUT, POST or DELETE.', itemIndex });
 	}
 	const service = String(this.getNodeParameter('service', itemIndex, 'connect')) as ApiService;

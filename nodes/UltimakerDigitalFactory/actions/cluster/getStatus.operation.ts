@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { CloudConnection } from '../../connections/cloud/connection';
 import { readClusterTarget, withHost } from '../clusterTarget';
-import { clusterIdProperty } from '../descriptions';
+import { choices, clusterIdProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import type { StatusSplit } from '../../core/status/statusItems';
 import { splitStatus } from '../../core/status/statusItems';
@@ -24,11 +24,11 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'none',
 		description: 'Return the status as one item, or one item per printer or per print job (handy for looping)',
-		options: [
-			{ name: 'One Item (Whole Status)', value: 'none', description: 'The API data: printers, print_jobs, generated_time' },
-			{ name: 'One Item per Printer', value: 'printers', description: 'Each printer, with cluster_id and generated_time' },
-			{ name: 'One Item per Print Job', value: 'printJobs', description: 'Each queued, active or recent print job, with cluster_id and generated_time' },
-		],
+		options: choices([
+			['One Item (Whole Status)', 'none', 'The API data: printers, print_jobs, generated_time'],
+			['One Item per Printer', 'printers', 'Each printer, with cluster_id and generated_time'],
+			['One Item per Print Job', 'printJobs', 'Each queued, active or recent print job, with cluster_id and generated_time'],
+		]),
 	},
 ];
 

@@ -7,7 +7,7 @@ import { ACTION_DONE, isPrintJobAction, REPEATABLE_ACTIONS } from '../../core/se
 import { asNodeError, failureOf } from '../../connections/failure';
 import { statusRows } from '../../core/status/statusItems';
 import { readClusterTarget, withHost } from '../clusterTarget';
-import { clusterIdProperty, rawId } from '../descriptions';
+import { choices, clusterIdProperty, rawId } from '../descriptions';
 import { pathId } from '../../connections/ids';
 import type { OperationModule } from '../operation';
 
@@ -36,14 +36,14 @@ export const properties: INodeProperties[] = [
 		name: 'printAction',
 		type: 'options',
 		default: 'pause',
-		options: [
-			{ name: 'Abort', value: 'abort', description: 'Stop the print for good; the printer then waits for the build plate to be cleared' },
-			{ name: 'Force', value: 'force', description: 'Print even though the loaded material or print core differs from what the job asks for' },
-			{ name: 'Move to Top', value: 'moveToTop', description: 'Make this queued job the next one to print' },
-			{ name: 'Pause', value: 'pause', description: 'Pause the running print' },
-			{ name: 'Remove', value: 'remove', description: 'Delete the job from the queue (it will not print)' },
-			{ name: 'Resume', value: 'resume', description: 'Continue a paused print' },
-		],
+		options: choices([
+			['Abort', 'abort', 'Stop the print for good; the printer then waits for the build plate to be cleared'],
+			['Force', 'force', 'Print even though the loaded material or print core differs from what the job asks for'],
+			['Move to Top', 'moveToTop', 'Make this queued job the next one to print'],
+			['Pause', 'pause', 'Pause the running print'],
+			['Remove', 'remove', 'Delete the job from the queue (it will not print)'],
+			['Resume', 'resume', 'Continue a paused print'],
+		]),
 	},
 ];
 

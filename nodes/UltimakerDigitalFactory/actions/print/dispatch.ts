@@ -17,31 +17,11 @@ import { asNodeError } from '../../connections/failure';
 import type { PrinterConnection } from '../../connections/printerConnection';
 import { isReadable } from '../../connections/printerConnection';
 import type { InspectResult } from '../../core/toolpath/types';
+import { choices, clusterScopeProperties } from '../descriptions';
 import { inspectItemBinary, readBinaryPropertyName } from '../toolpath/read';
 
-export const clusterScopeProperties: INodeProperties[] = [
-	{
-		displayName: 'Search In',
-		name: 'clusterScope',
-		type: 'options',
-		default: 'all',
-		options: [
-			{ name: 'All Clusters', value: 'all', description: 'Every active cluster of the workspace' },
-			{ name: 'Selected Clusters', value: 'selected', description: 'Only the clusters picked below' },
-		],
-	},
-	{
-		displayName: 'Cluster Names or IDs',
-		name: 'clusterIds',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getClusters' },
-		default: [],
-		required: true,
-		displayOptions: { show: { clusterScope: ['selected'] } },
-		description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		hint: 'In an expression, give a list of cluster IDs or one string of IDs separated by commas',
-	},
-];
+/** Where Find printer and best-match sends look for a printer. */
+export const searchScopeProperties = clusterScopeProperties('Search In', 'Every active cluster of the workspace');
 
 /** The typed-in needs (Source = Requirements), shown where `show` says. */
 export function requirementsProperties(show: NonNullable<IDisplayOptions['show']>): INodeProperties[] {
@@ -82,11 +62,11 @@ export function requirementsProperties(show: NonNullable<IDisplayOptions['show']
 			name: 'buildPlate',
 			type: 'options',
 			default: '',
-			options: [
-				{ name: 'Any', value: '' },
-				{ name: 'Aluminium', value: 'aluminium' },
-				{ name: 'Glass', value: 'glass' },
-			],
+			options: choices([
+				['Any', ''],
+				['Aluminium', 'aluminium'],
+				['Glass', 'glass'],
+			]),
 			displayOptions,
 		},
 	];
@@ -113,10 +93,10 @@ export function sourceProperty(show: NonNullable<IDisplayOptions['show']>): INod
 		type: 'options',
 		default: 'toolpath',
 		displayOptions: { show },
-		options: [
-			{ name: 'Toolpath', value: 'toolpath', description: 'Read the header of the sliced file in a binary field' },
-			{ name: 'Requirements', value: 'requirements', description: 'Enter the machine, materials and print cores' },
-		],
+		options: choices([
+			['Toolpath', 'toolpath', 'Read the header of the sliced file in a binary field'],
+			['Requirements', 'requirements', 'Enter the machine, materials and print cores'],
+		]),
 	};
 }
 

@@ -4,7 +4,7 @@ import { describeRejections } from '../../core/farm/match';
 import type { CloudConnection } from '../../connections/cloud/connection';
 import type { OperationModule, OperationOutput } from '../operation';
 import { materialSummary } from '../toolpath/read';
-import { clusterScopeProperties, matchFarm, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
+import { searchScopeProperties, matchFarm, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
 
 export const option: OperationModule['option'] = {
 	name: 'Find Printer',
@@ -20,7 +20,7 @@ export const properties: INodeProperties[] = [
 	sourceProperty({}),
 	toolpathBinaryProperty('The name of the input binary field holding the toolpath'),
 	...requirementsProperties({}),
-	...clusterScopeProperties,
+	...searchScopeProperties,
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: CloudConnection): Promise<OperationOutput> {

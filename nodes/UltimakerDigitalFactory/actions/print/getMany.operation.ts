@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CloudConnection } from '../../connections/cloud/connection';
 import { apiList } from '../../connections/cloud/transport/request';
 import { printJobItem } from '../../core/status/printJobs';
-import { readLimit, returnAllAndLimit } from '../descriptions';
+import { choices, readLimit, returnAllAndLimit } from '../descriptions';
 import type { OperationModule } from '../operation';
 
 export const option: OperationModule['option'] = {
@@ -21,14 +21,14 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'in_progress',
 		// Any value the API accepts can be typed in an expression; these are the ones its reference names.
-		options: [
-			{ name: 'Deleted', value: 'deleted', description: 'Removed from the history' },
-			{ name: 'History', value: 'history', description: 'Finished, failed or aborted' },
-			{ name: 'In Progress', value: 'in_progress', description: 'Printing, paused, or otherwise started' },
-			{ name: 'Sending', value: 'sending', description: 'On their way to a printer' },
-			{ name: 'Waiting', value: 'waiting', description: 'Queued, not yet started' },
-			{ name: 'Waiting for Approval', value: 'wait_approval', description: 'Held until someone approves them in Digital Factory' },
-		],
+		options: choices([
+			['Deleted', 'deleted', 'Removed from the history'],
+			['History', 'history', 'Finished, failed or aborted'],
+			['In Progress', 'in_progress', 'Printing, paused, or otherwise started'],
+			['Sending', 'sending', 'On their way to a printer'],
+			['Waiting', 'waiting', 'Queued, not yet started'],
+			['Waiting for Approval', 'wait_approval', 'Held until someone approves them in Digital Factory'],
+		]),
 		description: 'Which print jobs to list (the API filters on its coarse "state" of each job)',
 	},
 	...returnAllAndLimit,

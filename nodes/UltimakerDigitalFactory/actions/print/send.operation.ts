@@ -6,7 +6,7 @@ import { readClusterTarget, withHost } from '../clusterTarget';
 import { clusterIdProperty, rawId, readReference, referenceProperty } from '../descriptions';
 import type { OperationModule } from '../operation';
 import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';
-import { clusterScopeProperties, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
+import { searchScopeProperties, readJobNeeds, requirementsProperties, sourceProperty, toolpathBinaryProperty } from './dispatch';
 import { assertJobReference } from './jobReference';
 import { sendPrint } from './printOnce';
 
@@ -47,7 +47,7 @@ export const properties: INodeProperties[] = [
 		description: 'The job_id of an uploaded job (from Upload Job); the same job can be printed many times',
 	},
 	...bestMatchProperties,
-	...updateDisplayOptions(BEST_MATCH, clusterScopeProperties),
+	...updateDisplayOptions(BEST_MATCH, searchScopeProperties),
 	copiesProperty,
 	onlyIfIdleProperty,
 	referenceProperty('The order reference the job was uploaded with: the job is checked to carry it before anything is sent.'),

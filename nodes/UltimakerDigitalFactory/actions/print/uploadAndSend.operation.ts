@@ -12,7 +12,7 @@ import type { OperationModule } from '../operation';
 import { materialSummary } from '../toolpath/read';
 import { uploadFromItem } from '../upload/fromItem';
 import { choosePrinters, copiesProperty, readCopies, readTarget, sendToEach, targetProperty } from './bestMatch';
-import { clusterScopeProperties, readJobNeeds } from './dispatch';
+import { searchScopeProperties, readJobNeeds } from './dispatch';
 import { sendPrint } from './printOnce';
 import { onlyIfIdleProperty } from './send.operation';
 
@@ -40,7 +40,7 @@ export const properties: INodeProperties[] = [
 			"Send the job to this printer of the group (its unique_name or friendly_name, as Get Cluster Status lists them); empty: the group's queue picks a printer",
 		displayOptions: { show: { '/authentication': ['localNetwork'], target: ['cluster'] } },
 	},
-	...updateDisplayOptions({ show: { target: ['bestMatch'] } }, clusterScopeProperties),
+	...updateDisplayOptions({ show: { target: ['bestMatch'] } }, searchScopeProperties),
 	copiesProperty,
 	onlyIfIdleProperty,
 	referenceProperty('Order reference to keep with the job (in its name, as "[ref=…] name"), so the print can be matched to the order.'),

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { CloudConnection } from '../../connections/cloud/connection';
 import { apiList } from '../../connections/cloud/transport/request';
-import { readLimit, returnAllAndLimit } from '../descriptions';
+import { choices, readLimit, returnAllAndLimit } from '../descriptions';
 import type { OperationModule } from '../operation';
 
 export const option: OperationModule['option'] = {
@@ -25,11 +25,11 @@ export const properties: INodeProperties[] = [
 		name: 'shared',
 		type: 'options',
 		default: 'any',
-		options: [
-			{ name: 'Any', value: 'any', description: 'Private and shared projects' },
-			{ name: 'Private Only', value: 'false', description: 'Only your own private projects (shared=false)' },
-			{ name: 'Shared Only', value: 'true', description: 'Only projects shared with the workspace or a team (shared=true)' },
-		],
+		options: choices([
+			['Any', 'any', 'Private and shared projects'],
+			['Private Only', 'false', 'Only your own private projects (shared=false)'],
+			['Shared Only', 'true', 'Only projects shared with the workspace or a team (shared=true)'],
+		]),
 		description: 'Whether to list private or shared projects',
 	},
 ];

@@ -10,6 +10,7 @@ import { failureError, unreadableFailure } from '../../connections/failure';
 import { parseClusterIds } from '../../core/status/clusters';
 import { lastDaysPeriod, looksLikeCsv, parseCsvTables, rangePeriod, reportPhase } from '../../core/report';
 import { checkIdSegment } from '../../core/validation';
+import { choices, clusterScopeProperties, optionsCollection } from '../descriptions';
 import type { OperationItem, OperationModule, OperationOutput } from '../operation';
 
 export const option: OperationModule['option'] = {
@@ -31,36 +32,16 @@ export const properties: INodeProperties[] = [
 		options: [{ name: 'Print Jobs', value: 'print_jobs', description: 'Every print of the period: printer, times, material per extruder' }],
 		description: 'The kind of report; print_jobs is the one Ultimaker documents',
 	},
-	{
-		displayName: 'Clusters',
-		name: 'clusterScope',
-		type: 'options',
-		default: 'all',
-		options: [
-			{ name: 'All Clusters', value: 'all', description: 'Every cluster of the workspace (their IDs are listed and sent)' },
-			{ name: 'Selected Clusters', value: 'selected', description: 'Only the clusters picked below' },
-		],
-	},
-	{
-		displayName: 'Cluster Names or IDs',
-		name: 'clusterIds',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getClusters' },
-		default: [],
-		required: true,
-		displayOptions: { show: { clusterScope: ['selected'] } },
-		description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		hint: 'In an expression, give a list of cluster IDs or one string of IDs separated by commas',
-	},
+	...clusterScopeProperties('Clusters', 'Every cluster of the workspace (their IDs are listed and sent)'),
 	{
 		displayName: 'Period',
 		name: 'period',
 		type: 'options',
 		default: 'lastDays',
-		options: [
-			{ name: 'Last N Days', value: 'lastDays', description: 'The days up to now' },
-			{ name: 'Date Range', value: 'range', description: 'From a start date to an end date' },
-		],
+		options: choices([
+			['Last N Days', 'lastDays', 'The days up to now'],
+			['Date Range', 'range', 'From a start date to an end date'],
+		]),
 	},
 	{
 		displayName: 'Days',
@@ -119,22 +100,15 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { waitForReport: [true], outputRows: [false] } },
 		hint: 'The name of the output binary field to put the report file in',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Report ID',
-				name: 'reportId',
-				type: 'string',
-				default: '',
-				description: 'Fetch this earlier report (e.g. from a timed-out run) instead of creating a new one',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Report ID',
+			name: 'reportId',
+			type: 'string',
+			default: '',
+			description: 'Fetch this earlier report (e.g. from a timed-out run) instead of creating a new one',
+		},
+	]),
 ];
 
 interface ReportRequest {

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { MaterialPrices } from '../../core/toolpath/weight';
 import { parseMaterialPrices } from '../../core/toolpath/weight';
 
+import { optionsCollection } from '../descriptions';
 import type { OperationModule, OperationOutput } from '../operation';
 import { inspectItemBinary, readBinaryPropertyName, withMaterialFigures } from './read';
 
@@ -24,32 +25,25 @@ export const properties: INodeProperties[] = [
 		hint: 'The name of the input binary field holding the toolpath',
 		description: 'Binary field with the sliced file (.gcode, .gcode.gz or .ufp), e.g. from Read/Write Files from Disk or an HTTP Request',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Material Price per Kg',
-				name: 'materialPricePerKg',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: 0,
-				description:
-					'Price of one kilogram of filament, for every material without its own price below; adds estimated_material_cost (weight × price, in the same currency) per extruder and in total',
-			},
-			{
-				displayName: 'Material Prices',
-				name: 'materialPrices',
-				type: 'string',
-				default: '',
-				placeholder: 'Generic PLA=25, Ultimaker Tough PLA Black=40',
-				description: 'Per-material prices per kilogram: material name or GUID = price, separated by commas; they take precedence over Material Price per Kg',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Material Price per Kg',
+			name: 'materialPricePerKg',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: 0,
+			description:
+				'Price of one kilogram of filament, for every material without its own price below; adds estimated_material_cost (weight × price, in the same currency) per extruder and in total',
+		},
+		{
+			displayName: 'Material Prices',
+			name: 'materialPrices',
+			type: 'string',
+			default: '',
+			placeholder: 'Generic PLA=25, Ultimaker Tough PLA Black=40',
+			description: 'Per-material prices per kilogram: material name or GUID = price, separated by commas; they take precedence over Material Price per Kg',
+		},
+	]),
 ];
 
 /** The prices the user gave, or undefined when none (then no cost fields are added). */

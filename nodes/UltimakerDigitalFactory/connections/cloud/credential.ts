@@ -16,6 +16,7 @@ import type {
 
 import { configurationFailure, failureError } from '../failure';
 import { secretList } from '../redact';
+import { choices } from '../../actions/descriptions';
 import type { Checked } from '../../core/validation';
 import { checkBaseUrl, checkOrigin } from '../../core/validation';
 
@@ -42,11 +43,11 @@ export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
 	name: 'authentication',
 	type: 'options',
-	options: [
-		{ name: 'API Token', value: 'apiToken' },
-		{ name: 'OAuth2', value: 'oAuth2' },
-		{ name: 'Local Network (Printer API)', value: 'localNetwork', description: 'The printers\' own API on your network: no Digital Factory account needed' },
-	],
+	options: choices([
+		['API Token', 'apiToken'],
+		['OAuth2', 'oAuth2'],
+		['Local Network (Printer API)', 'localNetwork', 'The printers\' own API on your network: no Digital Factory account needed'],
+	]),
 	default: 'apiToken',
 };
 
