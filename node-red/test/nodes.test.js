@@ -362,6 +362,8 @@ describe('the local network connection', () => {
 		assert.equal(typeof msg.payload.uuid, 'string');
 		assert.equal(msg.payload.job_instance_uuid, msg.payload.uuid);
 		assert.equal(msg.payload.reference, 'SO-2001');
+		// The group is the cluster, by its host, as in the events' cluster.cluster_id.
+		assert.equal(msg.payload.cluster_id, lanHost);
 		const right = (await lan('GET', '/cluster-api/v1/printers')).find((printer) => printer.friendly_name === 'S5 Right');
 		assert.equal(msg.payload.assigned_to, right.uuid);
 		const uploads = await lan('GET', '/_emulator/lan/uploads');
@@ -467,12 +469,15 @@ describe('the local network connection', () => {
 		helper.getNode('pr').receive({ payload: cube, filename: 'calibration-cube.gcode' });
 		const [{ payload: job }] = await printed;
 		const ev = helper.getNode('ev');
-		const polled = new Promise((resolve) => ev.on('call:status', (call) => call.args[0].fill === 'green' && resolve()));
+		// The poll's green status says how many events it sent; Node-RED delivers them after that, asynchronously.
+		const polled = new Promise((resolve) => ev.on('call:status', (call) => call.args[0].fill === 'green' && resolve(Number.parseInt(call.args[0].text, 10))));
 		ev.receive({});
-		await polled;
-		// The clock runs: the job may also have started by this poll; it was queued once.
+		const sent = await polled;
+		for (let waited = 0; events.length < sent && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+		assert.equal(events.length, sent, `the poll sent ${sent} events, the next node got ${events.length}`);
+		// An idle printer takes the job at once, so the same poll may also report it started; it was queued once.
 		const queued = events.filter((msg) => msg.topic === 'job.queued');
-		assert.equal(queued.length, 1);
+		assert.equal(queued.length, 1, `events: ${JSON.stringify(events.map((msg) => msg.topic))}`);
 		assert.equal(queued[0].payload.event, 'job.queued');
 		assert.equal(queued[0].payload.cluster.cluster_id, lanHost);
 		assert.equal(queued[0].payload.job.uuid, job.uuid);
