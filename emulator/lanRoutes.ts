@@ -203,6 +203,8 @@ async function upload(ctx: Context, env: LanEnv): Promise<void> {
 		now,
 		env.rt.state.timings,
 	);
+	// `require_printer_name`: this printer only; the scheduler assigns the job nowhere else.
+	job.requiredPrinterUuid = printer?.uuid ?? null;
 	env.lan().uploads.push({ name: job.name, owner, requirePrinterName: requirePrinter, bytes: file.body.length });
 	env.rt.state.clusters.set(c.cluster_id, enqueueJob(c, job, now, env.rt.state.timings));
 	// The real answer is not documented (Cura ignores it) [I]: 200, empty, as Cura's own emulator answers [S].

@@ -241,7 +241,7 @@ function canStartOn(job: PrintJobState, printer: PrinterState): boolean {
  * The cluster's scheduler. Every queued job is assigned to the printer that will take it (`assigned_to` = that
  * printer's uuid, `printer_uuid` stays null until it starts), in queue order: among the enabled printers (of the
  * job's machine variant when the cluster has one), one it can print on as configured, then one that can take jobs,
- * then the least loaded. A job that needs configuration changes on its printer lists them and waits until forced
+ * then the least loaded (a job sent to one printer: that printer only). A job that needs configuration changes on its printer lists them and waits until forced
  * or until the printer is reconfigured; an impediment blocks it even when forced. A disabled printer gets nothing.
  * Then every free printer starts the first job assigned to it that may start.
  */
@@ -249,7 +249,8 @@ function assignQueuedJobs(cluster: ClusterState, now: number): void {
 	const load = new Map(cluster.printers.map((p) => [p.uuid, p.activeJobUuid ? 1 : 0]));
 	for (const job of cluster.queue) {
 		if (job.status !== 'queued') continue;
-		const enabled = cluster.printers.filter((p) => p.enabled);
+		// A job sent to one printer (LAN `require_printer_name`) waits for that printer only.
+		const enabled = cluster.printers.filter((p) => p.enabled && (!job.requiredPrinterUuid || p.uuid === job.requiredPrinterUuid));
 		const sameVariant = enabled.filter((p) => job.targetMachine !== null && p.machine_variant === job.targetMachine);
 		const pool = sameVariant.length > 0 ? sameVariant : enabled;
 		let chosen: PrinterState | null = null;

@@ -104,6 +104,11 @@ export interface PrintJobState {
 	started: boolean;
 	printer_uuid: string | null;
 	assigned_to: string | null;
+	/**
+	 * The one printer that may take the job (uuid), set by a LAN upload with `require_printer_name`; the scheduler
+	 * assigns it nowhere else. Absent or null: any printer of the cluster.
+	 */
+	requiredPrinterUuid?: string | null;
 	printed_on_uuid: string | null;
 	requiredMaterials: RequiredMaterial[];
 	/** Per extruder the toolpath uses: material and print core (absent = from `requiredMaterials` only). */

@@ -53,39 +53,60 @@ function binaryFor(file: HostFile): HostBinary {
 
 class HostError extends Error {}
 
-export function hostContext(options: HostOptions): HostContext {
-	const node: HostNode = {
-		id: options.node.id,
-		name: options.node.name || options.node.type,
-		type: options.node.type,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
+function hostNode(options: HostOptions): HostNode {
+	return { id: options.node.id, name: options.node.name || options.node.type, type: options.node.type, typeVersion: 1, position: [0, 0], parameters: {} };
+}
+
+/** The one input item: the message's json and its files as binaries. */
+function inputItems(options: HostOptions): HostItem[] {
 	const binary: Record<string, HostBinary> = {};
 	for (const [name, file] of Object.entries(options.files ?? {})) binary[name] = binaryFor(file);
-	const items: HostItem[] = [Object.keys(binary).length > 0 ? { json: options.json ?? {}, binary } : { json: options.json ?? {} }];
-	const staticData = options.staticData ?? {};
+	return [Object.keys(binary).length > 0 ? { json: options.json ?? {}, binary } : { json: options.json ?? {} }];
+}
 
+/** n8n's getNodeParameter: the execute context's (name, itemIndex, fallback, options), the poll context's (name, fallback). */
+function parameterReader(options: HostOptions): HostContext['getNodeParameter'] {
 	const parameter = (name: string, fallback: unknown, hasFallback: boolean): unknown => {
 		const value = options.parameters[name];
 		if (value !== undefined) return value;
 		if (hasFallback) return fallback;
 		throw new HostError(`Could not get parameter "${name}"`);
 	};
+	return (name: string, ...rest: unknown[]) =>
+		options.mode === 'execute' ? parameter(name, rest[1], rest.length >= 2) : parameter(name, rest[0], rest.length >= 1);
+}
+
+function binaryHelpers(items: HostItem[]): Pick<HostContext['helpers'], 'assertBinaryData' | 'getBinaryDataBuffer' | 'getBinaryMetadata' | 'getBinaryStream' | 'prepareBinaryData'> {
 	const bufferAt = (itemIndex: number, propertyName: string): Buffer => {
 		const found = items[itemIndex]?.binary?.[propertyName];
 		const buffer = found ? buffers.get(found) : undefined;
 		if (!buffer) throw new HostError(`No file in "${propertyName}": msg.payload must be a Buffer`);
 		return buffer;
 	};
+	return {
+		assertBinaryData(itemIndex: number, propertyName: string) {
+			bufferAt(itemIndex, propertyName);
+			return items[itemIndex].binary![propertyName];
+		},
+		getBinaryDataBuffer: async (itemIndex: number, propertyName: string) => bufferAt(itemIndex, propertyName),
+		// Binaries made here carry no id, so the shared code never asks for these two.
+		async getBinaryMetadata(): Promise<never> {
+			throw new HostError('Binary data by id is not available in Node-RED');
+		},
+		async getBinaryStream(): Promise<Readable> {
+			throw new HostError('Binary data by id is not available in Node-RED');
+		},
+		prepareBinaryData: async (buffer: Buffer, fileName?: string, mimeType?: string) => binaryFor({ buffer, fileName, mimeType }),
+	};
+}
 
+export function hostContext(options: HostOptions): HostContext {
+	const node = hostNode(options);
+	const items = inputItems(options);
+	const staticData = options.staticData ?? {};
 	const context: HostContext = {
 		getNode: () => node,
-		getNodeParameter(name: string, ...rest: unknown[]) {
-			// n8n's execute context: (name, itemIndex, fallback, options); its poll context: (name, fallback).
-			return options.mode === 'execute' ? parameter(name, rest[1], rest.length >= 2) : parameter(name, rest[0], rest.length >= 1);
-		},
+		getNodeParameter: parameterReader(options),
 		getInputData: () => items,
 		async getCredentials(type: string) {
 			const values = options.credentials[type];
@@ -97,6 +118,7 @@ export function hostContext(options: HostOptions): HostContext {
 		getMode: () => 'trigger',
 		getWorkflowStaticData: () => staticData,
 		helpers: {
+			...binaryHelpers(items),
 			httpRequest: async (request: HttpRequestOptions) => await httpRequest(request),
 			// What the n8n credential's `authenticate` adds: Authorization: Bearer <token, trimmed>.
 			async httpRequestWithAuthentication(this: HostContext, credentialType: string, request: HttpRequestOptions) {
@@ -104,19 +126,6 @@ export function hostContext(options: HostOptions): HostContext {
 				const token = String(values.apiToken ?? '').trim();
 				return await httpRequest({ ...request, headers: { ...(request.headers ?? {}), Authorization: `Bearer ${token}` } });
 			},
-			assertBinaryData(itemIndex: number, propertyName: string) {
-				bufferAt(itemIndex, propertyName);
-				return items[itemIndex].binary![propertyName];
-			},
-			getBinaryDataBuffer: async (itemIndex: number, propertyName: string) => bufferAt(itemIndex, propertyName),
-			// Binaries made here carry no id, so the shared code never asks for these two.
-			async getBinaryMetadata(): Promise<never> {
-				throw new HostError('Binary data by id is not available in Node-RED');
-			},
-			async getBinaryStream(): Promise<Readable> {
-				throw new HostError('Binary data by id is not available in Node-RED');
-			},
-			prepareBinaryData: async (buffer: Buffer, fileName?: string, mimeType?: string) => binaryFor({ buffer, fileName, mimeType }),
 			returnJsonArray: (json) => (Array.isArray(json) ? json : [json]).map((entry) => ({ json: entry })),
 			async refreshOAuth2Token(): Promise<never> {
 				throw new HostError('OAuth2 is not available in Node-RED: use an API token');

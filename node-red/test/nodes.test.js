@@ -2,6 +2,7 @@
 // Run by test/node-red/nodes.test.ts (jest) under the Node that Node-RED 5 needs, with:
 //   NODE_RED_DIR   the folder scripts/install-node-red.sh made (node_modules/node-red, node-red-node-test-helper)
 //   EMULATOR_URL   the emulator's API URL; EMULATOR_TOKEN its API token
+//   EMULATOR_LAN_URL  the emulator's local-network listener (the printers' own API for the farm's first cluster)
 // `node --test node-red/test/nodes.test.js` after `npm run build && node node-red/build.js`.
 'use strict';
 const { describe, it, before, after, beforeEach, afterEach } = require('node:test');
@@ -12,6 +13,7 @@ const path = require('node:path');
 const dir = process.env.NODE_RED_DIR;
 const url = process.env.EMULATOR_URL;
 const token = process.env.EMULATOR_TOKEN;
+const lanUrl = process.env.EMULATOR_LAN_URL;
 const helper = require(path.join(dir, 'node_modules', 'node-red-node-test-helper'));
 helper.init(path.join(dir, 'node_modules', 'node-red'));
 const ultimaker = require('../nodes/ultimaker.js');
@@ -280,5 +282,205 @@ describe('ultimaker-events', () => {
 		assert.equal(msg.payload.event, 'job.queued');
 		assert.equal(msg.payload.cluster.cluster_id, cell.cluster_id);
 		assert.ok(msg.payload.job);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The local network connection: the same nodes over the printers' own API (the emulator's LAN listener serves
+// the farm's first cluster as one printer group), paired with Digest like the n8n node.
+
+/** One group of three printers: two take PLA, one only Tough PLA (for find printer's rejections). */
+const LAN_FARM = [
+	{
+		friendly_name: 'Office group',
+		printers: [
+			{ type: 'ultimaker_s5', friendly_name: 'S5 Left', materials: ['PLA', 'PVA'] },
+			{ type: 'ultimaker_s5', friendly_name: 'S5 Right', materials: ['PLA', 'PVA'] },
+			{ type: 'ultimaker_s5', friendly_name: 'S5 Tough', materials: ['ULTIMAKER_TOUGH_PLA_BLACK', 'PVA'] },
+		],
+	},
+];
+const lanHost = lanUrl.replace(/^http:\/\//, '');
+
+async function lan(method, route, body) {
+	const response = await fetch(`${lanUrl}${route}`, {
+		method,
+		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	assert.ok(response.ok, `LAN ${method} ${route}: ${response.status}`);
+	const text = await response.text();
+	return text ? JSON.parse(text) : undefined;
+}
+
+/** A pairing as the printer hands it out, with Allow pressed on the (emulated) printer's screen. */
+async function pairWithPrinter() {
+	const pairing = await lan('POST', '/api/v1/auth/request', { application: 'node-red tests', user: 'test' });
+	await lan('POST', `/_emulator/lan/pairings/${encodeURIComponent(pairing.id)}/allow`, {});
+	return pairing;
+}
+
+const lanConnection = { id: 'lan', type: 'ultimaker-connection', name: 'office', connection: 'localNetwork', host: lanHost };
+
+/**
+ * Loads `nodes` (each wired to a helper `<id>-out`) on the local connection with `pairing` ({ id, key } or none),
+ * and records every status, error, warning and log line and every message, to show the key is in none of them.
+ */
+async function loadLan(nodes, pairing) {
+	const flow = [lanConnection];
+	for (const node of nodes) flow.push({ connection: 'lan', ...node, wires: [[`${node.id}-out`]] }, { id: `${node.id}-out`, type: 'helper' });
+	await helper.load(ultimaker, flow, { lan: { authId: pairing?.id ?? '', authKey: pairing?.key ?? '' } });
+	const seen = [];
+	for (const node of nodes) {
+		const loaded = helper.getNode(node.id);
+		for (const call of ['status', 'error', 'warn', 'log']) loaded.on(`call:${call}`, (recorded) => seen.push(recorded.args));
+		helper.getNode(`${node.id}-out`).on('input', (msg) => seen.push(msg));
+	}
+	return { seen: () => JSON.stringify(seen) + JSON.stringify(helper.log().args) };
+}
+
+describe('the local network connection', () => {
+	beforeEach(async () => {
+		await control('POST', '/reset', { seed: 'node-red-lan', farm: LAN_FARM });
+	});
+
+	it('ultimaker-status without a cluster id → the group\'s { printers, print_jobs, generated_time }; reads need no pairing', async () => {
+		await loadLan([{ id: 'st', type: 'ultimaker-status' }]);
+		const next = received(helper.getNode('st-out'), 1, helper.getNode('st'));
+		helper.getNode('st').receive({ payload: 'go' });
+		const [msg] = await next;
+		assert.deepEqual(Object.keys(msg.payload).sort(), ['generated_time', 'print_jobs', 'printers']);
+		assert.deepEqual(msg.payload.printers.map((printer) => printer.friendly_name).sort(), ['S5 Left', 'S5 Right', 'S5 Tough']);
+	});
+
+	it('ultimaker-print (paired, to a named printer) → one multipart upload, the queued job as found in the queue; the key is in no msg, status or log', async () => {
+		const pairing = await pairWithPrinter();
+		const { seen } = await loadLan([{ id: 'pr', type: 'ultimaker-print', target: 'cluster', printerName: 'S5 Right' }], pairing);
+		const next = received(helper.getNode('pr-out'), 1, helper.getNode('pr'));
+		helper.getNode('pr').receive({ payload: cube, filename: 'calibration-cube.gcode', reference: 'SO-2001' });
+		const [msg] = await next;
+		assert.equal(typeof msg.payload.uuid, 'string');
+		assert.equal(msg.payload.job_instance_uuid, msg.payload.uuid);
+		assert.equal(msg.payload.reference, 'SO-2001');
+		// The group is the cluster, by its host, as in the events' cluster.cluster_id.
+		assert.equal(msg.payload.cluster_id, lanHost);
+		const right = (await lan('GET', '/cluster-api/v1/printers')).find((printer) => printer.friendly_name === 'S5 Right');
+		assert.equal(msg.payload.assigned_to, right.uuid);
+		const uploads = await lan('GET', '/_emulator/lan/uploads');
+		assert.equal(uploads.length, 1);
+		assert.equal(uploads[0].bytes, cube.length);
+		assert.equal(uploads[0].requirePrinterName, right.unique_name);
+		assert.ok(!seen().includes(pairing.key), 'the pairing key appears in a message, status or log line');
+	});
+
+	it('ultimaker-print without a pairing → the n8n node\'s "needs a pairing" error with the way to pair, nothing uploaded', async () => {
+		const { seen } = await loadLan([{ id: 'pr', type: 'ultimaker-print', target: 'cluster' }]);
+		const error = failed(helper.getNode('pr'));
+		helper.getNode('pr').receive({ payload: cube, filename: 'calibration-cube.gcode' });
+		const { message, msg } = await error;
+		assert.match(message, /needs a pairing/);
+		assert.match(msg.ultimakerError.description, /Pair with Printer/);
+		assert.equal((await lan('GET', '/_emulator/lan/uploads')).length, 0);
+		assert.ok(!/"fill":"green"/.test(seen()));
+	});
+
+	it('a revoked pairing → "refused the pairing", the key in neither the error nor the status', async () => {
+		const pairing = await pairWithPrinter();
+		await lan('POST', `/_emulator/lan/pairings/${encodeURIComponent(pairing.id)}/revoke`, {});
+		const { seen } = await loadLan([{ id: 'pr', type: 'ultimaker-print', target: 'cluster' }], pairing);
+		const error = failed(helper.getNode('pr'));
+		helper.getNode('pr').receive({ payload: cube, filename: 'calibration-cube.gcode' });
+		const { message, msg } = await error;
+		assert.match(message, /refused the pairing/);
+		assert.match(msg.ultimakerError.description, /revoked/);
+		assert.equal((await lan('GET', '/_emulator/lan/uploads')).length, 0);
+		assert.ok(!seen().includes(pairing.key));
+		assert.ok(!JSON.stringify(msg).includes(pairing.key));
+	});
+
+	it('a public address as host → the n8n credential\'s words, no request', async () => {
+		await helper.load(ultimaker, [{ ...lanConnection, host: '8.8.8.8' }, { id: 'st', type: 'ultimaker-status', connection: 'lan', wires: [[]] }], { lan: { authId: '', authKey: '' } });
+		await control('DELETE', '/requests');
+		const error = failed(helper.getNode('st'));
+		helper.getNode('st').receive({});
+		assert.equal((await error).message, 'Credential problem: The printer host "8.8.8.8" is not a local network address');
+		assert.equal((await control('GET', '/requests')).length, 0);
+	});
+
+	it('target bestMatch, copies 2 → two prints on the two printers of the group that take PLA', async () => {
+		const pairing = await pairWithPrinter();
+		await loadLan([{ id: 'pr', type: 'ultimaker-print', target: 'bestMatch', copies: 2 }], pairing);
+		const next = received(helper.getNode('pr-out'), 2, helper.getNode('pr'));
+		helper.getNode('pr').receive({ payload: cube, filename: 'calibration-cube.gcode' });
+		await next;
+		const uploads = await lan('GET', '/_emulator/lan/uploads');
+		const printers = await lan('GET', '/cluster-api/v1/printers');
+		const nameOf = (unique) => printers.find((printer) => printer.unique_name === unique)?.friendly_name;
+		assert.deepEqual(uploads.map((upload) => nameOf(upload.requirePrinterName)).sort(), ['S5 Left', 'S5 Right']);
+	});
+
+	it('ultimaker-find-printer → the two PLA printers as candidates, the Tough PLA one rejected', async () => {
+		await loadLan([{ id: 'fp', type: 'ultimaker-find-printer' }]);
+		const next = received(helper.getNode('fp-out'), 1, helper.getNode('fp'));
+		helper.getNode('fp').receive({ payload: cube, filename: 'calibration-cube.gcode' });
+		const [msg] = await next;
+		assert.deepEqual(msg.payload.candidates.map((candidate) => candidate.printer_name).sort(), ['S5 Left', 'S5 Right']);
+		assert.deepEqual(msg.payload.rejected.map((rejected) => rejected.printer_name), ['S5 Tough']);
+		assert.ok(['S5 Left', 'S5 Right'].includes(msg.payload.chosen.printer_name));
+	});
+
+	it('ultimaker-job-action on a job the print node queued → the printer\'s own verb reaches it', async () => {
+		const pairing = await pairWithPrinter();
+		await loadLan([{ id: 'pr', type: 'ultimaker-print', target: 'cluster' }, { id: 'ja', type: 'ultimaker-job-action' }], pairing);
+		const printed = received(helper.getNode('pr-out'), 1, helper.getNode('pr'));
+		helper.getNode('pr').receive({ payload: cube, filename: 'calibration-cube.gcode' });
+		const [{ payload: job }] = await printed;
+		const now = (await lan('GET', '/cluster-api/v1/print_jobs')).find((entry) => entry.uuid === job.uuid);
+		// An idle printer takes it at once: abort a started print, remove a queued one.
+		const action = now.status === 'queued' ? 'remove' : 'abort';
+		const next = received(helper.getNode('ja-out'), 1, helper.getNode('ja'));
+		helper.getNode('ja').receive({ payload: { printJobUuid: job.uuid, action } });
+		const [msg] = await next;
+		assert.equal(msg.payload.print_job_uuid, job.uuid);
+		assert.equal(msg.payload.action, action);
+		const after = (await lan('GET', '/cluster-api/v1/print_jobs')).find((entry) => entry.uuid === job.uuid);
+		if (action === 'remove') assert.equal(after, undefined);
+		else assert.match(String(after.status), /abort/);
+	});
+
+	it('ultimaker-inspect works beside a local connection (no request)', async () => {
+		await helper.load(ultimaker, [lanConnection, { id: 'in', type: 'ultimaker-inspect', wires: [['in-out']] }, { id: 'in-out', type: 'helper' }]);
+		await control('DELETE', '/requests');
+		const next = received(helper.getNode('in-out'), 1, helper.getNode('in'));
+		helper.getNode('in').receive({ payload: cube, filename: 'calibration-cube.gcode' });
+		const [msg] = await next;
+		assert.equal(msg.payload.machine, 'Ultimaker S5');
+		assert.equal((await control('GET', '/requests')).length, 0);
+	});
+
+	it('ultimaker-events: the first poll records the group; a print queued after it → one job.queued with the host as cluster_id', async () => {
+		const pairing = await pairWithPrinter();
+		const { seen } = await loadLan([{ id: 'ev', type: 'ultimaker-events', interval: 3600 }, { id: 'pr', type: 'ultimaker-print', target: 'cluster' }], pairing);
+		const events = [];
+		helper.getNode('ev-out').on('input', (msg) => events.push(msg));
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		assert.equal(events.length, 0);
+		const printed = received(helper.getNode('pr-out'), 1, helper.getNode('pr'));
+		helper.getNode('pr').receive({ payload: cube, filename: 'calibration-cube.gcode' });
+		const [{ payload: job }] = await printed;
+		const ev = helper.getNode('ev');
+		// The poll's green status says how many events it sent; Node-RED delivers them after that, asynchronously.
+		const polled = new Promise((resolve) => ev.on('call:status', (call) => call.args[0].fill === 'green' && resolve(Number.parseInt(call.args[0].text, 10))));
+		ev.receive({});
+		const sent = await polled;
+		for (let waited = 0; events.length < sent && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+		assert.equal(events.length, sent, `the poll sent ${sent} events, the next node got ${events.length}`);
+		// An idle printer takes the job at once, so the same poll may also report it started; it was queued once.
+		const queued = events.filter((msg) => msg.topic === 'job.queued');
+		assert.equal(queued.length, 1, `events: ${JSON.stringify(events.map((msg) => msg.topic))}`);
+		assert.equal(queued[0].payload.event, 'job.queued');
+		assert.equal(queued[0].payload.cluster.cluster_id, lanHost);
+		assert.equal(queued[0].payload.job.uuid, job.uuid);
+		assert.ok(!seen().includes(pairing.key));
 	});
 });

@@ -99,7 +99,10 @@ export async function startNodeRed(nodeRedDir: string, userDir: string, port: nu
 			if (child.exitCode !== null) return;
 			const exited = new Promise((resolve) => child.once('exit', resolve));
 			child.kill('SIGTERM');
-			await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+			let timer: NodeJS.Timeout | undefined;
+			await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+			// The 10 s bound must not keep the process (a jest worker) alive after Node-RED has exited.
+			clearTimeout(timer);
 			if (child.exitCode === null) child.kill('SIGKILL');
 		},
 	};

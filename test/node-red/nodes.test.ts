@@ -26,7 +26,7 @@ afterAll(async () => {
 
 it('node-red-node-test-helper suite (node-red/test/nodes.test.js) passes', async () => {
 	const child = spawn(join(dir, 'node'), ['--test', '--test-reporter=spec', join(ROOT, 'node-red', 'test', 'nodes.test.js')], {
-		env: { ...process.env, NODE_RED_DIR: dir, EMULATOR_URL: emu.url, EMULATOR_TOKEN: DEFAULT_API_TOKEN },
+		env: { ...process.env, NODE_RED_DIR: dir, EMULATOR_URL: emu.url, EMULATOR_LAN_URL: emu.lanUrl, EMULATOR_TOKEN: DEFAULT_API_TOKEN },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let report = '';

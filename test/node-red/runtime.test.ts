@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Emulator } from '../../emulator';
@@ -93,4 +94,45 @@ it('the example flow uploads and prints the toolpath and reads the cluster statu
 	// The debug node (console: true) printed the status Node-RED received.
 	await new Promise((resolve) => setTimeout(resolve, 500));
 	expect(red!.log()).toMatch(/generated_time/);
+});
+
+it('example "print failed → message": the events node\'s state survives a restart of Node-RED (persistent context), so a print that failed meanwhile is reported once', async () => {
+	const [cluster] = await emu.client.clusters();
+	const flow = exampleFlow('print-failed-message.json', emu.url, DEFAULT_API_TOKEN);
+	const recorder = `${emu.url}/_emulator/recorder/node-red-alerts`;
+	for (const node of flow) {
+		// The example's debug node ("notify (replace me)") becomes an HTTP POST to the emulator's recorder.
+		if (node.id === 'alert-out') Object.assign(node, { type: 'http request', method: 'POST', ret: 'txt', url: recorder, headers: [], wires: [] });
+		if (node.id === 'alert-text') Object.assign(node, { field: 'payload.text' });
+	}
+	await emu.client.clearRequests();
+	await deployFlows(red!.url, flow);
+	// The first poll (100 ms after deploy) reads the farm and records it in the node's context.
+	const statusPath = `/connect/v1/clusters/${cluster!.cluster_id}/status`;
+	const polled = async () => (await emu.client.requests()).some((entry) => entry.method === 'GET' && decodeURIComponent(entry.path) === statusPath);
+	for (const until = Date.now() + 30_000; !(await polled()) && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 250));
+	expect(await polled()).toBe(true);
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	// The localfilesystem store writes its cache to the user directory on close (else every 30 s).
+	await red!.stop();
+	expect(readFileSync(join(work, 'user', 'context', 'alert-tab', 'alert-events.json'), 'utf8')).toContain('ultimakerEvents');
+
+	// While Node-RED is down: a print is queued and fails.
+	const jobId = await emu.client.uploadJob('[ref=SO-7] bracket.gcode', readFileSync(TOOLPATH));
+	const printed = await emu.client.sendPrint(cluster!.cluster_id, jobId);
+	const uuid = String((printed as { cluster_job_id?: string }).cluster_job_id);
+	await emu.client.setPrintJobStatus(uuid, 'failed');
+
+	red = await startNodeRed(installNodeRed(), join(work, 'user'), Number(new URL(red!.url).port));
+	let alerts: Array<{ text: string }> = [];
+	for (const until = Date.now() + 30_000; alerts.length === 0 && Date.now() < until; ) {
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		alerts = await emu.client.recorded<{ text: string }>('node-red-alerts');
+	}
+	// Give a repeated event (a lost state would have made none at all: the first poll only records) time to arrive.
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	alerts = await emu.client.recorded<{ text: string }>('node-red-alerts');
+	expect(alerts.map((alert) => alert.text)).toEqual([
+		expect.stringMatching(/^Print \[ref=SO-7\] bracket\.gcode \(order SO-7\) ended as job\.failed on \S.* in \S.* at \d{4}-\d\d-\d\dT/),
+	]);
 });

@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { clusterByHost, unknownHostProblem } from '../core/status/identity';
 import type { ApiCluster } from '../core/status/model';
-import { LOCAL_CLUSTER_ID } from '../connections/local/credential';
+import type { LocalConnection } from '../connections/local/connection';
 import type { PrinterConnection } from '../connections/printerConnection';
 
 /** The cluster an item targets: the cluster_id to use, and the host_guid it was found by (null: chosen by id). */
@@ -48,8 +48,9 @@ function locatorOf(value: unknown): { mode: string; value: string } {
 
 /** The item's cluster: by id as given, or by host printer resolved to its current cluster_id. */
 export async function readClusterTarget(this: IExecuteFunctions, connection: PrinterConnection, itemIndex: number): Promise<ClusterTarget> {
-	// On the local network the credential's printer group is the cluster: there is no cluster to choose.
-	if (connection.kind === 'localNetwork') return { clusterId: LOCAL_CLUSTER_ID, hostGuid: null };
+	// On the local network the credential's printer group is the cluster, named by its host as List clusters and
+	// the trigger name it: there is no cluster to choose.
+	if (connection.kind === 'localNetwork') return { clusterId: (connection as LocalConnection).host, hostGuid: null };
 	const locator = locatorOf(this.getNodeParameter('clusterId', itemIndex, ''));
 	if (locator.mode !== 'host') {
 		const clusterId = this.getNodeParameter('clusterId', itemIndex, '', { extractValue: true });

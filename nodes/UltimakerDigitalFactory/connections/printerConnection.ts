@@ -67,8 +67,12 @@ export interface PrinterConnection {
 	readEachStatus<C extends { cluster_id: string }>(clusters: C[], options: RequestOptions): Promise<Array<ClusterReading<C>>>;
 	/** The toolpath's bytes to where a print can be started from; the connection's id for it. */
 	uploadToolpath(plan: UploadPlan, source: BinarySource, options: { waitForUpload: boolean }): Promise<UploadResult>;
-	/** One request to print an uploaded toolpath on a cluster — never repeated by the connection itself. */
-	sendPrint(clusterId: string, jobId: string, itemIndex: number): Promise<IDataObject>;
+	/**
+	 * One request to print an uploaded toolpath on a cluster — never repeated by the connection itself.
+	 * `printerUuid`: the printer of the cluster that is to print it (best match's chosen printer), where the
+	 * connection can say so — the local network can (`require_printer_name`); Digital Factory queues on the cluster.
+	 */
+	sendPrint(clusterId: string, jobId: string, itemIndex: number, options?: { printerUuid?: string }): Promise<IDataObject>;
 	/** One action on a print job; repeated only where REPEATABLE_ACTIONS allows. The answer's fields, if any. */
 	actOnPrintJob(clusterId: string, printJobUuid: string, action: PrintJobAction, itemIndex: number): Promise<IDataObject>;
 	/**

@@ -3,7 +3,8 @@
  * one print on each of the best `copies` printers. The choice is made before anything is uploaded (nothing fits →
  * an error listing every printer and why, nothing uploaded or sent), checked again just before sending, and each
  * print is sent by printOnce.ts's rules (never twice). Digital Factory queues a print on a cluster, not a printer:
- * the print goes to the chosen printer's cluster, which in a one-printer cluster is that printer.
+ * the print goes to the chosen printer's cluster, which in a one-printer cluster is that printer. On the local
+ * network each print goes to its chosen printer itself (`require_printer_name`).
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -123,7 +124,9 @@ export async function sendToEach(
 	const sent: IDataObject[] = [];
 	for (const [index, printer] of chosen.entries()) {
 		try {
-			const printed = await sendPrint.call(this, itemIndex, connection, { clusterId: printer.cluster_id, jobId: job.jobId, onlyIfIdle: job.onlyIfIdle });
+			// Each copy to its chosen printer where the connection can pin one (the local network), else to its cluster.
+			const print = { clusterId: printer.cluster_id, jobId: job.jobId, onlyIfIdle: job.onlyIfIdle, printerUuid: printer.printer_uuid };
+			const printed = await sendPrint.call(this, itemIndex, connection, print);
 			sent.push({ ...printed, printer: printer as unknown as IDataObject, copy: index + 1, copies: chosen.length });
 		} catch (error) {
 			if (sent.length === 0) throw asNodeError(this.getNode(), error, itemIndex);

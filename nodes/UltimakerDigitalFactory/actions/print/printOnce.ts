@@ -24,6 +24,8 @@ export interface PrintRequest {
 	clusterId: string;
 	jobId: string;
 	onlyIfIdle: boolean;
+	/** The printer of the cluster to print on, where the connection can pin one (the local network); else the cluster's choice. */
+	printerUuid?: string;
 }
 
 /**
@@ -48,14 +50,15 @@ function assertIdlePrinter(this: IExecuteFunctions, status: ApiClusterStatus, it
 }
 
 /** The output item: the answer's fields with one print-instance id under both of its names. */
-function printedItem(data: IDataObject, uuid: string | null, print: PrintRequest, extra: IDataObject = {}): IDataObject {
+function printedItem(data: IDataObject, uuid: string | null, watch: Watch, extra: IDataObject = {}): IDataObject {
+	const { print, connection } = watch;
 	return {
 		...data,
 		job_id: typeof data.job_id === 'string' && data.job_id !== '' ? data.job_id : print.jobId,
 		job_instance_uuid: uuid,
 		cluster_job_id: uuid,
 		cluster_id: print.clusterId,
-		status_explanation: explainPrintStatus(data.status),
+		status_explanation: explainPrintStatus(data.status, connection.kind),
 		...extra,
 	};
 }
@@ -134,7 +137,7 @@ async function recoverPrint(this: IExecuteFunctions, watch: Watch, error: unknow
 	const uuid = sighting.print.uuid as string;
 	settleSend(watch.send, uuid);
 	const data = { job_id: watch.print.jobId, status: sighting.print.status, generated_time: sighting.generatedTime };
-	return printedItem(data, uuid, watch.print, { recovered_after_error: true });
+	return printedItem(data, uuid, watch, { recovered_after_error: true });
 }
 
 /** An answer that queued the print but named no instance (`cluster_job_id: ""`): the id from the queue, if certain. */
@@ -144,11 +147,11 @@ async function identifyPrint(this: IExecuteFunctions, watch: Watch, data: IDataO
 	if (sighting.kind === 'mine') {
 		const uuid = sighting.print.uuid as string;
 		settleSend(watch.send, uuid);
-		return printedItem(data, uuid, watch.print, { instance_from_queue: true });
+		return printedItem(data, uuid, watch, { instance_from_queue: true });
 	}
 	settleSend(watch.send, undefined);
-	return printedItem(data, null, watch.print, {
-		status_explanation: `${explainPrintStatus(data.status)} Digital Factory did not say which print instance it is, and the queue does not show it unambiguously: find job ${watch.print.jobId} in Get Cluster Status (cloud_job_id) before acting on it.`,
+	return printedItem(data, null, watch, {
+		status_explanation: `${explainPrintStatus(data.status, watch.connection.kind)} Digital Factory did not say which print instance it is, and the queue does not show it unambiguously: find job ${watch.print.jobId} in Get Cluster Status (cloud_job_id) before acting on it.`,
 	});
 }
 
@@ -162,7 +165,7 @@ export async function sendPrint(this: IExecuteFunctions, itemIndex: number, conn
 	try {
 		let data: IDataObject;
 		try {
-			data = await connection.sendPrint(print.clusterId, print.jobId, itemIndex);
+			data = await connection.sendPrint(print.clusterId, print.jobId, itemIndex, print.printerUuid ? { printerUuid: print.printerUuid } : undefined);
 		} catch (error) {
 			if (!failureOf(error)?.mayHaveTakenEffect || connection.sendPrintSettlesOutcome) {
 				abandonSend(watch.send);
@@ -173,7 +176,7 @@ export async function sendPrint(this: IExecuteFunctions, itemIndex: number, conn
 		const uuid = instanceIdOf(data);
 		if (uuid === undefined) return await identifyPrint.call(this, watch, data);
 		settleSend(watch.send, uuid);
-		return printedItem(data, uuid, print);
+		return printedItem(data, uuid, watch);
 	} finally {
 		// Whatever went wrong on the way, a send that did not end stays unresolved for the others.
 		if (watch.send.endedAt === undefined) settleSend(watch.send, undefined);

@@ -153,7 +153,24 @@ class LocalPrinters implements LocalConnection {
 		return result;
 	}
 
-	async sendPrint(_clusterId: string, jobId: string, itemIndex: number): Promise<IDataObject> {
+	/**
+	 * The `unique_name` for `require_printer_name`: the given printer (best match's choice, by uuid), else the
+	 * node's Printer Name; undefined for the group's queue. An unknown printer is an error before anything is sent.
+	 */
+	private requiredPrinter(printers: IDataObject[], pinned: string | undefined, itemIndex: number): string | undefined {
+		const printerName = pinned ? '' : String((this.context as IExecuteFunctions).getNodeParameter('printerName', itemIndex, '') ?? '').trim();
+		if (!pinned && !printerName) return undefined;
+		const printer = pinned ? printers.find((p) => p.uuid === pinned) : findPrinter(printers, printerName, this.credential.host);
+		if (!printer || typeof printer.unique_name !== 'string') {
+			throw new NodeOperationError(this.node(), `No printer ${pinned ? `with uuid ${pinned}` : `named "${printerName}"`} in the group at ${this.credential.host}`, {
+				description: `Use a printer's unique_name or friendly_name from Get Cluster Status. Nothing was uploaded.`,
+				itemIndex,
+			});
+		}
+		return printer.unique_name;
+	}
+
+	async sendPrint(_clusterId: string, jobId: string, itemIndex: number, options?: { printerUuid?: string }): Promise<IDataObject> {
 		const upload = this.uploads.get(jobId);
 		if (!upload) {
 			throw new NodeOperationError(this.node(), `"${jobId}" is not a file this node uploaded in this run`, {
@@ -162,21 +179,10 @@ class LocalPrinters implements LocalConnection {
 			});
 		}
 		const { plan, source } = upload;
-		const printerName = String((this.context as IExecuteFunctions).getNodeParameter('printerName', itemIndex, '') ?? '').trim();
 		// Print once: the queue before the upload, so a job it made can be told from the ones already there.
 		const before = await this.readStatus(this.credential.host, { retry: 'idempotent', itemIndex });
 		const baseline = new Set(rows(before.print_jobs).map((job) => String(job.uuid)));
-		let requirePrinter: string | undefined;
-		if (printerName) {
-			const printer = findPrinter(rows(before.printers), printerName, this.credential.host);
-			if (!printer || typeof printer.unique_name !== 'string') {
-				throw new NodeOperationError(this.node(), `No printer named "${printerName}" in the group at ${this.credential.host}`, {
-					description: `Use a printer's unique_name or friendly_name from Get Cluster Status. Nothing was uploaded.`,
-					itemIndex,
-				});
-			}
-			requirePrinter = printer.unique_name;
-		}
+		const requirePrinter = this.requiredPrinter(rows(before.printers), options?.printerUuid, itemIndex);
 		await ensureChallenge.call(this.context, this.session, itemIndex);
 		const owner = 'n8n';
 		try {

@@ -8,13 +8,6 @@ import { secretList } from '../redact';
 
 export const LOCAL_CREDENTIAL_TYPE = 'ultimakerLocalNetworkApi';
 
-/**
- * The cluster id operations use with the local network connection: the credential's group is the only cluster,
- * so the `clusterId` parameter is hidden and this stands in for it (the connection reports the host as the
- * cluster's id in what it reads).
- */
-export const LOCAL_CLUSTER_ID = 'localNetwork';
-
 export interface LocalCredential {
 	/** `host[:port]`, checked to be a local network address. */
 	host: string;

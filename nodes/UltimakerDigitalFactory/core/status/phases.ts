@@ -39,17 +39,26 @@ export function jobPhase(status: string | null | undefined): JobPhase {
 	return (status && PHASE_BY_STATUS[status]) || 'other';
 }
 
-/** What a print's answer status means, for people running the farm (Send print's `status_explanation`). */
-export function explainPrintStatus(status: unknown): string {
+/**
+ * What a print's answer status means, for people running the farm (Send print's `status_explanation`); `kind`
+ * says who answered: Digital Factory, or the printer group on the local network.
+ */
+export function explainPrintStatus(status: unknown, kind: 'cloud' | 'localNetwork' = 'cloud'): string {
+	const source = kind === 'cloud' ? 'Digital Factory' : 'The printer';
 	switch (status) {
 		case 'queued':
 			return 'The job is in the printer queue and starts when a matching printer is free.';
 		case 'wait_approval':
 			return 'The job is waiting for approval: this workspace requires an operator to approve new jobs in Digital Factory before they enter the print queue.';
 		case 'failed':
-			return 'Digital Factory could not queue the job; check the file and the printer in Digital Factory.';
+			return kind === 'cloud'
+				? 'Digital Factory could not queue the job; check the file and the printer in Digital Factory.'
+				: 'The printer could not queue the job; check the file and the printer on its screen.';
+		case 'pre_print':
+		case 'printing':
+			return `A printer has started the job ("${status}").`;
 		default:
-			return `Digital Factory reports the job as "${String(status)}".`;
+			return `${source} reports the job as "${String(status)}".`;
 	}
 }
 

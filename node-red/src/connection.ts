@@ -1,0 +1,62 @@
+/**
+ * The config node `ultimaker-connection` (DESIGN.md §12): Digital Factory (base URL + API token) or the printers'
+ * own API on the local network (host + pairing id and key). Secrets live only in Node-RED's credential store; they
+ * reach the shared code as the n8n credential it reads (cloud: `ultimakerDigitalFactoryApi`, local:
+ * `ultimakerLocalNetworkApi`), which checks them and cleans them out of every output and error.
+ */
+import type { NodeConfig, Red, RedNode } from './red';
+import { text } from './red';
+
+export const DEFAULT_BASE_URL = 'https://api.ultimaker.com';
+
+interface ConnectionNode extends RedNode {
+	connection: 'cloud' | 'localNetwork';
+	baseUrl: string;
+	host: string;
+}
+
+/** What a node hands the shared code: the n8n `authentication` value and the credential behind it. */
+export interface ConnectionSettings {
+	authentication: 'apiToken' | 'localNetwork';
+	credentials: Record<string, Record<string, unknown>>;
+}
+
+export function registerConnection(RED: Red): void {
+	RED.nodes.registerType(
+		'ultimaker-connection',
+		function (this: RedNode, config: NodeConfig) {
+			RED.nodes.createNode(this, config);
+			const node = this as ConnectionNode;
+			node.name = text(config.name);
+			node.connection = config.connection === 'localNetwork' ? 'localNetwork' : 'cloud';
+			node.baseUrl = text(config.baseUrl) || DEFAULT_BASE_URL;
+			node.host = text(config.host);
+		},
+		{ credentials: { apiToken: { type: 'password' }, authId: { type: 'text' }, authKey: { type: 'password' } } },
+	);
+}
+
+/** The config node a node's `connection` setting names, or null. */
+export function connectionNode(RED: Red, config: NodeConfig): ConnectionNode | null {
+	return RED.nodes.getNode(String(config.connection ?? '')) as ConnectionNode | null;
+}
+
+/** The config node's values as the shared code's authentication and credential, or the reason there is none. */
+export function connectionSettings(connection: ConnectionNode | null): ConnectionSettings {
+	if (!connection) throw new Error('No Ultimaker connection: pick or add one in the node\'s "Connection" field');
+	if (connection.connection === 'localNetwork') {
+		// The shared credential reader checks the host (local addresses only) and that id and key come as a pair.
+		return {
+			authentication: 'localNetwork',
+			credentials: {
+				ultimakerLocalNetworkApi: { host: connection.host, authId: connection.credentials?.authId ?? '', authKey: connection.credentials?.authKey ?? '' },
+			},
+		};
+	}
+	return {
+		authentication: 'apiToken',
+		credentials: {
+			ultimakerDigitalFactoryApi: { apiToken: connection.credentials?.apiToken ?? '', baseUrl: connection.baseUrl || DEFAULT_BASE_URL, origin: '' },
+		},
+	};
+}
