@@ -6,6 +6,7 @@
  */
 import type { NodeConfig, Red, RedNode } from './red';
 import { text } from './red';
+import { errorDetails, runOperation } from './run';
 
 export const DEFAULT_BASE_URL = 'https://api.ultimaker.com';
 
@@ -59,4 +60,26 @@ export function connectionSettings(connection: ConnectionNode | null): Connectio
 			ultimakerDigitalFactoryApi: { apiToken: connection.credentials?.apiToken ?? '', baseUrl: connection.baseUrl || DEFAULT_BASE_URL, origin: '' },
 		},
 	};
+}
+
+/**
+ * `POST /ultimaker-connection/pair` `{ host, user }` on Node-RED's admin API, for the config node's *Pair with
+ * printer* button: the n8n node's *Pair with Printer* operation (it asks the printer, waits up to 120 s for *Allow*
+ * on its screen) → `{ id, key, status }`; the editor puts id and key into the credential fields. Errors: 400 with
+ * the operation's words (`{ message, description }`). Needs the connection's write permission.
+ */
+export function registerPairing(RED: Red): void {
+	if (!RED.httpAdmin) return;
+	const permission = RED.auth?.needsPermission('ultimaker-connection.write');
+	RED.httpAdmin.post('/ultimaker-connection/pair', ...(permission ? [permission] : []), (req, res) => {
+		const host = text(req.body?.host);
+		runOperation('localNetwork', 'pair', {
+			node: { id: 'ultimaker-connection-pairing', name: 'Pair with printer', type: 'ultimaker-connection' },
+			parameters: { authentication: 'localNetwork', application: 'Node-RED', user: text(req.body?.user), timeoutSeconds: 120 },
+			credentials: { ultimakerLocalNetworkApi: { host, authId: '', authKey: '' } },
+		}).then(
+			([result]) => res.json(result?.json ?? {}),
+			(error: unknown) => res.status(400).json(errorDetails(error)),
+		);
+	});
 }

@@ -4,7 +4,7 @@
  * host-specific lives in these files: reading msg fields, status dots, node.error(message, msg), timers and
  * context storage.
  */
-import { registerConnection } from './connection';
+import { registerConnection, registerPairing } from './connection';
 import { eventsNode } from './eventsNode';
 import { operationNode } from './operationNode';
 import { OPERATION_NODES } from './operations';
@@ -12,6 +12,7 @@ import type { NodeConfig, Red, RedNode } from './red';
 
 export = function register(RED: Red): void {
 	registerConnection(RED);
+	registerPairing(RED);
 	for (const [type, specFor] of Object.entries(OPERATION_NODES)) {
 		RED.nodes.registerType(type, function (this: RedNode, config: NodeConfig) {
 			RED.nodes.createNode(this, config);

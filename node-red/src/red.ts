@@ -35,7 +35,20 @@ export interface RedNode {
 
 export type NodeConfig = Record<string, unknown>;
 
+/** The bits of Express's request and response the admin endpoint uses. */
+export interface AdminRequest {
+	body?: Record<string, unknown>;
+}
+export interface AdminResponse {
+	status(code: number): AdminResponse;
+	json(body: unknown): void;
+}
+type AdminHandler = (req: AdminRequest, res: AdminResponse, next?: () => void) => void;
+
 export interface Red {
+	/** The editor's admin HTTP API (absent in a runtime without the editor). */
+	httpAdmin?: { post(path: string, ...handlers: AdminHandler[]): void };
+	auth?: { needsPermission(permission: string): AdminHandler };
 	nodes: {
 		createNode(node: RedNode, config: NodeConfig): void;
 		registerType(type: string, constructor: (this: RedNode, config: NodeConfig) => void, options?: Record<string, unknown>): void;

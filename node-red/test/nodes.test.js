@@ -398,6 +398,34 @@ describe('the local network connection', () => {
 		assert.ok(!JSON.stringify(msg).includes(pairing.key));
 	});
 
+	it('the config node\'s "Pair with printer" (admin POST /ultimaker-connection/pair): Allow on the printer → { id, key, status: authorized }', async () => {
+		await helper.load(ultimaker, [lanConnection]);
+		const answer = helper.request().post('/ultimaker-connection/pair').send({ host: lanHost, user: 'workshop' });
+		const pending = answer.then((response) => response);
+		// Someone presses Allow on the printer once the request is on its screen.
+		let pairing;
+		for (let tries = 0; !pairing && tries < 100; tries++) {
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			pairing = (await lan('POST', '/_emulator/lan/settings', {})).pairings.find((entry) => entry.application === 'Node-RED' && entry.user === 'workshop');
+		}
+		assert.ok(pairing, 'the printer got a pairing request from Node-RED');
+		await lan('POST', `/_emulator/lan/pairings/${encodeURIComponent(pairing.id)}/allow`, {});
+		const response = await pending;
+		assert.equal(response.status, 200);
+		assert.equal(response.body.status, 'authorized');
+		assert.equal(response.body.id, pairing.id);
+		assert.match(response.body.key, /\S{8,}/);
+	});
+
+	it('"Pair with printer" with a public address → 400 with the credential\'s words, no request', async () => {
+		await helper.load(ultimaker, [lanConnection]);
+		await control('DELETE', '/requests');
+		const response = await helper.request().post('/ultimaker-connection/pair').send({ host: '8.8.8.8' });
+		assert.equal(response.status, 400);
+		assert.match(response.body.message, /not a local network address/);
+		assert.equal((await control('GET', '/requests')).length, 0);
+	});
+
 	it('a public address as host → the n8n credential\'s words, no request', async () => {
 		await helper.load(ultimaker, [{ ...lanConnection, host: '8.8.8.8' }, { id: 'st', type: 'ultimaker-status', connection: 'lan', wires: [[]] }], { lan: { authId: '', authKey: '' } });
 		await control('DELETE', '/requests');
