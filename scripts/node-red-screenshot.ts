@@ -5,21 +5,12 @@
  * Not part of `npm test`.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 import { DEFAULT_API_TOKEN, startEmulator } from '../emulator';
+import { freePort } from './lib/n8n';
 import { deployFlows, exampleFlow, installNodeRed, packNodeRedPackage, prepareUserDir, ROOT, startNodeRed } from './lib/nodeRed';
-
-async function freePort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise((resolve) => server.close(resolve));
-	return port;
-}
 
 async function main(): Promise<void> {
 	const out = join(ROOT, 'docs', 'screenshots');
@@ -38,11 +29,17 @@ async function main(): Promise<void> {
 		await page.waitForSelector('#red-ui-palette-container', { timeout: 60_000 });
 		await page.waitForTimeout(2500);
 		await page.screenshot({ path: join(out, 'node-red-editor.png') });
-		// The print node's edit dialog.
 		// The print node's edit dialog, opened through the editor's own API (string: the page's code, not ours).
 		await page.evaluate('RED.editor.edit(RED.nodes.node("erp-print"))');
 		await page.waitForTimeout(1500);
 		await page.screenshot({ path: join(out, 'node-red-print-node.png') });
+		// The connection's own dialog on top, switched to the local network: host, pairing fields, Pair with printer.
+		await page.evaluate('RED.editor.editConfig("connection", "ultimaker-connection", "ultimaker-conn")');
+		await page.waitForTimeout(1500);
+		await page.selectOption('#node-config-input-connection', 'localNetwork');
+		await page.fill('#node-config-input-host', '192.168.1.20');
+		await page.waitForTimeout(500);
+		await page.screenshot({ path: join(out, 'node-red-connection-local-network.png') });
 		console.log(`Screenshots in ${out}`);
 	} finally {
 		await browser.close();

@@ -31,6 +31,7 @@ const WORKFLOW_SHOTS: Array<[id: string, file: string]> = [
 	['udfExampleFarmReport', '04-example-morning-farm-report.png'],
 	['udfExampleNotify', '05-example-notify-on-finish-or-failure.png'],
 	['udfExampleBatch', '10-example-one-file-to-3-printers.png'],
+	['udfExampleWeeklyReport', '14-example-weekly-farm-report.png'],
 ];
 
 /** One node's panel: open the workflow, optionally run it first, open the node, optionally show its output. */
@@ -58,6 +59,8 @@ const NODE_SHOTS: NodeShot[] = [
 	{ workflow: 'udfExampleErpOrder', node: 'Find printer', file: '11-node-find-printer.png' },
 	{ workflow: 'udfExampleNotify', node: 'Inspect toolpath', file: '12-node-inspect-toolpath.png' },
 	{ workflow: 'udfExampleBatch', node: 'Upload once, print on 3', file: '13-batch-output-three-printers.png', runFirstMs: 8_000, json: true },
+	// The weekly farm report run in the editor on the demo's seeded history: the per-printer totals.
+	{ workflow: 'udfExampleWeeklyReport', node: 'Per-printer totals', file: '15-weekly-report-output.png', runFirstMs: 10_000, json: true },
 ];
 
 async function main(): Promise<void> {

@@ -4,13 +4,12 @@
  * example flow "Upload, print, read the status" is deployed against the emulator (inject → read file → upload and
  * print → status → debug) and triggered, and the emulator's request log shows what Node-RED sent.
  */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Emulator } from '../../emulator';
 import { DEFAULT_API_TOKEN, startEmulator } from '../../emulator';
+import { freePort } from '../../scripts/lib/n8n';
 import type { NodeRedRuntime } from '../../scripts/lib/nodeRed';
 import { deployFlows, exampleFlow, installNodeRed, listedTypes, packNodeRedPackage, prepareUserDir, ROOT, startNodeRed } from '../../scripts/lib/nodeRed';
 
@@ -21,14 +20,6 @@ const TOOLPATH = join(ROOT, 'test', 'e2e', 'fixtures', 'calibration-cube.gcode')
 const work = join(ROOT, '.e2e', 'node-red');
 let emu: Emulator;
 let red: NodeRedRuntime | undefined;
-
-async function freePort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise((resolve) => server.close(resolve));
-	return port;
-}
 
 beforeAll(async () => {
 	const dir = installNodeRed();
