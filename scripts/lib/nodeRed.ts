@@ -63,6 +63,8 @@ export function prepareUserDir(nodeRedDir: string, userDir: string, tarball: str
 	contextStorage: { default: { module: 'localfilesystem' } },
 	logging: { console: { level: 'info', metrics: false, audit: false } },
 	editorTheme: { tours: false, projects: { enabled: false } },
+	// No telemetry, and so no consent dialog in the editor (the machine may be offline).
+	telemetry: { enabled: false },
 };
 `,
 	);
