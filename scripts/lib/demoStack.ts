@@ -6,7 +6,7 @@
  */
 import { copyFileSync, createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator } from '../../emulator';
+import { LanClient, startEmulator } from '../../emulator';
 import {
 	activateWorkflow,
 	assertPortFree,
@@ -30,6 +30,8 @@ import { QueueDeployment } from './queue';
 import {
 	apiCredential,
 	EXAMPLE_CREDENTIAL,
+	EXAMPLE_LAN_CREDENTIAL,
+	lanCredential,
 	EXAMPLES_DIR,
 	findNode,
 	forCustomLoading,
@@ -168,6 +170,7 @@ async function assertDemoPortsFree(options: DemoOptions): Promise<void> {
 	await assertPortFree(options.n8nPort, 'Set N8N_PORT (or PORT) to another port for n8n.');
 	await assertPortFree(options.emulatorPort, 'Set EMULATOR_PORT to another port for the emulator.');
 	await assertPortFree(options.emulatorPort + 1, 'The emulator also needs EMULATOR_PORT+1 (signed storage); set EMULATOR_PORT.');
+	await assertPortFree(options.emulatorPort + 2, "The emulator also needs EMULATOR_PORT+2 (a printer group's local network API); set EMULATOR_PORT.");
 }
 
 /** Builds the package when dist/ is stale and locates (installing on first use) n8n: its binary. */
@@ -234,11 +237,14 @@ async function importDemo(options: DemoOptions, target: N8nTarget, emulator: Emu
 			throw new Error(`${label} failed (n8n ${args.join(' ')}, exit ${result.exitCode}):\n${tail(result.stdout + result.stderr, 30)}`);
 		}
 	};
-	log('• Importing the credential "Ultimaker emulator" and the example workflows into n8n...');
+	log(`• Importing the credentials "${EXAMPLE_CREDENTIAL.name}" and "${EXAMPLE_LAN_CREDENTIAL.name}" (paired) and the example workflows into n8n...`);
 	const credentialsFile = join(options.demoDir, 'credentials.json');
 	const workflowsFile = join(options.demoDir, 'workflows.json');
 	const workflows = demoWorkflows(emulator.url, folders.dropDir, folders.sampleFile);
-	await writeJson(credentialsFile, [apiCredential(EXAMPLE_CREDENTIAL, emulator.url, emulator.apiToken)]);
+	// The local network credential: the emulator's printer group, paired as if someone pressed Allow on the printer.
+	const pairing = await new LanClient(emulator.lanUrl).pair('n8n demo', 'demo');
+	const lanHost = new URL(emulator.lanUrl).host;
+	await writeJson(credentialsFile, [apiCredential(EXAMPLE_CREDENTIAL, emulator.url, emulator.apiToken), lanCredential(EXAMPLE_LAN_CREDENTIAL, lanHost, pairing)]);
 	await writeJson(workflowsFile, workflows);
 	await cli('Importing the credential', ['import:credentials', `--input=${credentialsFile}`]);
 	await cli('Importing the workflows', ['import:workflow', `--input=${workflowsFile}`]);

@@ -40,6 +40,9 @@ export interface CredentialRef {
 /** The credential the examples reference; the demo imports one with this id. */
 export const EXAMPLE_CREDENTIAL: CredentialRef = { id: 'udfEmulatorCred01', name: 'Ultimaker emulator' };
 export const API_CREDENTIAL_TYPE = 'ultimakerDigitalFactoryApi';
+/** The local network credential the examples on the LAN reference (authentication = localNetwork). */
+export const EXAMPLE_LAN_CREDENTIAL: CredentialRef = { id: 'udfEmulatorLan01', name: 'Ultimaker printer (local network)' };
+export const LAN_CREDENTIAL_TYPE = 'ultimakerLocalNetworkApi';
 
 export function isUltimakerNode(node: WorkflowNode): boolean {
 	return node.type.startsWith(PACKAGE_PREFIX) || node.type.startsWith(CUSTOM_PREFIX);
@@ -65,10 +68,16 @@ export function forCustomLoading(workflow: Workflow): Workflow {
 }
 
 /** Points every Ultimaker node of the workflow at the given credential. */
-export function withCredential(workflow: Workflow, credential: CredentialRef): Workflow {
+/**
+ * Every Ultimaker node on `credential`; nodes on the local network (authentication = localNetwork) on
+ * `lanCredential` instead, or left as they are without one.
+ */
+export function withCredential(workflow: Workflow, credential: CredentialRef, lanCredential?: CredentialRef): Workflow {
 	const copy = structuredClone(workflow);
 	for (const node of copy.nodes) {
-		if (isUltimakerNode(node)) node.credentials = { [API_CREDENTIAL_TYPE]: { ...credential } };
+		if (!isUltimakerNode(node)) continue;
+		if (node.parameters.authentication !== 'localNetwork') node.credentials = { [API_CREDENTIAL_TYPE]: { ...credential } };
+		else if (lanCredential) node.credentials = { [LAN_CREDENTIAL_TYPE]: { ...lanCredential } };
 	}
 	return copy;
 }
@@ -93,6 +102,11 @@ export function connect(workflow: Workflow, from: string, to: string): void {
 /** A credential file entry for `n8n import:credentials`: plain data, n8n encrypts it on import. */
 export function apiCredential(ref: CredentialRef, baseUrl: string, apiToken: string) {
 	return { id: ref.id, name: ref.name, type: API_CREDENTIAL_TYPE, data: { apiToken, baseUrl } };
+}
+
+/** The same for the local network: the printer group's host (`host[:port]`) and a pairing (empty: read-only). */
+export function lanCredential(ref: CredentialRef, host: string, pairing: { id: string; key: string } | null) {
+	return { id: ref.id, name: ref.name, type: LAN_CREDENTIAL_TYPE, data: { host, authId: pairing?.id ?? '', authKey: pairing?.key ?? '' } };
 }
 
 /** The one node after a webhook; webhookWorkflow places it (and names it `<workflow id>-step` without an id). */

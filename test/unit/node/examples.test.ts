@@ -35,6 +35,7 @@ test('the example workflows', () => {
 		'3-morning-farm-report.json',
 		'4-notify-on-finish-or-failure.json',
 		'5-one-file-to-three-printers.json',
+		'6-lan-snapshot-on-failure.json',
 		'7-weekly-farm-report.json',
 	]);
 });
