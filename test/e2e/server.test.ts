@@ -5,16 +5,18 @@
  *   completion and another to an abort between polls and asserts the exact event sequence n8n delivered;
  * - example 4 (notify on finish/failure) runs unmodified against a second emulator: its messages;
  * - example 1 (ERP order → print) answers real webhook calls;
- * - example 2 (file drop → print) picks up files written into its watched folder.
+ * - example 2 (file drop → print) picks up files written into its watched folder;
+ * - example 6 (print failed → camera snapshot, local network) runs on a third emulator's printer group, paired.
  * One n8n process serves all of them, so its start-up is paid once.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator } from '../../emulator';
+import { LanClient, SNAPSHOT_JPEG, startEmulator } from '../../emulator';
 import type { N8nServer } from '../../scripts/lib/n8n';
 import {
 	apiCredential,
 	eventRecorderWorkflow,
+	lanCredential,
 	findNode,
 	forCustomLoading,
 	loadExample,
@@ -35,6 +37,9 @@ const STAND = join(FIXTURES_DIR, 'phone-stand.gcode'); // ;PRINT.TIME:3600
 const EVENTS: CredentialRef = { id: 'udfE2eCredEvents1', name: 'Emulator (trigger events)' };
 const NOTIFY: CredentialRef = { id: 'udfE2eCredNotify1', name: 'Emulator (notify example)' };
 const SHOP: CredentialRef = { id: 'udfE2eCredShop001', name: 'Emulator (webhook and file examples)' };
+const LAN: CredentialRef = { id: 'udfE2eCredLan0001', name: 'Printer group (local network example)' };
+/** The local network example's printer group: one printer. */
+const LAN_FARM = [{ friendly_name: 'Lab', printers: [{ type: 'ultimaker_s5', friendly_name: 'S5 Lab', materials: ['PLA'] }] }];
 
 /** Two single-printer clusters: one print runs to completion, the other is aborted. */
 const TRIGGER_FARM = [
@@ -87,6 +92,33 @@ async function betweenPolls(emu: Emulator, atLeast: number, clusterCount: number
 	return progress.completed;
 }
 
+/** How many polls the trigger has made of the printer group on the local network (one print-job list each), once at least `atLeast`. */
+async function lanPolls(emu: Emulator, atLeast: number): Promise<number> {
+	const polls = await waitFor(
+		`poll ${atLeast} of the trigger on the local network`,
+		async () => {
+			const count = (await emu.client.requests()).filter((entry) => entry.method === 'GET' && entry.path.startsWith('/cluster-api/v1/print_jobs')).length;
+			return count >= atLeast ? count : undefined;
+		},
+		150_000,
+		100,
+	);
+	// The poll reads the printers beside the jobs: let both answers go out before the state changes.
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	return polls;
+}
+
+/** Example 6: after the trigger's first look at the group a print starts; after the next one it fails. */
+async function driveLanFailure(emu: Emulator, jobId: string): Promise<string> {
+	const [cluster] = await emu.client.clusters();
+	const baseline = await lanPolls(emu, 1);
+	const uuid = (await emu.client.sendPrint(cluster!.cluster_id, jobId)).cluster_job_id as string;
+	await emu.client.advanceClock(31);
+	await lanPolls(emu, baseline + 1);
+	await emu.client.setPrintJobStatus(uuid, 'failed');
+	return uuid;
+}
+
 interface Scenario {
 	finishedJob: string;
 	abortedJob: string;
@@ -118,10 +150,12 @@ describe('n8n server: trigger and example workflows', () => {
 	let eventsEmu: Emulator;
 	let notifyEmu: Emulator;
 	let shopEmu: Emulator;
+	let lanEmu: Emulator;
 	let n8n: N8nSandbox;
 	let server: N8nServer;
 	let dropDir: string;
 	const uploaded: Record<string, { cube: string; stand: string }> = {};
+	let lanJob: string;
 
 	beforeAll(async () => {
 		// The print answer as Ultimaker recorded it (cluster_job_id only): the example workflows read Send print's
@@ -129,6 +163,9 @@ describe('n8n server: trigger and example workflows', () => {
 		const options = { port: 0, storagePort: 0, speed: 0 };
 		eventsEmu = await startEmulator({ ...options, seed: 'e2e-events', farm: TRIGGER_FARM });
 		shopEmu = await startEmulator({ ...options, seed: 'e2e-shop', farm: SHOP_FARM });
+		lanEmu = await startEmulator({ ...options, seed: 'e2e-lan-example', farm: LAN_FARM });
+		lanJob = await lanEmu.client.uploadJob('[ref=SO-3001] bracket.gcode', readFileSync(CUBE));
+		const pairing = await new LanClient(lanEmu.lanUrl).pair('e2e', 'example 6');
 		n8n = N8nSandbox.create();
 		// The notify example downloads the finished job's file for its thumbnail: this emulator keeps uploads.
 		const notifyUploads = join(n8n.workDir, 'notify-uploads');
@@ -151,18 +188,21 @@ describe('n8n server: trigger and example workflows', () => {
 			apiCredential(EVENTS, eventsEmu.url, eventsEmu.apiToken),
 			apiCredential(NOTIFY, notifyEmu.url, notifyEmu.apiToken),
 			apiCredential(SHOP, shopEmu.url, shopEmu.apiToken),
+			lanCredential(LAN, new URL(lanEmu.lanUrl).host, pairing),
 		]);
 
 		const notify = withCredential(forCustomLoading(loadExample('4-notify-on-finish-or-failure.json')), NOTIFY);
 		findNode(notify, 'Send to chat').parameters.url = `${notifyEmu.url}/_emulator/recorder/notifications`;
 		const erp = withCredential(forCustomLoading(loadExample('1-erp-order-to-print.json')), SHOP);
+		const lanSnapshot = withCredential(forCustomLoading(loadExample('6-lan-snapshot-on-failure.json')), SHOP, LAN);
+		findNode(lanSnapshot, 'Send to chat').parameters.url = `${lanEmu.url}/_emulator/recorder/failures`;
 		const fileDrop = withCredential(forCustomLoading(loadExample('2-file-drop-to-print.json')), SHOP);
 		const watcher = findNode(fileDrop, 'New file in drop folder').parameters as { path: string; options: Record<string, unknown> };
 		watcher.path = dropDir;
 		// Newer n8n activates workflows in the background after start-up: with the example's default (ignore
 		// files already there) a file written before the watcher is up would be missed. Also handle those.
 		watcher.options.ignoreInitial = false;
-		const workflows = [eventRecorderWorkflow(RECORDER_WORKFLOW_ID, `${eventsEmu.url}/_emulator/recorder/events`, EVENTS), notify, fileDrop, erp];
+		const workflows = [eventRecorderWorkflow(RECORDER_WORKFLOW_ID, `${eventsEmu.url}/_emulator/recorder/events`, EVENTS), notify, fileDrop, erp, lanSnapshot];
 		await n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await n8n.activate(workflow.id);
 		server = await n8n.startServer();
@@ -171,7 +211,7 @@ describe('n8n server: trigger and example workflows', () => {
 
 	afterAll(async () => {
 		await n8n?.cleanup();
-		await Promise.all([eventsEmu?.close(), notifyEmu?.close(), shopEmu?.close()]);
+		await Promise.all([eventsEmu?.close(), notifyEmu?.close(), shopEmu?.close(), lanEmu?.close()]);
 	});
 
 	function serverLog(): string {
@@ -263,10 +303,11 @@ describe('n8n server: trigger and example workflows', () => {
 		expect(names.some((name: string) => name.includes('notes'))).toBe(false);
 	});
 
-	it('trigger: delivers the exact event sequence of a print run to completion and an aborted print; example 4 notifies both', async () => {
-		const [events, notify] = await Promise.all([
+	it('trigger: delivers the exact event sequence of a print run to completion and an aborted print; example 4 notifies both; example 6 reports a failure on the local network with the camera\'s picture', async () => {
+		const [events, notify, failedOnLan] = await Promise.all([
 			driveFinishAndAbort(eventsEmu, uploaded.events.cube, uploaded.events.stand),
 			driveFinishAndAbort(notifyEmu, uploaded.notify.cube, uploaded.notify.stand),
+			driveLanFailure(lanEmu, lanJob),
 		]).catch((error: Error) => {
 			throw new Error(`${error.message}\n${serverLog()}`);
 		});
@@ -313,6 +354,26 @@ describe('n8n server: trigger and example workflows', () => {
 		// The thumbnail comes from the job's own file (downloaded and inspected); the second file has none.
 		expect(messages[0]).toMatchObject({ outcome: 'finished', durationSeconds: 1200, jobUuid: notify.finishedJob, reference: 'SO-1001', thumbnailPng: THUMBNAIL.toString('base64') });
 		expect(messages[1]).toMatchObject({ outcome: 'aborted', durationSeconds: 1216, jobUuid: notify.abortedJob, reference: null, thumbnailPng: null });
+
+		// Example 6: one message for the print that failed on the printer group, with the printer's camera picture.
+		const failures = await waitFor('the failure message from example 6', async () => {
+			const got = await lanEmu.client.recorded<any>('failures');
+			return got.length >= 1 ? got : undefined;
+		}, 150_000).catch((error: Error) => {
+			throw new Error(`${error.message}\n${serverLog()}`);
+		});
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		expect(await lanEmu.client.recorded<any>('failures')).toHaveLength(1);
+		expect(failures[0]).toEqual({
+			text: `❌ bracket.gcode (order SO-3001) failed on S5 Lab at ${failures[0].detectedAt}.`,
+			jobName: 'bracket.gcode',
+			reference: 'SO-3001',
+			outcome: 'failed',
+			printer: 'S5 Lab',
+			jobUuid: failedOnLan,
+			detectedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+			snapshotJpeg: SNAPSHOT_JPEG.toString('base64'),
+		});
 	});
 });
 
