@@ -13,6 +13,8 @@ const common = {
 	transform: { '^.+\\.ts$': tsJest },
 	moduleFileExtensions: ['ts', 'js', 'json'],
 	setupFilesAfterEnv: ['<rootDir>/test/helpers/secretScan.setup.ts'],
+	// Scratch folders of the demo, the screenshots and the e2e runs (Node-RED user folders with package.json files).
+	modulePathIgnorePatterns: ['<rootDir>/.demo/', '<rootDir>/.e2e/', '<rootDir>/.bench/'],
 };
 
 /** The e2e harness reads the n8n version under test from this global (test/e2e/harness.ts). */
