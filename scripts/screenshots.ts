@@ -32,6 +32,7 @@ const WORKFLOW_SHOTS: Array<[id: string, file: string]> = [
 	['udfExampleNotify', '05-example-notify-on-finish-or-failure.png'],
 	['udfExampleBatch', '10-example-one-file-to-3-printers.png'],
 	['udfExampleWeeklyReport', '14-example-weekly-farm-report.png'],
+	['udfExampleLanSnapshot', '16-example-lan-snapshot-on-failure.png'],
 ];
 
 /** One node's panel: open the workflow, optionally run it first, open the node, optionally show its output. */
@@ -61,6 +62,9 @@ const NODE_SHOTS: NodeShot[] = [
 	{ workflow: 'udfExampleBatch', node: 'Upload once, print on 3', file: '13-batch-output-three-printers.png', runFirstMs: 8_000, json: true },
 	// The weekly farm report run in the editor on the demo's seeded history: the per-printer totals.
 	{ workflow: 'udfExampleWeeklyReport', node: 'Per-printer totals', file: '15-weekly-report-output.png', runFirstMs: 10_000, json: true },
+	// The local network: the trigger's "Fetch Test Event" from the printer group, and Camera snapshot's parameters.
+	{ workflow: 'udfExampleLanSnapshot', node: 'Print failed or aborted', file: '17-lan-trigger-test-event.png', fetchTestEventMs: 5_000, json: true },
+	{ workflow: 'udfExampleLanSnapshot', node: 'Camera snapshot', file: '18-node-camera-snapshot-lan.png' },
 ];
 
 async function main(): Promise<void> {

@@ -21,7 +21,10 @@ export const properties: INodeProperties[] = [printerNameProperty, ...returnAllA
  * plus `printer_uuid` and `printer_name`.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: PrinterConnection): Promise<IDataObject[]> {
-	if (!connection.printHistory) throw notAvailable.call(this, connection, 'Print History', itemIndex);
+	if (!connection.printHistory) {
+		const instead = 'Through Digital Factory, Print → Get Many with Status "History" lists the finished, failed and aborted prints of the whole workspace, and Report → Create their times and material.';
+		throw notAvailable.call(this, connection, 'Print History', itemIndex, instead);
+	}
 	const { limit } = readLimit.call(this, itemIndex);
 	return await connection.printHistory(readPrinterName.call(this, itemIndex), { limit, itemIndex });
 }

@@ -19,9 +19,10 @@ export function readPrinterName(this: IExecuteFunctions, itemIndex: number): str
 }
 
 /** A NodeOperationError naming the connection that cannot do `what`. */
-export function notAvailable(this: IExecuteFunctions, connection: PrinterConnection, what: string, itemIndex: number): NodeOperationError {
+/** `instead`: what the connection offers in its place, said after the way to read it from the printer. */
+export function notAvailable(this: IExecuteFunctions, connection: PrinterConnection, what: string, itemIndex: number, instead = ''): NodeOperationError {
 	return new NodeOperationError(this.getNode(), `${what} is not available with the ${connection.kind === 'cloud' ? 'Digital Factory (cloud)' : connection.kind} connection in this build`, {
-		description: 'Set Authentication to "Local Network (Printer API)" to read it from the printer itself.',
+		description: `Set Authentication to "Local Network (Printer API)" to read it from the printer itself.${instead ? ` ${instead}` : ''}`,
 		itemIndex,
 	});
 }
