@@ -1,5 +1,5 @@
 /** Parameter descriptions used by several operations, and the readers that validate their values per item. */
-import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkReference, MAX_REFERENCE_LENGTH } from '../core/reference';
@@ -48,7 +48,12 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
 }
 
-export function clusterIdProperty(description: string): INodeProperties {
+/**
+ * The required `clusterId` locator, hidden (and so not required) on the local network connection. `show` adds
+ * conditions of the operation (e.g. `{ target: ['cluster'] }`) while keeping that hide: a required parameter left
+ * visible there is a workflow issue, and n8n refuses the whole workflow before any node runs.
+ */
+export function clusterIdProperty(description: string, show?: IDisplayOptions['show']): INodeProperties {
 	return {
 		displayName: 'Cluster',
 		name: 'clusterId',
@@ -58,7 +63,7 @@ export function clusterIdProperty(description: string): INodeProperties {
 		description,
 		hint: 'By Host Printer keeps working when Digital Factory gives the printer a new cluster ID (a reconnect or reset)',
 		// With the local network connection the credential's printer group is the cluster.
-		displayOptions: { hide: { '/authentication': ['localNetwork'] } },
+		displayOptions: { ...(show ? { show } : {}), hide: { '/authentication': ['localNetwork'] } },
 		modes: [
 			{
 				displayName: 'From List',

@@ -1,5 +1,6 @@
 /** The action node's and the credentials' public contract: names that workflows depend on. */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INode, INodeProperties } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { UltimakerDigitalFactoryApi } from '../../../credentials/UltimakerDigitalFactoryApi.credentials';
 import { UltimakerDigitalFactoryOAuth2Api } from '../../../credentials/UltimakerDigitalFactoryOAuth2Api.credentials';
@@ -94,6 +95,34 @@ test('contract parameter names and defaults', () => {
 		expect(property('limit', resource)?.default).toBe(50);
 	}
 	expect(PRINT_ACTIONS.moveToTop).toEqual({ apiAction: 'move', body: { data: { list: 'queued', to_position: 0 } }, idempotent: true });
+});
+
+/**
+ * The issues n8n finds before it runs a workflow (WorkflowExecute.checkForWorkflowIssues): a required parameter
+ * that is shown but empty refuses the whole workflow, which `n8n execute` reports only as 'No active execution found'.
+ */
+function parameterIssues(parameters: Record<string, unknown>): string[] {
+	const node: INode = { id: 'n', name: 'Node', type: 'ultimakerDigitalFactory', typeVersion: 1, position: [0, 0], parameters: {} };
+	node.parameters = NodeHelpers.getNodeParameters(description.properties, parameters as INode['parameters'], true, false, node, description)!;
+	return Object.keys(NodeHelpers.getNodeParametersIssues(description.properties, node, description)?.parameters ?? {});
+}
+
+test('local network: no operation asks for a cluster (the credential\'s printer group is the cluster)', () => {
+	const lanOperations = Object.entries(operations).flatMap(([resource, record]) =>
+		Object.entries(record as Record<string, { connections?: readonly string[] }>)
+			.filter(([, module]) => module.connections?.includes('localNetwork'))
+			.map(([operation]) => [resource, operation]),
+	);
+	expect(lanOperations).toEqual(expect.arrayContaining([['print', 'uploadAndSend'], ['cluster', 'getStatus'], ['printer', 'cameraSnapshot']]));
+	for (const [resource, operation] of lanOperations) {
+		expect({ resource, operation, issues: parameterIssues({ authentication: 'localNetwork', resource, operation }) }).not.toEqual(
+			expect.objectContaining({ issues: expect.arrayContaining(['clusterId']) }),
+		);
+	}
+	// With Digital Factory the cluster stays required where it is shown.
+	for (const operation of ['send', 'uploadAndSend']) {
+		expect(parameterIssues({ authentication: 'apiToken', resource: 'print', operation, target: 'cluster' })).toContain('clusterId');
+	}
 });
 
 test('unknown resource/operation pairs are not found (no prototype lookups)', () => {

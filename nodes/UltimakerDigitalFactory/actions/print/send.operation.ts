@@ -37,7 +37,7 @@ export const bestMatchProperties: INodeProperties[] = updateDisplayOptions(BEST_
 
 export const properties: INodeProperties[] = [
 	targetProperty,
-	{ ...clusterIdProperty('The cluster (printer group) whose queue receives the job'), displayOptions: { show: { target: ['cluster'] } } },
+	clusterIdProperty('The cluster (printer group) whose queue receives the job', { target: ['cluster'] }),
 	{
 		displayName: 'Job ID',
 		name: 'jobId',

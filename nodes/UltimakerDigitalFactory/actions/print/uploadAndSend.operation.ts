@@ -27,7 +27,7 @@ export const connections: OperationModule['connections'] = ['cloud', 'localNetwo
 
 export const properties: INodeProperties[] = [
 	targetProperty,
-	{ ...clusterIdProperty('The cluster (printer group) whose queue receives the job'), displayOptions: { show: { target: ['cluster'] } } },
+	clusterIdProperty('The cluster (printer group) whose queue receives the job', { target: ['cluster'] }),
 	...binaryUploadProperties('toolpath'),
 	jobNameProperty,
 	{
