@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, REPO_ROOT } from './lib/n8n';
 import { startDemoStack, type DemoStack } from './lib/demoStack';
+import { LanClient } from '../emulator';
 
 const OUT_DIR = join(REPO_ROOT, 'docs', 'screenshots');
 const CHROMIUM_FLAGS = [
@@ -46,6 +47,12 @@ interface NodeShot {
 	fetchTestEventMs?: number;
 	/** Switch the panel's output to its JSON view. */
 	json?: boolean;
+	/** Stay on the canvas as the previous shot left it (e.g. with a trigger's fetched test event). */
+	sameCanvas?: boolean;
+	/** Click the open panel's "Execute step" and give it this long. */
+	executeStepMs?: number;
+	/** Meanwhile press Allow on the emulator's printer for the pairing the step asks for. */
+	allowPairing?: boolean;
 }
 
 const NODE_SHOTS: NodeShot[] = [
@@ -64,7 +71,11 @@ const NODE_SHOTS: NodeShot[] = [
 	{ workflow: 'udfExampleWeeklyReport', node: 'Per-printer totals', file: '15-weekly-report-output.png', runFirstMs: 10_000, json: true },
 	// The local network: the trigger's "Fetch Test Event" from the printer group, and Camera snapshot's parameters.
 	{ workflow: 'udfExampleLanSnapshot', node: 'Print failed or aborted', file: '17-lan-trigger-test-event.png', fetchTestEventMs: 5_000, json: true },
+	// Then Camera snapshot run on that event: the printer's picture as binary "snapshot".
+	{ workflow: 'udfExampleLanSnapshot', node: 'Camera snapshot', file: '20-camera-snapshot-output.png', sameCanvas: true, executeStepMs: 5_000 },
 	{ workflow: 'udfExampleLanSnapshot', node: 'Camera snapshot', file: '18-node-camera-snapshot-lan.png' },
+	// Pair with printer run by hand while "someone" presses Allow on the printer.
+	{ workflow: 'udfExampleLanSnapshot', node: 'Pair with printer', file: '19-node-pair-with-printer.png', executeStepMs: 6_000, allowPairing: true, json: true },
 ];
 
 async function main(): Promise<void> {
@@ -92,7 +103,7 @@ async function main(): Promise<void> {
 			await openWorkflow(page, `${base}/workflow/${id}`);
 			await shot(page, file);
 		}
-		for (const nodeShot of NODE_SHOTS) await shootNode(page, base, nodeShot);
+		for (const nodeShot of NODE_SHOTS) await shootNode(page, stack, nodeShot);
 		await shootNodesPanel(page, base);
 		console.log(`Screenshots written to ${OUT_DIR}`);
 	} finally {
@@ -124,8 +135,9 @@ async function shootWorkflowList(page: Page, base: string): Promise<void> {
 	await shot(page, '01-workflows.png');
 }
 
-async function shootNode(page: Page, base: string, spec: NodeShot): Promise<void> {
-	await openWorkflow(page, `${base}/workflow/${spec.workflow}`);
+async function shootNode(page: Page, stack: DemoStack, spec: NodeShot): Promise<void> {
+	const base = stack.n8n.url;
+	if (!spec.sameCanvas) await openWorkflow(page, `${base}/workflow/${spec.workflow}`);
 	if (spec.runFirstMs !== undefined) {
 		// The canvas pane sits over the button in headless mode: dispatch the click to the button itself.
 		await page.locator('[data-test-id^="execute-workflow-button"]').first().dispatchEvent('click');
@@ -136,9 +148,28 @@ async function shootNode(page: Page, base: string, spec: NodeShot): Promise<void
 		await page.getByRole('button', { name: /fetch test event/i }).first().dispatchEvent('click');
 		await page.waitForTimeout(spec.fetchTestEventMs);
 	}
+	if (spec.executeStepMs !== undefined) {
+		const allowing = spec.allowPairing ? allowNextPairing(stack) : undefined;
+		await page.getByRole('button', { name: /execute step/i }).first().dispatchEvent('click');
+		await page.waitForTimeout(spec.executeStepMs);
+		await allowing;
+	}
 	if (spec.json) await showOutputAsJson(page);
 	await shot(page, spec.file);
 	await page.keyboard.press('Escape');
+}
+
+/** Presses Allow on the emulator's printer group for the first pairing request that is still open (within 10 s). */
+async function allowNextPairing(stack: DemoStack): Promise<void> {
+	const lan = new LanClient(stack.emulator.lanUrl);
+	for (let tries = 0; tries < 100; tries++) {
+		const open = ((await lan.settings()).pairings as Array<{ id: string; status: string }>).find((pairing) => pairing.status === 'unknown');
+		if (open) {
+			await lan.pressOnPrinter(open.id, 'allow');
+			return;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 }
 
 /** The nodes panel: the package's actions. */
