@@ -25,7 +25,6 @@
  * own `skipBytes`, per round.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { Session } from 'node:inspector';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
@@ -43,6 +42,7 @@ import { writeGcodeFile } from '../test/fixtures/gcode';
 import { createExecuteContext, runNode, storeBinary } from '../test/helpers/n8nContext';
 import { EmulatorClient } from '../emulator/client';
 import { startEmulatorChild } from './lib/emulatorChild';
+import { heaviest, profileCpu } from './lib/cpuProfile';
 import { watchPeak } from './lib/peak';
 
 const ROOT = join(__dirname, '..');
@@ -298,46 +298,11 @@ async function resumeSkipCost(binary: Binary, size: number): Promise<string> {
 // ---------- profile ----------
 
 async function profileNodePut(apiUrl: string, binary: Binary, size: number): Promise<string[]> {
-	const session = new Session();
-	session.connect();
-	const post = <T>(method: string, params: object = {}) =>
-		new Promise<T>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
 	const slot = await register(apiUrl, 'profile.gcode', size);
 	const context = helperContext();
 	const body = await context.helpers.getBinaryStream(binary.id!, uploadPlan.BINARY_STREAM_CHUNK_BYTES);
-	await post('Profiler.enable');
-	await post('Profiler.setSamplingInterval', { interval: 200 });
-	await post('Profiler.start');
-	await context.helpers.httpRequest(storagePut(slot.upload_url, size, body));
-	const { profile } = await post<{ profile: CpuProfile }>('Profiler.stop');
-	session.disconnect();
-	writeFileSync(join(ROOT, '.bench', 'upload-put.cpuprofile'), JSON.stringify(profile));
+	const { profile } = await profileCpu(() => context.helpers.httpRequest(storagePut(slot.upload_url, size, body)), join(ROOT, '.bench', 'upload-put.cpuprofile'));
 	return heaviest(profile, 12);
-}
-
-interface CpuProfile {
-	nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
-	samples: number[];
-	timeDeltas: number[];
-}
-
-/** Self time per function, heaviest first: "12.3%  writeBuffer (native)". */
-function heaviest(profile: CpuProfile, count: number): string[] {
-	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-	const self = new Map<string, number>();
-	let total = 0;
-	profile.samples.forEach((id, i) => {
-		const frame = byId.get(id)!.callFrame;
-		const where = frame.url ? `${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(?=[^/]+$)/, '')}:${frame.lineNumber + 1}` : 'native';
-		const key = `${frame.functionName || '(anonymous)'} (${where})`;
-		const delta = profile.timeDeltas[i] ?? 0;
-		self.set(key, (self.get(key) ?? 0) + delta);
-		total += delta;
-	});
-	return [...self]
-		.sort((a, b) => b[1] - a[1])
-		.slice(0, count)
-		.map(([key, micros]) => `${((100 * micros) / total).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(5)} ms  ${key}`);
 }
 
 // ---------- report ----------

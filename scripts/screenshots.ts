@@ -3,6 +3,7 @@
  * folder, logs in, and drives Debian's Chromium (no browser download) with playwright-core.
  *   npx tsx scripts/screenshots.ts            → docs/screenshots/*.png
  *   CHROMIUM=/path/to/chromium                (default /usr/bin/chromium)
+ *   SCREENSHOTS_ONLY=<regex>                  only the shots whose file name matches (e.g. '^(17|18|19|20)-')
  * Not part of `npm test`.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -98,13 +99,14 @@ async function main(): Promise<void> {
 		});
 		const page = await signedInPage(browser, stack);
 		const base = stack.n8n.url;
-		await shootWorkflowList(page, base);
-		for (const [id, file] of WORKFLOW_SHOTS) {
+		const only = new RegExp(process.env.SCREENSHOTS_ONLY ?? '');
+		if (only.test('01-workflows.png')) await shootWorkflowList(page, base);
+		for (const [id, file] of WORKFLOW_SHOTS.filter(([, name]) => only.test(name))) {
 			await openWorkflow(page, `${base}/workflow/${id}`);
 			await shot(page, file);
 		}
-		for (const nodeShot of NODE_SHOTS) await shootNode(page, stack, nodeShot);
-		await shootNodesPanel(page, base);
+		for (const nodeShot of NODE_SHOTS.filter((shot) => only.test(shot.file))) await shootNode(page, stack, nodeShot);
+		if (only.test('09-nodes-panel-actions.png')) await shootNodesPanel(page, base);
 		console.log(`Screenshots written to ${OUT_DIR}`);
 	} finally {
 		await browser.close();
@@ -150,7 +152,7 @@ async function shootNode(page: Page, stack: DemoStack, spec: NodeShot): Promise<
 	}
 	if (spec.executeStepMs !== undefined) {
 		const allowing = spec.allowPairing ? allowNextPairing(stack) : undefined;
-		await page.getByRole('button', { name: /execute step/i }).first().dispatchEvent('click');
+		await page.locator('[data-test-id="ndv"] [data-test-id="node-execute-button"]').first().click({ timeout: 5_000 });
 		await page.waitForTimeout(spec.executeStepMs);
 		await allowing;
 	}
