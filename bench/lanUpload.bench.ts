@@ -34,6 +34,7 @@ import { writeGcodeFile } from '../test/fixtures/gcode';
 import { runNode, storeBinary, type CredentialStore } from '../test/helpers/n8nContext';
 import { LanClient } from '../emulator/client';
 import { heaviest, profileCpu } from './lib/cpuProfile';
+import { fmt, inProcess, median, runRounds, spread } from './lib/measure';
 import { startEmulatorChild } from './lib/emulatorChild';
 import { watchPeak } from './lib/peak';
 
@@ -63,30 +64,6 @@ interface Run {
 	cpuSeconds: number;
 	/** The emulator received one upload of exactly the file's bytes (and the node returned the queued job). */
 	ok: boolean;
-}
-
-function gc(): void {
-	(globalThis as { gc?: () => void }).gc?.();
-}
-
-/** Runs `fn` and reports this process's RSS growth (sampled every 10 ms) and CPU seconds. */
-async function inProcess<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; rssGrowth: number; cpuSeconds: number }> {
-	gc();
-	await new Promise((resolve) => setTimeout(resolve, 50));
-	const before = process.memoryUsage().rss;
-	let peak = before;
-	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-	const cpu = process.cpuUsage();
-	const started = process.hrtime.bigint();
-	try {
-		const value = await fn();
-		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-		const used = process.cpuUsage(cpu);
-		peak = Math.max(peak, process.memoryUsage().rss);
-		return { value, seconds, rssGrowth: peak - before, cpuSeconds: (used.user + used.system) / 1e6 };
-	} finally {
-		clearInterval(sampler);
-	}
 }
 
 /** Whether the emulator's newest upload is `name` with exactly `bytes` bytes, and it is one more than `countBefore`. */
@@ -143,27 +120,8 @@ async function pairWith(url: string): Promise<Lan> {
 }
 
 /** ROUNDS rounds of every approach, the order rotating every round. */
-async function runRounds(approaches: Record<string, () => Promise<Run>>): Promise<Record<string, Run[]>> {
-	const names = Object.keys(approaches);
-	const runs: Record<string, Run[]> = Object.fromEntries(names.map((name) => [name, []]));
-	for (let round = 0; round < ROUNDS; round++) {
-		for (let i = 0; i < names.length; i++) {
-			const name = names[(i + round) % names.length]!;
-			runs[name]!.push(await approaches[name]!());
-		}
-	}
-	return runs;
-}
-
 // ---------- report ----------
 
-const fmt = (value: number, digits = 1) => value.toFixed(digits);
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const spread = (values: number[], digits = 0) => `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
 const mib = (bytes: number) => bytes / MiB;
 
 function sizeLabel(sizeMiB: number): string {
@@ -205,7 +163,7 @@ async function measureSize(lan: Lan, dir: string, sizeMiB: number): Promise<Size
 	// on the approach that runs first in round 1.
 	const warmUp = await curlUpload(lan, file);
 	if (!warmUp.ok) throw new Error('the warm-up upload did not reach the emulator');
-	const runs = await runRounds({ [NODE]: () => nodeUpload(lan, binary, file), [CURL]: () => curlUpload(lan, file) });
+	const runs = await runRounds({ [NODE]: () => nodeUpload(lan, binary, file), [CURL]: () => curlUpload(lan, file) }, ROUNDS);
 	let profileLines: string[] = [];
 	if (PROFILE && sizeMiB === Math.max(...SIZES_MIB)) {
 		forgetSends();

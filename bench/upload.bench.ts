@@ -43,6 +43,7 @@ import { createExecuteContext, runNode, storeBinary } from '../test/helpers/n8nC
 import { EmulatorClient } from '../emulator/client';
 import { startEmulatorChild } from './lib/emulatorChild';
 import { heaviest, profileCpu } from './lib/cpuProfile';
+import { fmt, inProcess, median, runRounds, spread } from './lib/measure';
 import { watchPeak } from './lib/peak';
 
 const ROOT = join(__dirname, '..');
@@ -74,27 +75,6 @@ async function register(apiUrl: string, name: string, size: number): Promise<{ j
 
 async function jobStatus(apiUrl: string, jobId: string): Promise<string> {
 	return ((await new EmulatorClient(apiUrl, TOKEN).data('GET', `/cura/v1/jobs/${encodeURIComponent(jobId)}`)) as { status: string }).status;
-}
-
-function gc(): void {
-	(globalThis as { gc?: () => void }).gc?.();
-}
-
-/** Runs `fn` and reports this process's RSS growth (sampled every 10 ms) and CPU seconds. */
-async function inProcess<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; rssGrowth: number; cpuSeconds: number }> {
-	gc();
-	await new Promise((resolve) => setTimeout(resolve, 50));
-	const before = process.memoryUsage().rss;
-	let peak = before;
-	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-	const cpu = process.cpuUsage();
-	const started = process.hrtime.bigint();
-	const value = await fn();
-	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-	const used = process.cpuUsage(cpu);
-	clearInterval(sampler);
-	peak = Math.max(peak, process.memoryUsage().rss);
-	return { value, seconds, rssGrowth: peak - before, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 async function nodeUpload(apiUrl: string, binary: Binary, size: number): Promise<Run> {
@@ -308,9 +288,6 @@ async function profileNodePut(apiUrl: string, binary: Binary, size: number): Pro
 // ---------- report ----------
 
 const mib = (bytes: number) => bytes / MiB;
-const fmt = (value: number, digits = 1) => value.toFixed(digits);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const spread = (values: number[], digits = 0) => `${fmt(median(values), digits)} (${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)})`;
 
 type GcodeFile = Awaited<ReturnType<typeof writeGcodeFile>>;
 /** The real n8n the largest size runs in: created on first use, cleaned up at the end. */
@@ -350,19 +327,6 @@ async function inN8nApproaches(apiUrl: string, file: GcodeFile, textCopy: string
 }
 
 /** ROUNDS rounds of every approach, the order rotating every round. */
-async function runRounds(approaches: Record<string, () => Promise<Run>>): Promise<Record<string, Run[]>> {
-	const names = Object.keys(approaches);
-	const runs: Record<string, Run[]> = Object.fromEntries(names.map((name) => [name, []]));
-	for (let round = 0; round < ROUNDS; round++) {
-		// Rotate the order, so no approach always runs first (cold caches) or last.
-		for (let i = 0; i < names.length; i++) {
-			const name = names[(i + round) % names.length]!;
-			runs[name]!.push(await approaches[name]!());
-		}
-	}
-	return runs;
-}
-
 function sizeTable(sizeMiB: number, runs: Record<string, Run[]>): string {
 	const curl = runs['curl -T']!;
 	const label = sizeMiB >= 1024 ? `${sizeMiB / 1024} GiB` : `${sizeMiB} MiB`;
@@ -392,7 +356,7 @@ async function measureSize(apiUrl: string, dir: string, sizeMiB: number, holder:
 	const textCopy = join(dir, `bench-${sizeMiB}MiB.txt`);
 	const approaches = await approachesFor(apiUrl, file, binary, textCopy, holder, IN_N8N && largest);
 	spawnSync('sync');
-	const runs = await runRounds(approaches);
+	const runs = await runRounds(approaches, ROUNDS);
 	const profileLines = PROFILE && largest ? await profileNodePut(apiUrl, binary, file.size) : [];
 	const skipLine = largest ? await resumeSkipCost(binary, file.size) : '';
 	rmSync(file.path, { force: true });
