@@ -42,17 +42,17 @@ export function connectionNode(RED: Red, config: NodeConfig): ConnectionNode | n
 	return RED.nodes.getNode(String(config.connection ?? '')) as ConnectionNode | null;
 }
 
+/** A printer group's host and pairing as the shared code's local network credential (empty id and key: unpaired). */
+function localNetworkSettings(host: string, authId: string, authKey: string): ConnectionSettings {
+	// The shared credential reader checks the host (local addresses only) and that id and key come as a pair.
+	return { authentication: 'localNetwork', credentials: { ultimakerLocalNetworkApi: { host, authId, authKey } } };
+}
+
 /** The config node's values as the shared code's authentication and credential, or the reason there is none. */
 export function connectionSettings(connection: ConnectionNode | null): ConnectionSettings {
 	if (!connection) throw new Error('No Ultimaker connection: pick or add one in the node\'s "Connection" field');
 	if (connection.connection === 'localNetwork') {
-		// The shared credential reader checks the host (local addresses only) and that id and key come as a pair.
-		return {
-			authentication: 'localNetwork',
-			credentials: {
-				ultimakerLocalNetworkApi: { host: connection.host, authId: connection.credentials?.authId ?? '', authKey: connection.credentials?.authKey ?? '' },
-			},
-		};
+		return localNetworkSettings(connection.host, connection.credentials?.authId ?? '', connection.credentials?.authKey ?? '');
 	}
 	return {
 		authentication: 'apiToken',
@@ -72,11 +72,11 @@ export function registerPairing(RED: Red): void {
 	if (!RED.httpAdmin) return;
 	const permission = RED.auth?.needsPermission('ultimaker-connection.write');
 	RED.httpAdmin.post('/ultimaker-connection/pair', ...(permission ? [permission] : []), (req, res) => {
-		const host = text(req.body?.host);
+		const { authentication, credentials } = localNetworkSettings(text(req.body?.host), '', '');
 		runOperation('localNetwork', 'pair', {
 			node: { id: 'ultimaker-connection-pairing', name: 'Pair with printer', type: 'ultimaker-connection' },
-			parameters: { authentication: 'localNetwork', application: 'Node-RED', user: text(req.body?.user), timeoutSeconds: 120 },
-			credentials: { ultimakerLocalNetworkApi: { host, authId: '', authKey: '' } },
+			parameters: { authentication, application: 'Node-RED', user: text(req.body?.user), timeoutSeconds: 120 },
+			credentials,
 		}).then(
 			([result]) => res.json(result?.json ?? {}),
 			(error: unknown) => res.status(400).json(errorDetails(error)),

@@ -18,8 +18,10 @@ export function readPrinterName(this: IExecuteFunctions, itemIndex: number): str
 	return typeof value === 'string' ? value.trim() : String(value ?? '').trim();
 }
 
-/** A NodeOperationError naming the connection that cannot do `what`. */
-/** `instead`: what the connection offers in its place, said after the way to read it from the printer. */
+/**
+ * A NodeOperationError naming the connection that cannot do `what`; `instead`: what that connection offers in its
+ * place, said after the way to read it from the printer.
+ */
 export function notAvailable(this: IExecuteFunctions, connection: PrinterConnection, what: string, itemIndex: number, instead = ''): NodeOperationError {
 	return new NodeOperationError(this.getNode(), `${what} is not available with the ${connection.kind === 'cloud' ? 'Digital Factory (cloud)' : connection.kind} connection in this build`, {
 		description: `Set Authentication to "Local Network (Printer API)" to read it from the printer itself.${instead ? ` ${instead}` : ''}`,
