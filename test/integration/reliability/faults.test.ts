@@ -25,8 +25,9 @@ import type { Auth, RunResult } from '../../helpers/actionNode';
 import { clusterIds, gcodeItem, gcodeText, jobsOf, printsOf, routeCounts, sent, start, summary, uploadedJob } from './harness';
 import { byId, credentialsFor, tryAction as run } from '../../helpers/actionNode';
 
-// Rows wait out backoffs of up to ~30 s; the 130,000-row page takes ~25 s alone and longer on a loaded CI machine.
-jest.setTimeout(120_000);
+// Rows wait out backoffs of up to ~30 s; the 130,000-row page takes ~25 s alone and longer on a loaded CI machine
+// (and rows run side by side).
+const ROW_TIMEOUT_MS = 180_000;
 
 const REGISTER = 'PUT /cura/v1/jobs/upload';
 const STORAGE = 'PUT /upload/:slot';
@@ -1023,8 +1024,9 @@ function bigPage(rows: number): string {
 	return JSON.stringify({ data, links: { next: null } });
 }
 
-async function setUp(row: Row): Promise<Ctx> {
-	const emu = await start({ farm: row.farm, uploadUrlStyle: row.storage ?? 'signed' });
+async function setUp(row: Row, index: number): Promise<Ctx> {
+	// Its own seed: ids no other row's emulator repeats, so rows can run side by side in this process.
+	const emu = await start({ farm: row.farm, uploadUrlStyle: row.storage ?? 'signed', seed: `reliability-row-${index}` });
 	const clusters = await clusterIds(emu);
 	const needsJob = [...SENDS, 'abort', 'remove', 'apiPost'].includes(row.operation);
 	const jobId = needsJob ? await uploadedJob(emu, 'ready.gcode') : '';
@@ -1073,78 +1075,83 @@ async function runRow(row: Row, ctx: Ctx): Promise<{ result: RunResult; ms: numb
 const tally = { prints: 0, uploads: 0 };
 
 describe('fault injection through the node (execute in n8n-core ExecuteContext, emulator over real sockets)', () => {
-	let ctx: Ctx | undefined;
-	afterEach(async () => {
-		await ctx?.emu.close();
-		ctx = undefined;
-	});
 	afterAll(() => {
 		console.log(`fault table: ${ROWS.length} rows; duplicate or lost prints: ${tally.prints}; duplicate or lost uploads: ${tally.uploads}`);
 	});
 
-	test.each(ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
-		ctx = await setUp(row);
-		const { result, ms } = await runRow(row, ctx);
-		const log = await sent(ctx.emu);
-
-		// 1. The outcome a user expects.
-		if ('ok' in row.expect) {
-			if (result.error) throw new Error(`expected success, got: ${result.error.message} — ${result.error.description}\n${summary(log).join('\n')}`);
-			await row.expect.check?.(result.items!.map((item) => item.json), ctx, result);
-			// One expectation for all items (130,000 expect calls alone take seconds): the items paired wrongly, if any.
-			const pairedTo = (index: number) => (row.operation === 'getClusters' ? index : 0);
-			const unpaired = result.items!.flatMap((item, index) => {
-				const paired = item.pairedItem as { item?: unknown } | undefined;
-				return paired?.item === pairedTo(index) && Object.keys(paired).length === 1 ? [] : [{ index, pairedItem: item.pairedItem }];
-			});
-			expect(unpaired).toEqual([]);
-		} else {
-			expect(result.items).toBeUndefined();
-			expect(result.error).toBeInstanceOf(row.expect.type === 'api' ? NodeApiError : NodeOperationError);
-			expect(result.error.message).toMatch(row.expect.error);
-			if (row.expect.description) expect(result.error.description).toMatch(row.expect.description);
+	// Rows run side by side (jest's maxConcurrency at a time), each on its own emulator: most of the table's time is
+	// waiting (backoffs, 30 s recovery windows and deadlines), and waits overlap.
+	test.concurrent.each(ROWS.map((row, index) => [row.name, row, index] as const))('%s', async (_name, row, index) => {
+		const ctx = await setUp(row, index);
+		try {
+			await checkRow(row, ctx);
+		} finally {
+			await ctx.emu.close();
 		}
-
-		// 2. Exactly the requests expected: bounded retries, no storms.
-		expect(routeCounts(log)).toEqual(row.requests);
-		if (row.minMs !== undefined) expect(ms).toBeGreaterThanOrEqual(row.minMs);
-		if (row.maxMs !== undefined) expect(ms).toBeLessThanOrEqual(row.maxMs);
-
-		// 3. No duplicate print, no lost print: every print the node claims exists and is claimed once, and every
-		//    print that exists was claimed or reported with an unknown outcome (never as "not queued").
-		if (row.prints !== undefined) {
-			const prints = SENDS.includes(row.operation) ? await printsOf(ctx.emu, ctx.jobId) : await printsOf(ctx.emu);
-			expect(prints).toHaveLength(row.prints);
-			const items = (result.items ?? []).map((item) => item.json);
-			const claimed = items.map((item) => item.job_instance_uuid).filter((uuid): uuid is string => typeof uuid === 'string');
-			const unknown = items.filter((item) => item.outcome === 'unknown').length + (failureOf(result.error)?.outcome === 'unknown' ? 1 : 0);
-			const duplicates = claimed.length - new Set(claimed).size + claimed.filter((uuid) => !prints.some((print) => print.uuid === uuid)).length;
-			const lost = Math.max(0, prints.length - new Set(claimed).size - unknown);
-			tally.prints += duplicates + lost;
-			expect({ duplicates, lost }).toEqual({ duplicates: 0, lost: 0 });
-		}
-
-		// 4. No duplicate upload, and nothing reported uploaded that is not — nor failed that is.
-		const jobs = (await jobsOf(ctx.emu)).filter((job) => job.job_id !== ctx!.jobId);
-		if (row.jobs !== undefined) {
-			const byStatus: Record<string, number> = {};
-			for (const job of jobs) byStatus[job.status] = (byStatus[job.status] ?? 0) + 1;
-			expect(byStatus).toEqual(row.jobs);
-		}
-		const reallyUploaded = new Set(jobs.filter((job) => job.status === 'uploaded').map((job) => job.job_id));
-		let uploadFaults = 0;
-		const uploads = row.operation.startsWith('upload');
-		for (const item of uploads ? (result.items ?? []) : []) {
-			const claims = [item.json, item.json.upload as IDataObject | undefined].filter(Boolean) as IDataObject[];
-			for (const claim of claims) if (claim.status === 'uploaded' && !reallyUploaded.has(String(claim.job_id))) uploadFaults++;
-		}
-		// An upload reported failed that the emulator has as uploaded is a lost upload; two uploaded jobs for one file a duplicate.
-		if (result.error && /^Uploading /.test(String(result.error.message)) && reallyUploaded.size > 0) uploadFaults++;
-		if (reallyUploaded.size > 1) uploadFaults++;
-		tally.uploads += uploadFaults;
-		expect(uploadFaults).toBe(0);
-
-		// 5. The storage host never saw an Authorization header.
-		for (const entry of log.filter((request) => request.server === 'storage')) expect(entry.headers.authorization).toBeUndefined();
-	});
+	}, ROW_TIMEOUT_MS);
 });
+
+async function checkRow(row: Row, ctx: Ctx): Promise<void> {
+	const { result, ms } = await runRow(row, ctx);
+	const log = await sent(ctx.emu);
+
+	// 1. The outcome a user expects.
+	if ('ok' in row.expect) {
+		if (result.error) throw new Error(`expected success, got: ${result.error.message} — ${result.error.description}\n${summary(log).join('\n')}`);
+		await row.expect.check?.(result.items!.map((item) => item.json), ctx, result);
+		// One expectation for all items (130,000 expect calls alone take seconds): the items paired wrongly, if any.
+		const pairedTo = (index: number) => (row.operation === 'getClusters' ? index : 0);
+		const unpaired = result.items!.flatMap((item, index) => {
+			const paired = item.pairedItem as { item?: unknown } | undefined;
+			return paired?.item === pairedTo(index) && Object.keys(paired).length === 1 ? [] : [{ index, pairedItem: item.pairedItem }];
+		});
+		expect(unpaired).toEqual([]);
+	} else {
+		expect(result.items).toBeUndefined();
+		expect(result.error).toBeInstanceOf(row.expect.type === 'api' ? NodeApiError : NodeOperationError);
+		expect(result.error.message).toMatch(row.expect.error);
+		if (row.expect.description) expect(result.error.description).toMatch(row.expect.description);
+	}
+
+	// 2. Exactly the requests expected: bounded retries, no storms.
+	expect(routeCounts(log)).toEqual(row.requests);
+	if (row.minMs !== undefined) expect(ms).toBeGreaterThanOrEqual(row.minMs);
+	if (row.maxMs !== undefined) expect(ms).toBeLessThanOrEqual(row.maxMs);
+
+	// 3. No duplicate print, no lost print: every print the node claims exists and is claimed once, and every
+	//    print that exists was claimed or reported with an unknown outcome (never as "not queued").
+	if (row.prints !== undefined) {
+		const prints = SENDS.includes(row.operation) ? await printsOf(ctx.emu, ctx.jobId) : await printsOf(ctx.emu);
+		expect(prints).toHaveLength(row.prints);
+		const items = (result.items ?? []).map((item) => item.json);
+		const claimed = items.map((item) => item.job_instance_uuid).filter((uuid): uuid is string => typeof uuid === 'string');
+		const unknown = items.filter((item) => item.outcome === 'unknown').length + (failureOf(result.error)?.outcome === 'unknown' ? 1 : 0);
+		const duplicates = claimed.length - new Set(claimed).size + claimed.filter((uuid) => !prints.some((print) => print.uuid === uuid)).length;
+		const lost = Math.max(0, prints.length - new Set(claimed).size - unknown);
+		tally.prints += duplicates + lost;
+		expect({ duplicates, lost }).toEqual({ duplicates: 0, lost: 0 });
+	}
+
+	// 4. No duplicate upload, and nothing reported uploaded that is not — nor failed that is.
+	const jobs = (await jobsOf(ctx.emu)).filter((job) => job.job_id !== ctx.jobId);
+	if (row.jobs !== undefined) {
+		const byStatus: Record<string, number> = {};
+		for (const job of jobs) byStatus[job.status] = (byStatus[job.status] ?? 0) + 1;
+		expect(byStatus).toEqual(row.jobs);
+	}
+	const reallyUploaded = new Set(jobs.filter((job) => job.status === 'uploaded').map((job) => job.job_id));
+	let uploadFaults = 0;
+	const uploads = row.operation.startsWith('upload');
+	for (const item of uploads ? (result.items ?? []) : []) {
+		const claims = [item.json, item.json.upload as IDataObject | undefined].filter(Boolean) as IDataObject[];
+		for (const claim of claims) if (claim.status === 'uploaded' && !reallyUploaded.has(String(claim.job_id))) uploadFaults++;
+	}
+	// An upload reported failed that the emulator has as uploaded is a lost upload; two uploaded jobs for one file a duplicate.
+	if (result.error && /^Uploading /.test(String(result.error.message)) && reallyUploaded.size > 0) uploadFaults++;
+	if (reallyUploaded.size > 1) uploadFaults++;
+	tally.uploads += uploadFaults;
+	expect(uploadFaults).toBe(0);
+
+	// 5. The storage host never saw an Authorization header.
+	for (const entry of log.filter((request) => request.server === 'storage')) expect(entry.headers.authorization).toBeUndefined();
+}

@@ -32,10 +32,11 @@ export async function jobsOf(emu: Emulator): Promise<Array<{ job_id: string; sta
 /**
  * An emulator for the node's tests, answering prints as Ultimaker recorded them (`cluster_job_id` only; the node
  * fills `job_instance_uuid`). Every emulator starts with the same seeded ids, so the node's memory of its own
- * print sends (a real workspace never repeats ids) is cleared with it.
+ * print sends (a real workspace never repeats ids) is cleared with it — unless the caller gives its own `seed`:
+ * then its ids are its own, and the sends of emulators running beside it (concurrent rows) are kept.
  */
 export async function start(options: EmulatorOptions & { farm?: ClusterSpec[] } = {}): Promise<Emulator> {
-	forgetSends();
+	if (options.seed === undefined) forgetSends();
 	return await startEmulator({ port: 0, storagePort: 0, seed: 'reliability', speed: 0, ...options });
 }
 
