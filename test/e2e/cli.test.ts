@@ -357,7 +357,7 @@ describe('action node in real n8n (n8n execute --id)', () => {
 
 	it('refuses a file with an unsupported extension, naming the supported ones', async () => {
 		const outcome = await n8n.execute('e2eBadExtension');
-		expect(outcome.exitCode).toBe(1);
+		expect(outcome.failed).toBe(true);
 		expect(outcome.error?.node?.name ?? outcome.execution?.data?.resultData?.lastNodeExecuted).toBe('Upload job');
 		expect(failureText(outcome)).toMatch(/\.stl/);
 		expect(failureText(outcome)).toMatch(/gcode/i);
@@ -366,14 +366,14 @@ describe('action node in real n8n (n8n execute --id)', () => {
 
 	it('fails with a clear message for an unknown cluster', async () => {
 		const outcome = await n8n.execute('e2eUnknownCluster');
-		expect(outcome.exitCode).toBe(1);
+		expect(outcome.failed).toBe(true);
 		expect(failureText(outcome)).toMatch(/not found/i);
 		expect(failureText(outcome)).toMatch(/cluster/i);
 	});
 
 	it('fails with a clear message when the token has expired, without leaking it', async () => {
 		const outcome = await n8n.execute('e2eExpiredToken');
-		expect(outcome.exitCode).toBe(1);
+		expect(outcome.failed).toBe(true);
 		expect(failureText(outcome)).toMatch(/expired/i);
 		expect(outcome.cli.stdout + outcome.cli.stderr).not.toContain(emu.expiredToken);
 	});

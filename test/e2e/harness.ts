@@ -73,12 +73,29 @@ export function e2eBudgetMs(steps: { cli?: number; execute?: number }): number {
 
 export interface ExecutionOutcome {
 	exitCode: number | null;
+	/**
+	 * n8n reported the run as failed: exit code 1, or (n8n 2.41.1) a crash on its way out after it had finished and
+	 * printed a failed run — see `crashedAfterFailedRun`.
+	 */
+	failed: boolean;
 	/** The execution n8n printed (`{ data: { resultData: { runData, error } } }`), if it printed one. */
 	execution: Record<string, any> | undefined;
 	runData: Record<string, any[]>;
 	/** The workflow-level error (a failed node), with n8n's `message` and `description`. */
 	error: { message?: string; description?: string | null; node?: { name?: string }; [key: string]: unknown } | undefined;
 	cli: CliResult;
+}
+
+/**
+ * n8n 2.41.1's `execute` ends a failed run with `process.exit(1)` without disposing its isolated-vm expression engine
+ * (commands/base-command.js: `finally()`; only `exitSuccessFully()` calls `disposeExpressionEngine()`), and the
+ * process can then crash on its way out (SIGSEGV, more often on a loaded machine). The run is over by then: it is
+ * stored, and printed whole with its `status` and `stoppedAt`, and that printed run is its outcome.
+ */
+function crashedAfterFailedRun(cli: CliResult): boolean {
+	if (cli.exitCode !== null || cli.signal !== 'SIGSEGV') return false;
+	const printed = parseExecutionJson(cli.stdout);
+	return printed?.status === 'error' && typeof printed.stoppedAt === 'string';
 }
 
 export class N8nSandbox {
@@ -170,14 +187,16 @@ export class N8nSandbox {
 	/** `n8n execute --id`: the run's JSON, each node's output and the error, whatever the exit code. */
 	async execute(workflowId: string): Promise<ExecutionOutcome> {
 		let cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], N8N_EXECUTE_MS);
-		if (cli.exitCode === null && cli.signal === 'SIGSEGV') {
+		if (crashedAfterFailedRun(cli)) {
+			console.warn(`n8n execute --id=${workflowId} crashed (SIGSEGV) on its way out, after it had printed the failed run; taking the printed run`);
+		} else if (cli.exitCode === null && cli.signal === 'SIGSEGV') {
 			// n8n's own process crashed (seen once on n8n 2.41.1 / Node 24 after it had printed the run): that is the
 			// runtime, not the workflow's outcome. Run it once more, and say so; a second crash fails the test below.
 			console.warn(`n8n execute --id=${workflowId} crashed (SIGSEGV); running it once more`);
 			cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], N8N_EXECUTE_MS);
 		}
 		// No exit code: n8n did not end by itself. Say how, rather than hand a test `exitCode: null` to compare.
-		if (cli.exitCode === null) throw new Error(`n8n execute --id=${workflowId}: ${describeExit(cli)}.\n${logTail(cli)}`);
+		if (cli.exitCode === null && !crashedAfterFailedRun(cli)) throw new Error(`n8n execute --id=${workflowId}: ${describeExit(cli)}.\n${logTail(cli)}`);
 		const execution = parseExecutionJson(cli.stdout);
 		if (!execution) {
 			throw new Error(
@@ -185,7 +204,8 @@ export class N8nSandbox {
 			);
 		}
 		const resultData = execution.data?.resultData ?? {};
-		return { exitCode: cli.exitCode, execution, runData: resultData.runData ?? {}, error: resultData.error, cli };
+		const failed = cli.exitCode === 1 || crashedAfterFailedRun(cli);
+		return { exitCode: cli.exitCode, failed, execution, runData: resultData.runData ?? {}, error: resultData.error, cli };
 	}
 
 	async startServer(): Promise<N8nServer> {
