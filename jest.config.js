@@ -31,9 +31,11 @@ const e2eProjects = wanted
 	: [e2e('e2e-latest', versions.latest), e2e('e2e-oldest', versions.oldest)];
 
 module.exports = {
-	// The end-to-end suites spend most of their time waiting for n8n (start-up, one-minute polls), so three
-	// workers on a 2-core machine finish npm test in about half the time of jest's default of one.
-	maxWorkers: 3,
+	// The end-to-end suites spend much of their time waiting for n8n (one-minute polls, a killed main's outage), so
+	// four workers on a 2-core machine keep both cores busy (docs/compatibility.md: 3 → 4 workers, 2026-12-04).
+	maxWorkers: 4,
+	// test.concurrent rows (the fault table) that mostly wait on backoffs and recovery windows: ten at a time.
+	maxConcurrency: 10,
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
