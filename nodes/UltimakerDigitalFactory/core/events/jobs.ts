@@ -61,13 +61,13 @@ function rememberJob(remembered: JobMemory | undefined, job: ApiPrintJobStatus, 
 }
 
 /**
- * A finished job never seen, created before the previous look at the cluster, would have been visible then: it
- * is an old history entry coming back into the 10-job window, not news.
+ * An ended job never seen, created before the newest job listed at the previous look at the cluster, would have
+ * been listed then: it is an old history entry coming back into the 10-job window, not news. A job created after
+ * that look is newer than every job then listed. Both times are `created_at`s, so one clock decides — the
+ * printer's on the local network, whatever n8n's clock says (memory.ts, `historyBeforeMs`).
  */
-function isReappearingHistory(job: ApiPrintJobStatus, before: RememberedCluster | undefined): boolean {
-	const created = parseTime(job.created_at);
-	const lastLook = parseTime(before?.generatedTime);
-	return created !== undefined && lastLook !== undefined && created < lastLook;
+function isReappearingHistory(createdMs: number | undefined, before: RememberedCluster | undefined): boolean {
+	return createdMs !== undefined && before !== undefined && createdMs < before.historyBeforeMs;
 }
 
 function printerItem(uuid: string | null, snapshot: Snapshot, before: RememberedCluster | undefined): EventPrinter | null {
@@ -92,8 +92,8 @@ function sameStatus(remembered: JobMemory | undefined, job: ApiPrintJobStatus, s
 	return !!remembered && remembered.status === (job.status ?? null) && started === remembered.started;
 }
 
-/** One listed job: what to remember of it, and the events of its change, if any. */
-function diffJob(job: ApiPrintJobStatus, index: number, before: RememberedCluster | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
+/** One listed job (`createdMs`: its created_at, parsed): what to remember of it, and the events of its change, if any. */
+function diffJob(job: ApiPrintJobStatus, createdMs: number | undefined, index: number, before: RememberedCluster | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
 	const remembered = before?.jobs.get(job.uuid);
 	// A job followed in `jobs` is never in `ended`: only the others need their key looked up.
 	const key = remembered ? undefined : terminalKey(job.uuid);
@@ -112,7 +112,7 @@ function diffJob(job: ApiPrintJobStatus, index: number, before: RememberedCluste
 	const silent =
 		context.mode === 'baseline' ||
 		(context.mode === 'emitCurrent' && phase === 'terminal') ||
-		(!remembered && phase === 'terminal' && isReappearingHistory(job, before));
+		(!remembered && phase === 'terminal' && isReappearingHistory(createdMs, before));
 	const names = silent || sameStatus(remembered, job, started) ? [] : transitionNames(remembered, job);
 	const steps = withMilestones(names, progress.crossed);
 	if (steps.length === 0) return;
@@ -120,7 +120,7 @@ function diffJob(job: ApiPrintJobStatus, index: number, before: RememberedCluste
 	const item = eventJob(snapshot, job);
 	const printer = printerItem(printerUuid ?? snapshot.singlePrinter, snapshot, before);
 	events.jobs.push({
-		createdMs: parseTime(job.created_at) ?? Number.MAX_SAFE_INTEGER,
+		createdMs: createdMs ?? Number.MAX_SAFE_INTEGER,
 		index,
 		events: steps.map(([name, milestone]) => {
 			if (milestone === undefined) return context.make(name, printer, item, previous);
@@ -130,10 +130,22 @@ function diffJob(job: ApiPrintJobStatus, index: number, before: RememberedCluste
 	});
 }
 
+/** The listed jobs, and the newest created_at among them for the next poll to compare with (isReappearingHistory). */
 export function diffJobs(before: RememberedCluster | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
+	let newest: string | null = null;
+	let newestMs = Number.NEGATIVE_INFINITY;
 	// A plain loop, not forEach with a closure over this poll's objects: V8 specialises such a closure's optimised
 	// code on them and throws it away at the next full GC (bench/trigger.bench.ts, cold rows).
-	for (let index = 0; index < snapshot.jobs.length; index++) diffJob(snapshot.jobs[index], index, before, snapshot, next, events, context);
+	for (let index = 0; index < snapshot.jobs.length; index++) {
+		const job = snapshot.jobs[index];
+		const createdMs = parseTime(job.created_at);
+		if (createdMs !== undefined && createdMs > newestMs) {
+			newestMs = createdMs;
+			newest = job.created_at!;
+		}
+		diffJob(job, createdMs, index, before, snapshot, next, events, context);
+	}
+	next.newestCreated = newest;
 }
 
 /** Jobs that left the list without an ending this trigger saw: removed from the queue. */
