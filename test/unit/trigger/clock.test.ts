@@ -5,9 +5,10 @@
  * newest `created_at` listed at the previous look. Here n8n's clock is runPolls' (2026-11-25 10:00, one minute per
  * poll) and the printer's runs a day behind or a day ahead.
  */
+import fc from 'fast-check';
 import type { ApiPrintJobStatus, TriggerState } from '../../../nodes/UltimakerDigitalFactory/core/events';
-import { terminalKey } from '../../../nodes/UltimakerDigitalFactory/core/events';
-import { job, names, printer, runPolls, seen, snapshot, unreachable } from './builders';
+import { diffSnapshots, terminalKey } from '../../../nodes/UltimakerDigitalFactory/core/events';
+import { job, names, OPTIONS, printer, runPolls, seen, snapshot, unreachable } from './builders';
 
 const P1 = printer('P1', { status: 'printing' });
 const DAY = 86_400_000;
@@ -110,4 +111,32 @@ describe('state saved by the release before', () => {
 		expect(state!.c['cluster-A'].nc).toBe(at(9, 30));
 		expect(state!.c['cluster-A'].g).toBe(n8nTime(0));
 	});
+});
+
+it('remembers the latest created_at listed, by time, whatever mix of formats the list has', () => {
+	// The cloud's `…Z`, the local network's zoneless time with microseconds, others; equal-format times are compared
+	// as text (snapshot.ts, isLater), the rest parsed. Zoneless times are read as n8n's local time — UTC here.
+	const render = [
+		(ms: number) => new Date(ms).toISOString(),
+		(ms: number) => new Date(ms).toISOString().replace(/Z$/, '123'),
+		(ms: number) => new Date(ms).toISOString().slice(0, 19),
+		(ms: number) => new Date(ms).toISOString().slice(0, 19) + 'Z',
+		(ms: number) => new Date(ms + 2 * 3_600_000).toISOString().replace(/Z$/, '+02:00'),
+		(ms: number) => new Date(ms).toUTCString(),
+		() => 'not a time',
+		() => '2026-1X-25T10:00:00.000Z',
+	];
+	const listed = fc.array(fc.tuple(fc.integer({ min: 0, max: 10 * DAY }), fc.integer({ min: 0, max: render.length - 1 })), { maxLength: 12 });
+	fc.assert(
+		fc.property(listed, (times) => {
+			const createdAt = times.map(([offset, format]) => render[format](Date.UTC(2026, 10, 20) + offset));
+			const jobs = createdAt.map((created, index) => job(`J${index}`, { created_at: created }));
+			const { state } = diffSnapshots(undefined, [seen(snapshot([P1], jobs))], OPTIONS, new Date(n8nTime(0)));
+			const readable = createdAt.map((created) => Date.parse(created)).filter((ms) => !Number.isNaN(ms));
+			const nc = state.c['cluster-A'].nc;
+			if (readable.length === 0) expect(nc).toBeNull();
+			else expect(Date.parse(nc as string)).toBe(Math.max(...readable));
+		}),
+		{ numRuns: 500 },
+	);
 });

@@ -10,7 +10,7 @@ import { finiteOrNull, hasStarted, jobPhase, terminalOutcome } from '../status/p
 import type { JobMemory, NextCluster, RememberedCluster } from './memory';
 import { progressStep } from './milestones';
 import type { Snapshot } from './snapshot';
-import { eventJob, parseTime, printerIn, printerOfJob } from './snapshot';
+import { eventJob, isLater, isoFormat, NOT_ISO, parseTime, printerIn, printerOfJob } from './snapshot';
 import type { EventPrinter } from './types';
 
 /** The events a job's change from what was remembered (or from nothing) to what is seen now implies, in order. */
@@ -64,10 +64,11 @@ function rememberJob(remembered: JobMemory | undefined, job: ApiPrintJobStatus, 
  * An ended job never seen, created before the newest job listed at the previous look at the cluster, would have
  * been listed then: it is an old history entry coming back into the 10-job window, not news. A job created after
  * that look is newer than every job then listed. Both times are `created_at`s, so one clock decides — the
- * printer's on the local network, whatever n8n's clock says (memory.ts, `historyBeforeMs`).
+ * printer's on the local network, whatever n8n's clock says (memory.ts, `nc`).
  */
-function isReappearingHistory(createdMs: number | undefined, before: RememberedCluster | undefined): boolean {
-	return createdMs !== undefined && before !== undefined && createdMs < before.historyBeforeMs;
+function isReappearingHistory(job: ApiPrintJobStatus, before: RememberedCluster | undefined): boolean {
+	const created = parseTime(job.created_at);
+	return created !== undefined && before !== undefined && created < before.historyBefore();
 }
 
 function printerItem(uuid: string | null, snapshot: Snapshot, before: RememberedCluster | undefined): EventPrinter | null {
@@ -92,8 +93,8 @@ function sameStatus(remembered: JobMemory | undefined, job: ApiPrintJobStatus, s
 	return !!remembered && remembered.status === (job.status ?? null) && started === remembered.started;
 }
 
-/** One listed job (`createdMs`: its created_at, parsed): what to remember of it, and the events of its change, if any. */
-function diffJob(job: ApiPrintJobStatus, createdMs: number | undefined, index: number, before: RememberedCluster | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
+/** One listed job: what to remember of it, and the events of its change, if any. */
+function diffJob(job: ApiPrintJobStatus, index: number, before: RememberedCluster | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
 	const remembered = before?.jobs.get(job.uuid);
 	// A job followed in `jobs` is never in `ended`: only the others need their key looked up.
 	const key = remembered ? undefined : terminalKey(job.uuid);
@@ -112,7 +113,7 @@ function diffJob(job: ApiPrintJobStatus, createdMs: number | undefined, index: n
 	const silent =
 		context.mode === 'baseline' ||
 		(context.mode === 'emitCurrent' && phase === 'terminal') ||
-		(!remembered && phase === 'terminal' && isReappearingHistory(createdMs, before));
+		(!remembered && phase === 'terminal' && isReappearingHistory(job, before));
 	const names = silent || sameStatus(remembered, job, started) ? [] : transitionNames(remembered, job);
 	const steps = withMilestones(names, progress.crossed);
 	if (steps.length === 0) return;
@@ -120,7 +121,7 @@ function diffJob(job: ApiPrintJobStatus, createdMs: number | undefined, index: n
 	const item = eventJob(snapshot, job);
 	const printer = printerItem(printerUuid ?? snapshot.singlePrinter, snapshot, before);
 	events.jobs.push({
-		createdMs: createdMs ?? Number.MAX_SAFE_INTEGER,
+		createdMs: parseTime(job.created_at) ?? Number.MAX_SAFE_INTEGER,
 		index,
 		events: steps.map(([name, milestone]) => {
 			if (milestone === undefined) return context.make(name, printer, item, previous);
@@ -133,17 +134,20 @@ function diffJob(job: ApiPrintJobStatus, createdMs: number | undefined, index: n
 /** The listed jobs, and the newest created_at among them for the next poll to compare with (isReappearingHistory). */
 export function diffJobs(before: RememberedCluster | undefined, snapshot: Snapshot, next: NextCluster, events: ClusterEvents, context: PollContext): void {
 	let newest: string | null = null;
-	let newestMs = Number.NEGATIVE_INFINITY;
+	let newestFormat = NOT_ISO;
 	// A plain loop, not forEach with a closure over this poll's objects: V8 specialises such a closure's optimised
 	// code on them and throws it away at the next full GC (bench/trigger.bench.ts, cold rows).
 	for (let index = 0; index < snapshot.jobs.length; index++) {
 		const job = snapshot.jobs[index];
-		const createdMs = parseTime(job.created_at);
-		if (createdMs !== undefined && createdMs > newestMs) {
-			newestMs = createdMs;
-			newest = job.created_at!;
+		const created = job.created_at;
+		if (typeof created === 'string' && created !== newest) {
+			const format = isoFormat(created);
+			if (isLater(created, format, newest, newestFormat)) {
+				newest = created;
+				newestFormat = format;
+			}
 		}
-		diffJob(job, createdMs, index, before, snapshot, next, events, context);
+		diffJob(job, index, before, snapshot, next, events, context);
 	}
 	next.newestCreated = newest;
 }

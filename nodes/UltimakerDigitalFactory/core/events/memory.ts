@@ -225,16 +225,12 @@ export class RememberedCluster {
 	readonly generatedTime: string | null;
 	/** `nc` as saved: undefined when absent. */
 	readonly newestCreated: string | null | undefined;
-	/**
-	 * A job first seen already ended and created before this time (ms) was listable at the previous look: old history
-	 * coming back. The newest `created_at` then listed; `generatedTime` for a state without one; NaN when nothing can
-	 * come back (no job listed then) or the time is unreadable.
-	 */
-	readonly historyBeforeMs: number;
 	readonly printers: ReadonlyMap<string, PrinterMemory>;
 	readonly jobs: ReadonlyMap<string, JobMemory>;
 	readonly ended: readonly string[];
 	private endedSet: Set<string> | undefined;
+	/** historyBefore(), NaN included, once asked. */
+	private historyBeforeMs: number | undefined;
 
 	constructor(
 		private readonly state: ClusterState,
@@ -246,10 +242,19 @@ export class RememberedCluster {
 		this.hostGuid = typeof state.hg === 'string' && state.hg !== '' ? state.hg : null;
 		this.generatedTime = state.g ?? null;
 		this.newestCreated = state.nc === undefined ? undefined : typeof state.nc === 'string' ? state.nc : null;
-		this.historyBeforeMs = parseTime(this.newestCreated === undefined ? this.generatedTime : this.newestCreated) ?? Number.NaN;
 		this.printers = decodeAll(state.p, loadPrinter);
 		this.jobs = decodeAll(state.j, loadJob);
 		this.ended = Array.isArray(state.d) ? state.d : [];
+	}
+
+	/**
+	 * A job first seen already ended and created before this time (ms) was listable at the previous look: old history
+	 * coming back. The newest `created_at` then listed; for a state without one, `generatedTime` (as the release that
+	 * saved it compared); NaN — nothing comes back — when that look listed no job or the time is unreadable.
+	 */
+	historyBefore(): number {
+		this.historyBeforeMs ??= parseTime(this.newestCreated === undefined ? this.generatedTime : this.newestCreated) ?? Number.NaN;
+		return this.historyBeforeMs;
 	}
 
 	hasEnded(key: string): boolean {
