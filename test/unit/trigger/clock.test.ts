@@ -106,8 +106,10 @@ describe('state saved by the release before', () => {
 
 	it('falls back only when the newest created_at is absent, not when the previous look listed no job', () => {
 		// `nc: null`: the previous look listed nothing, so an ended job cannot be history coming back.
-		const { perPoll, state } = runPolls([look(0, [running, h2, h1])], undefined, saved({ nc: null }));
-		expect(perPoll.map(names)).toEqual([['job.queued:H1', 'job.started:H1', 'job.finished:H1']]);
+		const { perPoll, state } = runPolls([look(0, [running, h2, h1])], undefined, saved({ nc: null, j: {}, d: [] }));
+		expect(perPoll.map(names)).toEqual([
+			['job.queued:H1', 'job.started:H1', 'job.finished:H1', 'job.queued:H2', 'job.started:H2', 'job.finished:H2', 'job.queued:J1', 'job.started:J1'],
+		]);
 		expect(state!.c['cluster-A'].nc).toBe(at(9, 30));
 		expect(state!.c['cluster-A'].g).toBe(n8nTime(0));
 	});
@@ -136,6 +138,40 @@ it('remembers the latest created_at listed, by time, whatever mix of formats the
 			const nc = state.c['cluster-A'].nc;
 			if (readable.length === 0) expect(nc).toBeNull();
 			else expect(Date.parse(nc as string)).toBe(Math.max(...readable));
+		}),
+		{ numRuns: 500 },
+	);
+});
+
+it('remembers the newest created_at of the last look that listed the jobs, also when only new jobs are read', () => {
+	// diffJobs reads only the created_at of jobs not listed at the previous look when all of those are listed again;
+	// whatever the sequence, the remembered time must be the newest listed, as a full read gives it.
+	const formats = [(ms: number) => new Date(ms).toISOString(), (ms: number) => new Date(ms).toISOString().replace(/Z$/, '000'), () => 'unknown'];
+	const pool = fc.array(fc.tuple(fc.integer({ min: 0, max: DAY }), fc.integer({ min: 0, max: formats.length - 1 })), { minLength: 1, maxLength: 8 });
+	const look = fc.record({
+		kind: fc.constantFrom('listed', 'listed', 'listed', 'unreachable', 'noJobList'),
+		listed: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+		status: fc.array(fc.constantFrom('queued', 'printing', 'wait_cleanup', 'finished', 'failed'), { minLength: 8, maxLength: 8 }),
+	});
+	fc.assert(
+		fc.property(pool, fc.array(look, { minLength: 1, maxLength: 12 }), fc.boolean(), (times, looks, sameFormat) => {
+			const createdAt = times.map(([offset, format]) => formats[sameFormat ? 0 : format](Date.UTC(2026, 10, 24) + offset));
+			let state: TriggerState | undefined;
+			let expected: number | null | undefined;
+			looks.forEach((poll, index) => {
+				const jobs = createdAt.flatMap((created, i) => (poll.listed[i] ? [job(`J${i}`, { status: poll.status[i], started: poll.status[i] !== 'queued', printer_uuid: 'P1', created_at: created })] : []));
+				const observation =
+					poll.kind === 'unreachable' ? unreachable() : seen(poll.kind === 'noJobList' ? { generated_time: n8nTime(index), printers: [P1] } : snapshot([P1], jobs, n8nTime(index)));
+				const result = diffSnapshots(state, [observation], OPTIONS, new Date(n8nTime(index)));
+				state = JSON.parse(JSON.stringify(result.state)) as TriggerState;
+				if (poll.kind === 'listed') {
+					const readable = jobs.map((listed) => Date.parse(listed.created_at!)).filter((ms) => !Number.isNaN(ms));
+					expected = readable.length === 0 ? null : Math.max(...readable);
+				}
+				const nc = state.c['cluster-A']?.nc;
+				if (expected === undefined) expect(nc).toBeUndefined();
+				else expect(nc === null || nc === undefined ? nc : Date.parse(nc)).toBe(expected);
+			});
 		}),
 		{ numRuns: 500 },
 	);
