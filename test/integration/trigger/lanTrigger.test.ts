@@ -18,9 +18,13 @@ const ONE_S5 = [{ friendly_name: 'Lab S5', printers: [{ type: 'ultimaker_s5', fr
 let emulator: Emulator;
 let host: string;
 
-beforeEach(async () => {
-	emulator = await startEmulator({ port: 0, storagePort: 0, seed: 'lan-trigger', speed: 0, startTime: START, farm: ONE_S5 });
+async function startGroup(startTime: number): Promise<void> {
+	emulator = await startEmulator({ port: 0, storagePort: 0, seed: 'lan-trigger', speed: 0, startTime, farm: ONE_S5 });
 	host = emulator.lanUrl.replace('http://', '');
+}
+
+beforeEach(async () => {
+	await startGroup(START);
 });
 afterEach(async () => {
 	await emulator.close();
@@ -75,4 +79,26 @@ test('the printer goes away mid-poll: a missed poll, no events invented, then ev
 	await uploadAndPrint(emulator.client, cluster.cluster_id, 'after.gcode', 600);
 	const after = await t.run();
 	expect(after?.map((event) => event.event)).toContain('job.started');
+});
+
+test("the printer's clock a day behind n8n's: prints that fail between two polls are reported, once (issue 19)", async () => {
+	// The printers' clock a day back, as the demo starts its emulator (scripts/lib/demoStack.ts); the trigger stamps
+	// generated_time with n8n's clock, and the jobs' created_at come from the printer's.
+	await emulator.close();
+	await startGroup(Date.now() - 86_400_000);
+	const t = trigger();
+	const jobEvents = (events: TriggerEvent[] | null) => (events ?? []).filter((event) => event.event.startsWith('job.')).map((event) => `${event.event} ${event.job?.name}`);
+	expect(await t.run()).toBeNull(); // baseline: an empty queue and history
+	const [cluster] = await emulator.client.clusters();
+	// Queued, sent to the printer and failed in pre_print before the next poll: nothing was listed at the previous look.
+	const first = await uploadAndPrint(emulator.client, cluster.cluster_id, 'first.gcode', 600);
+	await emulator.client.setPrintJobStatus(first, 'failed');
+	expect(jobEvents(await t.run())).toEqual(['job.queued first.gcode', 'job.failed first.gcode']);
+	// Again, now with the first one listed in the history at the previous look.
+	const second = await uploadAndPrint(emulator.client, cluster.cluster_id, 'second.gcode', 600);
+	await emulator.client.setPrintJobStatus(second, 'failed');
+	const secondPoll = await t.run();
+	expect(jobEvents(secondPoll)).toEqual(['job.queued second.gcode', 'job.failed second.gcode']);
+	expect(secondPoll?.find((event) => event.event === 'job.failed')).toMatchObject({ cluster: { cluster_id: host }, job: { uuid: second, status: 'failed' } });
+	expect(jobEvents(await t.run())).toEqual([]);
 });

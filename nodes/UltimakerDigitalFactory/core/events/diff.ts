@@ -13,8 +13,11 @@ import { parseTime, snapshotOf } from './snapshot';
 import type { ClusterObservation, DiffOptions, DiffResult, TriggerEvent } from './types';
 
 /**
- * The snapshot's time to remember, never later than ours: a server clock that jumps ahead and back must not make
- * jobs created in between look like old history.
+ * The snapshot's time to remember (`g`), never later than ours: a server clock that jumps ahead and back must not make
+ * jobs created in between look like old history. Only read where a cluster has no newest created_at (`nc`) yet — a
+ * state saved before it was kept, or one whose jobs were never listed — and by such an older release reading this
+ * state: jobs.ts otherwise compares created_at with created_at. (It mixes clocks, the server's capped by n8n's,
+ * but only ever towards reporting; on the local network it is n8n's clock twice.)
  */
 function rememberedTime(generatedTime: string | null | undefined, settings: PollSettings): string | null {
 	if (!generatedTime) return null;

@@ -7,6 +7,7 @@
 import type { ApiMaterial } from '../status/model';
 import { progressPercent } from '../status/phases';
 import { SMALL } from './lists';
+import { parseTime } from './snapshot';
 
 export interface Extruder {
 	index: number;
@@ -97,7 +98,20 @@ export interface ClusterState {
 	 * its host_guid, so a trigger whose selection still names an old id keeps finding it.
 	 */
 	a?: string[];
+	/**
+	 * The previous look's `generated_time`, never later than n8n's time then (diff.ts). Read only for a state without
+	 * `nc` (saved by a release before it was kept), for the one poll that writes `nc`; still written so such a release
+	 * reading this state keeps working.
+	 */
 	g: string | null;
+	/**
+	 * The newest `created_at` among the jobs listed at the previous look, as the API gave it — on the clock of every
+	 * job's `created_at` (the printer's on the local network, Digital Factory's on the cloud), which `g` on the local
+	 * network is not (n8n's). null: that look listed no job (with a readable `created_at`). A job first seen already
+	 * ended and created before it is old history coming back into the 10-job window (jobs.ts). Absent in states saved
+	 * before it was kept, and while no look has listed the cluster's jobs: then `g` stands in.
+	 */
+	nc?: string | null;
 	p: Record<string, PrinterState>;
 	j: Record<string, JobState>;
 	d: string[];
@@ -209,10 +223,14 @@ export class RememberedCluster {
 	readonly hostGuid: string | null;
 	readonly formerIds: readonly string[];
 	readonly generatedTime: string | null;
+	/** `nc` as saved: undefined when absent. */
+	readonly newestCreated: string | null | undefined;
 	readonly printers: ReadonlyMap<string, PrinterMemory>;
 	readonly jobs: ReadonlyMap<string, JobMemory>;
 	readonly ended: readonly string[];
 	private endedSet: Set<string> | undefined;
+	/** historyBefore(), NaN included, once asked. */
+	private historyBeforeMs: number | undefined;
 
 	constructor(
 		private readonly state: ClusterState,
@@ -223,9 +241,20 @@ export class RememberedCluster {
 		this.formerIds = Array.isArray(state.a) ? state.a.filter((id) => typeof id === 'string') : [];
 		this.hostGuid = typeof state.hg === 'string' && state.hg !== '' ? state.hg : null;
 		this.generatedTime = state.g ?? null;
+		this.newestCreated = state.nc === undefined ? undefined : typeof state.nc === 'string' ? state.nc : null;
 		this.printers = decodeAll(state.p, loadPrinter);
 		this.jobs = decodeAll(state.j, loadJob);
 		this.ended = Array.isArray(state.d) ? state.d : [];
+	}
+
+	/**
+	 * A job first seen already ended and created before this time (ms) was listable at the previous look: old history
+	 * coming back. The newest `created_at` then listed; for a state without one, `generatedTime` (as the release that
+	 * saved it compared); NaN — nothing comes back — when that look listed no job or the time is unreadable.
+	 */
+	historyBefore(): number {
+		this.historyBeforeMs ??= parseTime(this.newestCreated === undefined ? this.generatedTime : this.newestCreated) ?? Number.NaN;
+		return this.historyBeforeMs;
 	}
 
 	hasEnded(key: string): boolean {
@@ -258,6 +287,8 @@ export class NextCluster {
 	readonly ended = new Set<string>();
 	/** Former cluster_ids to remember (ClusterState.a). */
 	formerIds: readonly string[];
+	/** ClusterState.nc: set by a look that lists the jobs, else the remembered one (undefined: none to save). */
+	newestCreated: string | null | undefined;
 
 	constructor(
 		readonly name: string | null,
@@ -267,6 +298,7 @@ export class NextCluster {
 		readonly hostGuid: string | null = before?.hostGuid ?? null,
 	) {
 		this.formerIds = before?.formerIds ?? [];
+		this.newestCreated = before?.newestCreated;
 	}
 
 	/** Marks a job as ended (once). */
@@ -290,6 +322,7 @@ export class NextCluster {
 		for (const [uuid, printer] of this.printers) p[encodeKey(uuid)] = this.before?.printerState(uuid, printer) ?? savePrinter(printer, undefined);
 		for (const [uuid, job] of this.jobs) j[encodeKey(uuid)] = this.before?.savedJob(uuid, job) ?? saveJob(job);
 		const state: ClusterState = { n: this.name, g: this.generatedTime, p, j, d: [...this.ended] };
+		if (this.newestCreated !== undefined) state.nc = this.newestCreated;
 		if (this.hostGuid !== null) state.hg = this.hostGuid;
 		if (this.formerIds.length > 0) state.a = [...this.formerIds];
 		return state;

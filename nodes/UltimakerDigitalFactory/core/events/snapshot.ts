@@ -170,3 +170,45 @@ export function parseTime(value: string | null | undefined): number | undefined 
 	const ms = Date.parse(value);
 	return Number.isNaN(ms) ? undefined : ms;
 }
+
+/** What `isoFormat` tells of a time: none of the two below, `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, or the same without a zone. */
+const NOT_ISO = 0;
+const ISO_UTC = 1;
+const ISO_NO_ZONE = 2;
+const DIGIT = -1;
+/** `YYYY-MM-DDTHH:MM:SS` as character codes, DIGIT for a digit. */
+const ISO_PREFIX = [DIGIT, DIGIT, DIGIT, DIGIT, 45, DIGIT, DIGIT, 45, DIGIT, DIGIT, 84, DIGIT, DIGIT, 58, DIGIT, DIGIT, 58, DIGIT, DIGIT];
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/** The format of a time as the APIs write them: the cloud's `…Z`, the local network's zoneless one, or another. */
+function isoFormat(value: string): number {
+	const length = value.length;
+	if (length < ISO_PREFIX.length) return NOT_ISO;
+	for (let i = 0; i < ISO_PREFIX.length; i++) {
+		const code = value.charCodeAt(i);
+		if (ISO_PREFIX[i] === DIGIT ? !isDigit(code) : code !== ISO_PREFIX[i]) return NOT_ISO;
+	}
+	const utc = value.charCodeAt(length - 1) === 90; // Z
+	const end = utc ? length - 1 : length;
+	if (end > ISO_PREFIX.length) {
+		if (value.charCodeAt(ISO_PREFIX.length) !== 46 || end === ISO_PREFIX.length + 1) return NOT_ISO; // .
+		for (let i = ISO_PREFIX.length + 1; i < end; i++) if (!isDigit(value.charCodeAt(i))) return NOT_ISO;
+	}
+	return utc ? ISO_UTC : ISO_NO_ZONE;
+}
+
+/**
+ * The later of two times as the API gave them (`newest` null: none yet); an unreadable candidate never wins. Two
+ * times of one ISO format (`isoFormat`) and length compare as text — their order is their times' order — and
+ * others are parsed.
+ */
+export function laterTime(newest: string | null, candidate: unknown): string | null {
+	if (typeof candidate !== 'string' || candidate === newest) return newest;
+	if (newest === null) return parseTime(candidate) === undefined ? null : candidate;
+	const format = isoFormat(candidate);
+	if (format !== NOT_ISO && candidate.length === newest.length && format === isoFormat(newest)) return candidate > newest ? candidate : newest;
+	const ms = parseTime(candidate);
+	const newestMs = parseTime(newest);
+	return ms !== undefined && (newestMs === undefined || ms > newestMs) ? candidate : newest;
+}
