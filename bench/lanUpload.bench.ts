@@ -15,12 +15,18 @@
  *   the upload alone (curl probes with an empty POST, takes the 401 challenge, then sends the body). Time: curl's
  *   own `time_total`. Memory: curl's peak RSS (VmHWM from /proc).
  *
+ * - Largest size only, inside a real n8n (`n8n execute`, n8n 2.8.4 unless N8N_VERSION, filesystem binary data): a
+ *   workflow Read file → this node (Upload and Print, local network credential). Time: the upload node's own
+ *   `executionTime` in n8n's run data (the whole operation, as in-process). Memory: the n8n process's peak RSS
+ *   (VmHWM) minus that of the same workflow with a No-Op in place of the upload. BENCH_LAN_UPLOAD_N8N=0 skips it.
+ *
  * Sizes: BENCH_LAN_UPLOAD_SIZES_MIB (default 10,1024). Rounds: BENCH_LAN_UPLOAD_ROUNDS (default 5); the order of
  * the approaches rotates every round. BENCH_LAN_UPLOAD_PROFILE=1 also records a CPU profile of one node run of the
  * largest file (.bench/lanUpload-node.cpuprofile; its heaviest functions are printed). Raw: .bench/lanUpload.json.
- * The emulator reads a LAN upload's whole body into memory before answering (emulator/lanRoutes.ts), so both
- * approaches wait the same extra time for its answer; the ratio compares the clients on equal terms. One
- * unmeasured curl upload per size warms the emulator up first (its first large upload is slower, whoever sends it).
+ * The emulator reads a LAN upload's multipart body as it streams in (emulator/multipart.ts) and answers as soon as
+ * the closing boundary has arrived, as a printer writing it to disk would; it does not throttle to a network's
+ * speed, so on this loopback the clients' own cost per byte decides. One unmeasured curl upload per size warms
+ * the emulator up first (its first large upload is slower, whoever sends it).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +39,9 @@ import { forgetSends } from '../nodes/UltimakerDigitalFactory/actions/print/owne
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { runNode, storeBinary, type CredentialStore } from '../test/helpers/n8nContext';
 import { LanClient } from '../emulator/client';
+import { parseExecutionJson, runN8nCli } from '../scripts/lib/n8n';
+import { lanCredential, type Workflow } from '../scripts/lib/workflows';
+import { N8nSandbox } from '../test/e2e/harness';
 import { heaviest, profileCpu } from './lib/cpuProfile';
 import { fmt, inProcess, median, runRounds, spread } from './lib/measure';
 import { startEmulatorChild } from './lib/emulatorChild';
@@ -43,8 +52,10 @@ const MiB = 1024 * 1024;
 const SIZES_MIB = (process.env.BENCH_LAN_UPLOAD_SIZES_MIB ?? '10,1024').split(',').filter(Boolean).map(Number);
 const ROUNDS = Number(process.env.BENCH_LAN_UPLOAD_ROUNDS ?? 5);
 const PROFILE = process.env.BENCH_LAN_UPLOAD_PROFILE === '1';
+const IN_N8N = process.env.BENCH_LAN_UPLOAD_N8N !== '0';
 const NODE = 'this node: Upload and Print, local network (whole operation)';
 const CURL = 'curl --digest -F (upload alone)';
+const IN_N8N_NODE = 'n8n: Read file → this node (Upload and Print, local network; its executionTime)';
 
 type Binary = Awaited<ReturnType<typeof storeBinary>>;
 type GcodeFile = Awaited<ReturnType<typeof writeGcodeFile>>;
@@ -59,9 +70,10 @@ interface Lan {
 interface Run {
 	seconds: number;
 	mibps: number;
-	/** Bytes: this process's RSS growth (node), curl's peak RSS (curl). */
+	/** Bytes: this process's RSS growth (node), curl's peak RSS (curl), n8n's peak RSS over the No-Op run (n8n). */
 	memory: number;
-	cpuSeconds: number;
+	/** Not measured inside n8n (its CPU is n8n's start-up as much as the upload). */
+	cpuSeconds?: number;
 	/** The emulator received one upload of exactly the file's bytes (and the node returned the queued job). */
 	ok: boolean;
 }
@@ -111,6 +123,68 @@ async function curlUpload(lan: Lan, file: GcodeFile): Promise<Run> {
 	return { seconds, mibps: file.size / MiB / seconds, memory: peak.peakRss, cpuSeconds: peak.cpuSeconds, ok };
 }
 
+// ---------- inside a real n8n ----------
+
+const N8N_CREDENTIAL = { id: 'udfBenchLanCred01', name: 'Bench emulator (local network)' };
+
+/** Start → Read file → `last` (named Upload). */
+function readFileThen(id: string, filePath: string, last: Workflow['nodes'][number]): Workflow {
+	const nodes: Workflow['nodes'] = [
+		{ id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: `${id}-read`, name: 'Read file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, position: [200, 0], parameters: { operation: 'read', fileSelector: filePath, options: {} } },
+		last,
+	];
+	const connections: Workflow['connections'] = {};
+	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i]!.name] = { main: [[{ node: nodes[i + 1]!.name, type: 'main', index: 0 }]] };
+	return { id, name: id, active: false, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+const IN_N8N_WORKFLOWS = {
+	baseline: (path: string) =>
+		readFileThen('benchLanBaseline', path, { id: 'noop', name: 'Upload', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} }),
+	upload: (path: string) =>
+		readFileThen('benchLanUploadN8n', path, {
+			id: 'udf',
+			name: 'Upload',
+			type: 'CUSTOM.ultimakerDigitalFactory',
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: nodeParameters,
+			credentials: { ultimakerLocalNetworkApi: { ...N8N_CREDENTIAL } },
+		}),
+};
+
+/** One `n8n execute` of a workflow: the Upload node's executionTime, its first output item, and n8n's peak RSS. */
+async function executeInN8n(sandbox: N8nSandbox, workflowId: string): Promise<{ seconds: number; peakRss: number; json: Record<string, unknown> }> {
+	let watcher: ReturnType<typeof watchPeak> | undefined;
+	const cli = await runN8nCli(sandbox.bin, ['execute', `--id=${workflowId}`, '--rawOutput'], await sandbox.env(), 600_000, (child) => {
+		watcher = watchPeak(child.pid!);
+	});
+	const peak = watcher!.stop();
+	const run = parseExecutionJson(cli.stdout)?.data?.resultData?.runData?.Upload?.[0];
+	if (!run || run.error) throw new Error(`n8n execute ${workflowId}: ${run?.error?.message ?? 'no run data'}\n${cli.stdout.slice(-2000)}\n${cli.stderr.slice(-2000)}`);
+	// Binary data of CLI executions stays in the sandbox: drop it so 1 GiB copies do not pile up.
+	rmSync(join(sandbox.userFolder, '.n8n', 'storage'), { recursive: true, force: true });
+	return { seconds: run.executionTime / 1000, peakRss: peak.peakRss, json: run.data?.main?.[0]?.[0]?.json ?? {} };
+}
+
+/** The node inside a real n8n, for one file: a No-Op run for the memory baseline, then the upload, per round. */
+async function inN8nApproach(lan: Lan, file: GcodeFile, holder: SandboxHolder): Promise<() => Promise<Run>> {
+	const sandbox = (holder.sandbox ??= N8nSandbox.create({ fileAccessDirs: [file.dir] }));
+	await sandbox.importCredentials([lanCredential(N8N_CREDENTIAL, lan.url.replace(/^http:\/\//, ''), lan.pairing)]);
+	await sandbox.importWorkflows([IN_N8N_WORKFLOWS.baseline(file.path), IN_N8N_WORKFLOWS.upload(file.path)]);
+	return async () => {
+		const base = await executeInN8n(sandbox, 'benchLanBaseline');
+		const countBefore = (await lan.client.uploads()).length;
+		const run = await executeInN8n(sandbox, 'benchLanUploadN8n');
+		const ok = typeof run.json.uuid === 'string' && (await received(lan, countBefore, file.name.replace(/\.gcode$/, ''), file.size));
+		return { seconds: run.seconds, mibps: file.size / MiB / run.seconds, memory: run.peakRss - base.peakRss, ok };
+	};
+}
+
+/** The real n8n the largest size runs in: created on first use, cleaned up at the end. */
+type SandboxHolder = { sandbox?: N8nSandbox };
+
 /** Pairs with the emulator's "printer" (request, then Allow pressed on its screen) and builds the node's credential. */
 async function pairWith(url: string): Promise<Lan> {
 	const client = new LanClient(url);
@@ -129,17 +203,21 @@ function sizeLabel(sizeMiB: number): string {
 }
 
 function sizeTable(sizeMiB: number, runs: Record<string, Run[]>): string {
-	const node = runs[NODE]!;
 	const curl = runs[CURL]!;
-	// Same round, same file: how long curl took for what the node took (1 = as fast as curl, < 1 = slower).
-	const ratios = node.map((run, i) => curl[i]!.seconds / run.seconds);
-	const row = (name: string, list: Run[], ratio: string, memory: string) =>
-		`| ${name} | ${spread(list.map((run) => run.seconds), 3)} | ${list.map((run) => fmt(run.mibps, 0)).join(' / ')} | ${ratio} | ${memory} | ${spread(list.map((run) => run.cpuSeconds), 2)} | ${list.every((run) => run.ok) ? 'yes' : 'NO'} |`;
-	const nodeMemory = node.map((run) => mib(run.memory));
-	const rows = [
-		row(NODE, node, `**${spread(ratios, 2)}**`, `RSS growth ${fmt(median(nodeMemory))} MiB median, ${fmt(Math.max(...nodeMemory))} MiB max`),
-		row(CURL, curl, '1', `curl's peak RSS ${fmt(Math.max(...curl.map((run) => mib(run.memory))))} MiB max`),
-	];
+	const row = (name: string, list: Run[], ratio: string, memory: string) => {
+		const cpu = list.every((run) => run.cpuSeconds !== undefined) ? spread(list.map((run) => run.cpuSeconds!), 2) : '—';
+		return `| ${name} | ${spread(list.map((run) => run.seconds), 3)} | ${list.map((run) => fmt(run.mibps, 0)).join(' / ')} | ${ratio} | ${memory} | ${cpu} | ${list.every((run) => run.ok) ? 'yes' : 'NO'} |`;
+	};
+	const rows = Object.entries(runs)
+		.filter(([name]) => name !== CURL)
+		.map(([name, list]) => {
+			// Same round, same file: how long curl took for what the node took (1 = as fast as curl, < 1 = slower).
+			const ratios = list.map((run, i) => curl[i]!.seconds / run.seconds);
+			const memory = list.map((run) => mib(run.memory));
+			const what = name === IN_N8N_NODE ? "n8n's peak RSS over the No-Op run" : 'RSS growth';
+			return row(name, list, `**${spread(ratios, 2)}**`, `${what} ${fmt(median(memory))} MiB median, ${fmt(Math.max(...memory))} MiB max`);
+		});
+	rows.push(row(CURL, curl, '1', `curl's peak RSS ${fmt(Math.max(...curl.map((run) => mib(run.memory))))} MiB max`));
 	return (
 		`**${sizeLabel(sizeMiB)}**, ${ROUNDS} rounds:\n\n` +
 		'| approach | seconds: median (min–max) | MiB/s per round | ratio curl time / node time, same round: median (min–max) | memory | CPU s: median (min–max) | all received |\n' +
@@ -154,7 +232,7 @@ interface SizeResult {
 }
 
 /** One file size: write it, store it as n8n does, run both approaches ROUNDS times, and (largest, on request) profile the node. */
-async function measureSize(lan: Lan, dir: string, sizeMiB: number): Promise<SizeResult> {
+async function measureSize(lan: Lan, dir: string, sizeMiB: number, holder: SandboxHolder): Promise<SizeResult> {
 	const file = await writeGcodeFile({ sizeBytes: sizeMiB * MiB, dir, fileName: `lan-bench-${sizeMiB}MiB.gcode` });
 	const binary = await storeBinary({ path: file.path }, { fileName: file.name, mimeType: 'text/x-gcode' });
 	spawnSync('sync');
@@ -163,7 +241,9 @@ async function measureSize(lan: Lan, dir: string, sizeMiB: number): Promise<Size
 	// on the approach that runs first in round 1.
 	const warmUp = await curlUpload(lan, file);
 	if (!warmUp.ok) throw new Error('the warm-up upload did not reach the emulator');
-	const runs = await runRounds({ [NODE]: () => nodeUpload(lan, binary, file), [CURL]: () => curlUpload(lan, file) }, ROUNDS);
+	const approaches: Record<string, () => Promise<Run>> = { [NODE]: () => nodeUpload(lan, binary, file), [CURL]: () => curlUpload(lan, file) };
+	if (IN_N8N && sizeMiB === Math.max(...SIZES_MIB)) approaches[IN_N8N_NODE] = await inN8nApproach(lan, file, holder);
+	const runs = await runRounds(approaches, ROUNDS);
 	let profileLines: string[] = [];
 	if (PROFILE && sizeMiB === Math.max(...SIZES_MIB)) {
 		forgetSends();
@@ -181,11 +261,13 @@ async function main(): Promise<void> {
 	const loadAtStart = loadavg();
 	const startedAt = new Date().toISOString();
 	const sizes: SizeResult[] = [];
+	const holder: SandboxHolder = {};
 	try {
 		const lan = await pairWith(lanUrl);
-		for (const sizeMiB of SIZES_MIB) sizes.push(await measureSize(lan, dir, sizeMiB));
+		for (const sizeMiB of SIZES_MIB) sizes.push(await measureSize(lan, dir, sizeMiB, holder));
 	} finally {
 		child.kill('SIGTERM');
+		await holder.sandbox?.cleanup();
 		rmSync(dir, { recursive: true, force: true });
 	}
 	const loadAtEnd = loadavg();
@@ -193,8 +275,8 @@ async function main(): Promise<void> {
 	console.log(`Started ${startedAt}. Load average (1/5/15 min) at the start ${load(loadAtStart)}, at the end ${load(loadAtEnd)}.\n`);
 	for (const size of sizes) console.log(`${size.table}\n`);
 	console.log(
-		'Times: this node = the whole Upload and Print (queue read, pairing check, multipart POST, queue read); curl = the upload alone (its time_total). ' +
-			'Ratio ≥ 0.8 would match the cloud upload\'s target; node RSS growth target < 64 MB for 1 GiB.',
+		'Times: this node = the whole Upload and Print (queue read, pairing check, multipart POST, queue read), in-process or (n8n:) the node\'s executionTime inside n8n; curl = the upload alone (its time_total). ' +
+			'Issue 19\'s target for 1 GiB: ratio ≥ 0.9, node RSS growth < 64 MB.',
 	);
 	const profileLines = sizes.flatMap((size) => size.profileLines);
 	if (profileLines.length) console.log(`\nCPU profile of one node Upload and Print of the largest file (self time; .bench/lanUpload-node.cpuprofile):\n\n${profileLines.join('\n')}`);

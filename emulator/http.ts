@@ -207,17 +207,21 @@ export function sendError(ctx: Context, error: HttpError): void {
 	sendJson(ctx, error.status, errorEnvelope(error.status, error.code, error.title, error.detail), error.headers);
 }
 
-/** Reads a body up to `limit` bytes (413 beyond), counting bytes; honours a dropMidBody fault. */
-export function readBody(ctx: Context, limit = 1024 * 1024): Promise<Buffer> {
+/**
+ * Hands a body to `take` chunk by chunk as it arrives, up to `limit` bytes (413 beyond, at once), counting bytes;
+ * honours a dropMidBody fault. When `take` throws (a body it cannot read), the rest is read and dropped and the
+ * promise then fails with that error, so the client is done sending when it reads the answer.
+ */
+export function streamBody(ctx: Context, limit: number, take: (chunk: Buffer) => void): Promise<void> {
 	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
 		let size = 0;
 		let settled = false;
-		const finish = (error: Error | null, value?: Buffer) => {
+		let refused: unknown;
+		const finish = (error: unknown) => {
 			if (settled) return;
 			settled = true;
 			if (error) reject(error);
-			else resolve(value!);
+			else resolve();
 		};
 		ctx.req.on('data', (chunk: Buffer) => {
 			size += chunk.length;
@@ -232,12 +236,24 @@ export function readBody(ctx: Context, limit = 1024 * 1024): Promise<Buffer> {
 				ctx.req.resume();
 				return;
 			}
-			if (!settled) chunks.push(chunk);
+			if (settled || refused !== undefined) return;
+			try {
+				take(chunk);
+			} catch (error) {
+				refused = error;
+			}
 		});
-		ctx.req.on('end', () => finish(null, Buffer.concat(chunks)));
+		ctx.req.on('end', () => finish(refused));
 		ctx.req.on('error', (error) => finish(error));
 		ctx.req.on('close', () => finish(new Error('connection closed before the body was complete')));
 	});
+}
+
+/** Reads a body up to `limit` bytes (413 beyond), counting bytes; honours a dropMidBody fault. */
+export async function readBody(ctx: Context, limit = 1024 * 1024): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	await streamBody(ctx, limit, (chunk) => chunks.push(chunk));
+	return Buffer.concat(chunks);
 }
 
 /**

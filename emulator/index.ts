@@ -43,7 +43,9 @@ export { reportCsv, snapshotPng } from './historyRoutes';
 export type { HistoryBehaviour, ReportOutcome, SnapshotOutcome } from './historyRoutes';
 export { LanClient } from './client';
 export type { LanState, LanSettings, Pairing } from './lanRoutes';
-export { SNAPSHOT_JPEG, parseMultipart } from './lanRoutes';
+export { SNAPSHOT_JPEG } from './lanRoutes';
+export { MultipartParser, parseMultipart } from './multipart';
+export type { PartInfo, PartSink } from './multipart';
 export type { EmulatorSnapshot, FaultRequest, Rendered, Reply, RequestBody, ToolpathRegistration } from './client';
 
 export const DEFAULT_API_TOKEN = 'umapi-emulator-token-0001|main';

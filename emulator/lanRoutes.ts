@@ -14,12 +14,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Context, Guard, RouteTable } from './http';
-import { HttpError, Router, mountRoutes, readBody, readJson, routes, send, sendJson, simulationError } from './http';
+import { HttpError, Router, mountRoutes, readBody, readJson, routes, send, sendJson, simulationError, streamBody } from './http';
+import type { PartSink } from './multipart';
+import { FieldSink, MultipartParser, boundaryOf } from './multipart';
 import type { Runtime } from './runtime';
 import type { ClusterState, PrintJobState } from './stateModel';
 import { applyPrintJobAction, enqueueJob, queuedPrintJob } from './simulation';
 import { iso, renderPrintJob, renderPrinter } from './view';
-import { readToolpathHeader } from './gcode';
+import { ToolpathHeaderReader } from './gcode';
 
 export type LanAlgorithm = 'SHA-256' | 'MD5';
 
@@ -136,31 +138,6 @@ function requireDigest(ctx: Context, env: LanEnv): void {
 	if (issued === undefined || Date.now() - issued > lan.settings.nonceLifetimeMs) throw challenge(env, true);
 }
 
-// ---- multipart ----
-
-/** The parts of a multipart/form-data body: name → {filename, body}. */
-export function parseMultipart(body: Buffer, contentType: string | undefined): Map<string, { filename: string | null; body: Buffer }> {
-	const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
-	if (!boundary) throw new HttpError(400, 'badRequest', 'Bad request', 'Expected multipart/form-data with a boundary.');
-	const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
-	const parts = new Map<string, { filename: string | null; body: Buffer }>();
-	let start = body.indexOf(delimiter);
-	while (start >= 0) {
-		const afterDelimiter = start + delimiter.length;
-		if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') break;
-		const headerEnd = body.indexOf('\r\n\r\n', afterDelimiter);
-		if (headerEnd < 0) break;
-		const next = body.indexOf(delimiter, headerEnd + 4);
-		if (next < 0) throw new HttpError(400, 'badRequest', 'Bad request', 'The multipart body ends without its closing boundary.');
-		const headers = body.subarray(afterDelimiter + 2, headerEnd).toString('utf8');
-		const name = /name="([^"]*)"/i.exec(headers)?.[1] ?? /name=([^;\s]+)/i.exec(headers)?.[1];
-		const filename = /filename="([^"]*)"/i.exec(headers)?.[1] ?? null;
-		if (name) parts.set(name, { filename, body: body.subarray(headerEnd + 4, next - 2) });
-		start = next;
-	}
-	return parts;
-}
-
 // ---- handlers ----
 
 function listPrinters(ctx: Context, env: LanEnv): void {
@@ -174,20 +151,72 @@ function listPrintJobs(ctx: Context, env: LanEnv): void {
 	sendJson(ctx, 200, [...c.queue, ...c.history].map((job) => lanJob(c, job, now)));
 }
 
+/** Form fields of an upload (`owner`, `require_printer_name`) are kept up to this size each. */
+const MAX_FIELD_BYTES = 64 * 1024;
+
+/** The file part of an upload as it streams by: its name, its size, and its toolpath header read on the way. */
+interface UploadedFile {
+	filename: string | null;
+	bytes: number;
+	reader: ToolpathHeaderReader | null;
+}
+
+/** The content type the emulator reads an uploaded file as, from its name. */
+const uploadContentType = (fileName: string) => (/\.ufp$/i.test(fileName) ? 'application/x-ufp' : 'text/x-gcode');
+
+/**
+ * Reads an upload's multipart body as it arrives, as a printer writes it to its disk: the file part is counted and
+ * its toolpath header read on the way (its bytes are not kept), the small fields are kept. Resolves when the body
+ * has ended with its closing boundary; a body it cannot read is read to its end and then refused (400).
+ */
+async function readUpload(ctx: Context, limit: number): Promise<{ file: UploadedFile | null; fields: Map<string, Buffer> }> {
+	const fields = new Map<string, Buffer>();
+	let file: UploadedFile | null = null;
+	let parser: MultipartParser | undefined;
+	let unreadable: unknown;
+	try {
+		parser = new MultipartParser(boundaryOf(ctx.req.headers['content-type']), (part): PartSink => {
+			if (part.name === 'file') {
+				const format = ToolpathHeaderReader.formatOf(uploadContentType(part.filename ?? 'upload.gcode'));
+				const streamed: UploadedFile = { filename: part.filename, bytes: 0, reader: format ? new ToolpathHeaderReader(format) : null };
+				return {
+					write: (chunk) => {
+						streamed.bytes += chunk.length;
+						streamed.reader?.write(chunk);
+					},
+					// A later part of the same name wins, as in a form.
+					end: () => void (file = streamed),
+				};
+			}
+			const field = new FieldSink(part.name ?? '', MAX_FIELD_BYTES);
+			return {
+				write: (chunk) => field.write(chunk),
+				end: () => {
+					field.end();
+					if (part.name) fields.set(part.name, field.value!);
+				},
+			};
+		});
+	} catch (error) {
+		unreadable = error;
+	}
+	await streamBody(ctx, limit, (chunk) => parser?.write(chunk));
+	if (!parser) throw unreadable;
+	parser.end();
+	return { file, fields };
+}
+
 async function upload(ctx: Context, env: LanEnv): Promise<void> {
-	const body = await readBody(ctx, env.rt.options.maxFileSize);
-	const parts = parseMultipart(body, ctx.req.headers['content-type']);
-	const file = parts.get('file');
-	if (!file || file.body.length === 0) throw new HttpError(400, 'badRequest', 'Bad request', 'The "file" part is missing or empty.');
+	const { file, fields } = await readUpload(ctx, env.rt.options.maxFileSize);
+	if (!file || file.bytes === 0) throw new HttpError(400, 'badRequest', 'Bad request', 'The "file" part is missing or empty.');
 	const c = cluster(env);
 	const now = env.rt.clock.now();
-	const requirePrinter = parts.get('require_printer_name')?.body.toString('utf8') ?? null;
+	const requirePrinter = fields.get('require_printer_name')?.toString('utf8') ?? null;
 	const printer = requirePrinter ? c.printers.find((p) => p.unique_name === requirePrinter) : undefined;
 	if (requirePrinter && !printer) throw new HttpError(400, 'badRequest', 'Bad request', `No printer ${requirePrinter} in this group.`);
 	const fileName = file.filename ?? 'upload.gcode';
-	const contentType = /\.ufp$/i.test(fileName) ? 'application/x-ufp' : 'text/x-gcode';
-	const header = await readToolpathHeader(file.body, contentType).catch(() => null);
-	const owner = parts.get('owner')?.body.toString('utf8') ?? null;
+	const header = file.reader ? await file.reader.end().catch(() => null) : null;
+	const owner = fields.get('owner')?.toString('utf8') ?? null;
 	const job = queuedPrintJob(
 		{
 			uuid: env.rt.state.ids.uuid(),
@@ -205,7 +234,7 @@ async function upload(ctx: Context, env: LanEnv): Promise<void> {
 	);
 	// `require_printer_name`: this printer only; the scheduler assigns the job nowhere else.
 	job.requiredPrinterUuid = printer?.uuid ?? null;
-	env.lan().uploads.push({ name: job.name, owner, requirePrinterName: requirePrinter, bytes: file.body.length });
+	env.lan().uploads.push({ name: job.name, owner, requirePrinterName: requirePrinter, bytes: file.bytes });
 	env.rt.state.clusters.set(c.cluster_id, enqueueJob(c, job, now, env.rt.state.timings));
 	// The real answer is not documented (Cura ignores it) [I]: 200, empty, as Cura's own emulator answers [S].
 	send(ctx, 200, null);

@@ -49,6 +49,16 @@ export interface PrinterSnapshot {
 	printer: IDataObject;
 }
 
+export interface SendPrintOptions {
+	/** The printer of the cluster to print on (see `sendPrint`). */
+	printerUuid?: string;
+	/**
+	 * The cluster's status as the caller read it just before sending (print once: its baseline). A connection that
+	 * needs the queue before the send uses this reading instead of reading it again.
+	 */
+	before?: ApiClusterStatus;
+}
+
 export interface PrinterConnection {
 	readonly kind: ConnectionKind;
 	/**
@@ -72,7 +82,7 @@ export interface PrinterConnection {
 	 * `printerUuid`: the printer of the cluster that is to print it (best match's chosen printer), where the
 	 * connection can say so — the local network can (`require_printer_name`); Digital Factory queues on the cluster.
 	 */
-	sendPrint(clusterId: string, jobId: string, itemIndex: number, options?: { printerUuid?: string }): Promise<IDataObject>;
+	sendPrint(clusterId: string, jobId: string, itemIndex: number, options?: SendPrintOptions): Promise<IDataObject>;
 	/** One action on a print job; repeated only where REPEATABLE_ACTIONS allows. The answer's fields, if any. */
 	actOnPrintJob(clusterId: string, printJobUuid: string, action: PrintJobAction, itemIndex: number): Promise<IDataObject>;
 	/**

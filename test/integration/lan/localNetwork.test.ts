@@ -82,6 +82,22 @@ describe('upload and print, actions', () => {
 		expect(uploads).toEqual([expect.objectContaining({ name: 'bracket', owner: 'n8n', requirePrinterName: null, bytes: gcode().length })]);
 	});
 
+	test('the queue is read once before the upload (its baseline serves print-once and the job lookup), once after', async () => {
+		const credentials = await paired();
+		await emu.client.clearRequests();
+		await run({ resource: 'print', operation: 'uploadAndSend', target: 'cluster' }, credentials, [await storedItem(gcode(), 'once.gcode')]);
+		const sequence = (await emu.client.requests({})).filter((r) => !r.path.startsWith('/_emulator')).map((r) => `${r.method} ${r.path}`);
+		expect(sequence).toEqual([
+			'GET /cluster-api/v1/printers',
+			'GET /cluster-api/v1/print_jobs',
+			'GET /api/v1/auth/verify',
+			'GET /api/v1/auth/verify',
+			'POST /cluster-api/v1/print_jobs/',
+			'GET /cluster-api/v1/printers',
+			'GET /cluster-api/v1/print_jobs',
+		]);
+	});
+
 	test('an in-memory binary and a named printer: require_printer_name is its unique_name', async () => {
 		const credentials = await paired();
 		const [printer] = await lan.printers();

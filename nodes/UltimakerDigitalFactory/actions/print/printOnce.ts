@@ -165,7 +165,8 @@ export async function sendPrint(this: IExecuteFunctions, itemIndex: number, conn
 	try {
 		let data: IDataObject;
 		try {
-			data = await connection.sendPrint(print.clusterId, print.jobId, itemIndex, print.printerUuid ? { printerUuid: print.printerUuid } : undefined);
+			// The reading above is the send's baseline for the connection too (the local one needs the queue before its upload).
+			data = await connection.sendPrint(print.clusterId, print.jobId, itemIndex, { ...(print.printerUuid ? { printerUuid: print.printerUuid } : {}), before });
 		} catch (error) {
 			if (!failureOf(error)?.mayHaveTakenEffect || connection.sendPrintSettlesOutcome) {
 				abandonSend(watch.send);

@@ -15,7 +15,7 @@ import type { BinarySource, UploadResult } from '../cloud/twoStageUpload';
 import type { Failure } from '../failure';
 import { asNodeError, failureError, failureOf } from '../failure';
 import { pathId } from '../ids';
-import type { ClusterReading, PrinterConnection, PrinterSnapshot, RequestOptions } from '../printerConnection';
+import type { ClusterReading, PrinterConnection, PrinterSnapshot, RequestOptions, SendPrintOptions } from '../printerConnection';
 import { readEachStatusWith } from '../readEach';
 import type { LocalCredential } from './credential';
 import { multipartBody } from './multipart';
@@ -170,7 +170,7 @@ class LocalPrinters implements LocalConnection {
 		return printer.unique_name;
 	}
 
-	async sendPrint(_clusterId: string, jobId: string, itemIndex: number, options?: { printerUuid?: string }): Promise<IDataObject> {
+	async sendPrint(_clusterId: string, jobId: string, itemIndex: number, options?: SendPrintOptions): Promise<IDataObject> {
 		const upload = this.uploads.get(jobId);
 		if (!upload) {
 			throw new NodeOperationError(this.node(), `"${jobId}" is not a file this node uploaded in this run`, {
@@ -179,8 +179,9 @@ class LocalPrinters implements LocalConnection {
 			});
 		}
 		const { plan, source } = upload;
-		// Print once: the queue before the upload, so a job it made can be told from the ones already there.
-		const before = await this.readStatus(this.credential.host, { retry: 'idempotent', itemIndex });
+		// Print once: the queue before the upload, so a job it made can be told from the ones already there — the
+		// caller's reading when it has just made one (printOnce.ts), else read here.
+		const before = options?.before ?? (await this.readStatus(this.credential.host, { retry: 'idempotent', itemIndex }));
 		const baseline = new Set(rows(before.print_jobs).map((job) => String(job.uuid)));
 		const requirePrinter = this.requiredPrinter(rows(before.printers), options?.printerUuid, itemIndex);
 		await ensureChallenge.call(this.context, this.session, itemIndex);

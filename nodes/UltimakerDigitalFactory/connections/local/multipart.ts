@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { UploadPlan } from '../../core/upload/plan';
+import { BINARY_STREAM_CHUNK_BYTES } from '../../core/upload/plan';
 import type { BinarySource } from '../cloud/twoStageUpload';
 import type { LocalBody } from './transport';
 
-const STREAM_CHUNK_BYTES = 256 * 1024;
 
 type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
@@ -70,7 +70,7 @@ export async function multipartBody(this: IExecuteFunctions, input: MultipartInp
 			source.buffer ??= await this.helpers.getBinaryDataBuffer(source.itemIndex, source.propertyName);
 			return Buffer.concat([head, source.buffer, tail]);
 		}
-		return framed(await this.helpers.getBinaryStream(source.binary.id, STREAM_CHUNK_BYTES), head, tail);
+		return framed(await this.helpers.getBinaryStream(source.binary.id, BINARY_STREAM_CHUNK_BYTES), head, tail);
 	};
 	return { headers, body };
 }
