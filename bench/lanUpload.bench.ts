@@ -19,6 +19,11 @@
  *   workflow Read file → this node (Upload and Print, local network credential). Time: the upload node's own
  *   `executionTime` in n8n's run data (the whole operation, as in-process). Memory: the n8n process's peak RSS
  *   (VmHWM) minus that of the same workflow with a No-Op in place of the upload. BENCH_LAN_UPLOAD_N8N=0 skips it.
+ * - Largest size only, inside a RUNNING n8n (`n8n start`, as n8n is deployed): the same two workflows behind
+ *   webhooks; each call waits BENCH_LAN_UPLOAD_IDLE_S (default 20) idle seconds first — V8 shrinks an idle
+ *   process's heap, and a deployed n8n is idle between executions. Time: the upload node's `executionTime`
+ *   (n8n's REST API). Memory: the server's peak RSS during the upload's call over its RSS just before, minus the
+ *   same for the No-Op workflow called before it (bench/lib/runningN8n.ts).
  *
  * Sizes: BENCH_LAN_UPLOAD_SIZES_MIB (default 10,1024). Rounds: BENCH_LAN_UPLOAD_ROUNDS (default 5); the order of
  * the approaches rotates every round. BENCH_LAN_UPLOAD_PROFILE=1 also records a CPU profile of one node run of the
@@ -29,6 +34,7 @@
  * the emulator up first (its first large upload is slower, whoever sends it).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -39,13 +45,14 @@ import { forgetSends } from '../nodes/UltimakerDigitalFactory/actions/print/owne
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { runNode, storeBinary, type CredentialStore } from '../test/helpers/n8nContext';
 import { LanClient } from '../emulator/client';
-import { parseExecutionJson, runN8nCli } from '../scripts/lib/n8n';
+import { ensureOwner, parseExecutionJson, runN8nCli, waitForWebhook, type N8nServer } from '../scripts/lib/n8n';
 import { lanCredential, type Workflow } from '../scripts/lib/workflows';
 import { N8nSandbox } from '../test/e2e/harness';
 import { heaviest, profileCpu } from './lib/cpuProfile';
 import { fmt, inProcess, median, runRounds, spread } from './lib/measure';
 import { startEmulatorChild } from './lib/emulatorChild';
 import { watchPeak } from './lib/peak';
+import { newestRunOf, peakGrowthDuring } from './lib/runningN8n';
 
 const ROOT = join(__dirname, '..');
 const MiB = 1024 * 1024;
@@ -56,6 +63,9 @@ const IN_N8N = process.env.BENCH_LAN_UPLOAD_N8N !== '0';
 const NODE = 'this node: Upload and Print, local network (whole operation)';
 const CURL = 'curl --digest -F (upload alone)';
 const IN_N8N_NODE = 'n8n: Read file → this node (Upload and Print, local network; its executionTime)';
+const RUNNING_N8N_NODE = 'running n8n (n8n start, webhook after idle): Read file → this node (its executionTime)';
+const RUNNING_IDLE_S = Number(process.env.BENCH_LAN_UPLOAD_IDLE_S ?? 20);
+const RUNNING_HOOKS = { baseline: 'bench-lan-noop', upload: 'bench-lan-upload' };
 
 type Binary = Awaited<ReturnType<typeof storeBinary>>;
 type GcodeFile = Awaited<ReturnType<typeof writeGcodeFile>>;
@@ -127,10 +137,18 @@ async function curlUpload(lan: Lan, file: GcodeFile): Promise<Run> {
 
 const N8N_CREDENTIAL = { id: 'udfBenchLanCred01', name: 'Bench emulator (local network)' };
 
-/** Start → Read file → `last` (named Upload). */
-function readFileThen(id: string, filePath: string, last: Workflow['nodes'][number]): Workflow {
+const MANUAL_START: Workflow['nodes'][number] = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/** A webhook that answers with the last node's first item once the execution has finished. */
+function webhookStart(path: string): Workflow['nodes'][number] {
+	const parameters = { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} };
+	return { id: 'hook', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters };
+}
+
+/** `start` → Read file → `last` (named Upload). */
+function readFileThen(id: string, filePath: string, last: Workflow['nodes'][number], start = MANUAL_START): Workflow {
 	const nodes: Workflow['nodes'] = [
-		{ id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ ...start, id: `${id}-${start.id}` },
 		{ id: `${id}-read`, name: 'Read file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, position: [200, 0], parameters: { operation: 'read', fileSelector: filePath, options: {} } },
 		last,
 	];
@@ -139,19 +157,23 @@ function readFileThen(id: string, filePath: string, last: Workflow['nodes'][numb
 	return { id, name: id, active: false, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
+const NO_OP: Workflow['nodes'][number] = { id: 'noop', name: 'Upload', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} };
+const UPLOAD: Workflow['nodes'][number] = {
+	id: 'udf',
+	name: 'Upload',
+	type: 'CUSTOM.ultimakerDigitalFactory',
+	typeVersion: 1,
+	position: [400, 0],
+	parameters: nodeParameters,
+	credentials: { ultimakerLocalNetworkApi: { ...N8N_CREDENTIAL } },
+};
+
 const IN_N8N_WORKFLOWS = {
-	baseline: (path: string) =>
-		readFileThen('benchLanBaseline', path, { id: 'noop', name: 'Upload', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} }),
-	upload: (path: string) =>
-		readFileThen('benchLanUploadN8n', path, {
-			id: 'udf',
-			name: 'Upload',
-			type: 'CUSTOM.ultimakerDigitalFactory',
-			typeVersion: 1,
-			position: [400, 0],
-			parameters: nodeParameters,
-			credentials: { ultimakerLocalNetworkApi: { ...N8N_CREDENTIAL } },
-		}),
+	baseline: (path: string) => readFileThen('benchLanBaseline', path, NO_OP),
+	upload: (path: string) => readFileThen('benchLanUploadN8n', path, UPLOAD),
+	/** The same two behind webhooks, for the running n8n. */
+	webhookBaseline: (path: string) => readFileThen('benchLanHookNoOp', path, NO_OP, webhookStart(RUNNING_HOOKS.baseline)),
+	webhookUpload: (path: string) => readFileThen('benchLanHookUpload', path, UPLOAD, webhookStart(RUNNING_HOOKS.upload)),
 };
 
 /** One `n8n execute` of a workflow: the Upload node's executionTime, its first output item, and n8n's peak RSS. */
@@ -182,8 +204,57 @@ async function inN8nApproach(lan: Lan, file: GcodeFile, holder: SandboxHolder): 
 	};
 }
 
+// ---------- inside a running n8n ----------
+
+/** One webhook call of the running n8n: the Upload node's executionTime and its answer, with the server's peak growth. */
+async function callRunning(server: RunningN8n, path: string, workflowId: string): Promise<{ seconds: number; growth: number; json: Record<string, unknown> }> {
+	const { value, growth } = await peakGrowthDuring(server.server.child.pid!, async () => {
+		const response = await fetch(`${server.server.url}/webhook/${path}`, { method: 'POST' });
+		return { status: response.status, body: await response.text() };
+	});
+	const run = await newestRunOf(server.server.url, server.cookie, workflowId, 'Upload');
+	if (value.status !== 200 || run.error) throw new Error(`webhook ${path}: HTTP ${value.status} ${run.error?.message ?? value.body.slice(0, 500)}`);
+	return { seconds: run.executionTime / 1000, growth, json: JSON.parse(value.body) as Record<string, unknown> };
+}
+
+interface RunningN8n {
+	server: N8nServer;
+	cookie: string;
+}
+
+/** `n8n start` with both webhook workflows published, the owner set up, and the upload's webhook listening. */
+async function startRunningN8n(lan: Lan, file: GcodeFile, holder: SandboxHolder): Promise<RunningN8n> {
+	const sandbox = (holder.running ??= N8nSandbox.create({ fileAccessDirs: [file.dir] }));
+	await sandbox.importCredentials([lanCredential(N8N_CREDENTIAL, lan.url.replace(/^http:\/\//, ''), lan.pairing)]);
+	await sandbox.importWorkflows([IN_N8N_WORKFLOWS.webhookBaseline(file.path), IN_N8N_WORKFLOWS.webhookUpload(file.path)]);
+	for (const id of ['benchLanHookNoOp', 'benchLanHookUpload']) await sandbox.activate(id);
+	const server = await sandbox.startServer();
+	const cookie = await ensureOwner(server.url);
+	for (const path of Object.values(RUNNING_HOOKS)) await waitForWebhook(server, path);
+	return { server, cookie };
+}
+
+/**
+ * The node inside a running n8n. Each call comes after RUNNING_IDLE_S idle seconds (V8 collects an idle process's
+ * heap to shrink it, as in a deployed n8n between executions): first the No-Op workflow (the memory baseline:
+ * reading the file into n8n's binary data), then the upload.
+ */
+async function runningN8nApproach(lan: Lan, file: GcodeFile, holder: SandboxHolder): Promise<() => Promise<Run>> {
+	const running = await startRunningN8n(lan, file, holder);
+	const idle = () => new Promise((resolve) => setTimeout(resolve, RUNNING_IDLE_S * 1000));
+	return async () => {
+		await idle();
+		const base = await callRunning(running, RUNNING_HOOKS.baseline, 'benchLanHookNoOp');
+		await idle();
+		const countBefore = (await lan.client.uploads()).length;
+		const run = await callRunning(running, RUNNING_HOOKS.upload, 'benchLanHookUpload');
+		const ok = typeof run.json.uuid === 'string' && (await received(lan, countBefore, file.name.replace(/\.gcode$/, ''), file.size));
+		return { seconds: run.seconds, mibps: file.size / MiB / run.seconds, memory: run.growth - base.growth, ok };
+	};
+}
+
 /** The real n8n the largest size runs in: created on first use, cleaned up at the end. */
-type SandboxHolder = { sandbox?: N8nSandbox };
+type SandboxHolder = { sandbox?: N8nSandbox; running?: N8nSandbox };
 
 /** Pairs with the emulator's "printer" (request, then Allow pressed on its screen) and builds the node's credential. */
 async function pairWith(url: string): Promise<Lan> {
@@ -214,7 +285,7 @@ function sizeTable(sizeMiB: number, runs: Record<string, Run[]>): string {
 			// Same round, same file: how long curl took for what the node took (1 = as fast as curl, < 1 = slower).
 			const ratios = list.map((run, i) => curl[i]!.seconds / run.seconds);
 			const memory = list.map((run) => mib(run.memory));
-			const what = name === IN_N8N_NODE ? "n8n's peak RSS over the No-Op run" : 'RSS growth';
+			const what = name === IN_N8N_NODE || name === RUNNING_N8N_NODE ? "n8n's peak RSS over the No-Op run" : 'RSS growth';
 			return row(name, list, `**${spread(ratios, 2)}**`, `${what} ${fmt(median(memory))} MiB median, ${fmt(Math.max(...memory))} MiB max`);
 		});
 	rows.push(row(CURL, curl, '1', `curl's peak RSS ${fmt(Math.max(...curl.map((run) => mib(run.memory))))} MiB max`));
@@ -242,7 +313,10 @@ async function measureSize(lan: Lan, dir: string, sizeMiB: number, holder: Sandb
 	const warmUp = await curlUpload(lan, file);
 	if (!warmUp.ok) throw new Error('the warm-up upload did not reach the emulator');
 	const approaches: Record<string, () => Promise<Run>> = { [NODE]: () => nodeUpload(lan, binary, file), [CURL]: () => curlUpload(lan, file) };
-	if (IN_N8N && sizeMiB === Math.max(...SIZES_MIB)) approaches[IN_N8N_NODE] = await inN8nApproach(lan, file, holder);
+	if (IN_N8N && sizeMiB === Math.max(...SIZES_MIB)) {
+		approaches[IN_N8N_NODE] = await inN8nApproach(lan, file, holder);
+		approaches[RUNNING_N8N_NODE] = await runningN8nApproach(lan, file, holder);
+	}
 	const runs = await runRounds(approaches, ROUNDS);
 	let profileLines: string[] = [];
 	if (PROFILE && sizeMiB === Math.max(...SIZES_MIB)) {
@@ -268,6 +342,7 @@ async function main(): Promise<void> {
 	} finally {
 		child.kill('SIGTERM');
 		await holder.sandbox?.cleanup();
+		await holder.running?.cleanup();
 		rmSync(dir, { recursive: true, force: true });
 	}
 	const loadAtEnd = loadavg();
