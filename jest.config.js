@@ -34,6 +34,8 @@ module.exports = {
 	// The end-to-end suites spend much of their time waiting for n8n (one-minute polls, a killed main's outage), so
 	// four workers on a 2-core machine keep both cores busy (docs/compatibility.md: 3 → 4 workers, 2026-12-04).
 	maxWorkers: 4,
+	// Longest files first also on a fresh clone, where jest has no timings yet (test/slowestFirstSequencer.js).
+	testSequencer: '<rootDir>/test/slowestFirstSequencer.js',
 	// test.concurrent rows (the fault table) that mostly wait on backoffs and recovery windows: ten at a time.
 	maxConcurrency: 10,
 	projects: [
