@@ -34,7 +34,6 @@
  * the emulator up first (its first large upload is slower, whoever sends it).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +45,7 @@ import { writeGcodeFile } from '../test/fixtures/gcode';
 import { runNode, storeBinary, type CredentialStore } from '../test/helpers/n8nContext';
 import { LanClient } from '../emulator/client';
 import { ensureOwner, parseExecutionJson, runN8nCli, waitForWebhook, type N8nServer } from '../scripts/lib/n8n';
-import { lanCredential, type Workflow } from '../scripts/lib/workflows';
+import { lanCredential, webhookTrigger, type Workflow } from '../scripts/lib/workflows';
 import { N8nSandbox } from '../test/e2e/harness';
 import { heaviest, profileCpu } from './lib/cpuProfile';
 import { fmt, inProcess, median, runRounds, spread } from './lib/measure';
@@ -65,7 +64,11 @@ const CURL = 'curl --digest -F (upload alone)';
 const IN_N8N_NODE = 'n8n: Read file → this node (Upload and Print, local network; its executionTime)';
 const RUNNING_N8N_NODE = 'running n8n (n8n start, webhook after idle): Read file → this node (its executionTime)';
 const RUNNING_IDLE_S = Number(process.env.BENCH_LAN_UPLOAD_IDLE_S ?? 20);
-const RUNNING_HOOKS = { baseline: 'bench-lan-noop', upload: 'bench-lan-upload' };
+/** The running n8n's two workflows: their ids and webhook paths. */
+const RUNNING_HOOKS = {
+	baseline: { workflowId: 'benchLanHookNoOp', path: 'bench-lan-noop' },
+	upload: { workflowId: 'benchLanHookUpload', path: 'bench-lan-upload' },
+};
 
 type Binary = Awaited<ReturnType<typeof storeBinary>>;
 type GcodeFile = Awaited<ReturnType<typeof writeGcodeFile>>;
@@ -139,12 +142,6 @@ const N8N_CREDENTIAL = { id: 'udfBenchLanCred01', name: 'Bench emulator (local n
 
 const MANUAL_START: Workflow['nodes'][number] = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
 
-/** A webhook that answers with the last node's first item once the execution has finished. */
-function webhookStart(path: string): Workflow['nodes'][number] {
-	const parameters = { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} };
-	return { id: 'hook', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters };
-}
-
 /** `start` → Read file → `last` (named Upload). */
 function readFileThen(id: string, filePath: string, last: Workflow['nodes'][number], start = MANUAL_START): Workflow {
 	const nodes: Workflow['nodes'] = [
@@ -172,8 +169,8 @@ const IN_N8N_WORKFLOWS = {
 	baseline: (path: string) => readFileThen('benchLanBaseline', path, NO_OP),
 	upload: (path: string) => readFileThen('benchLanUploadN8n', path, UPLOAD),
 	/** The same two behind webhooks, for the running n8n. */
-	webhookBaseline: (path: string) => readFileThen('benchLanHookNoOp', path, NO_OP, webhookStart(RUNNING_HOOKS.baseline)),
-	webhookUpload: (path: string) => readFileThen('benchLanHookUpload', path, UPLOAD, webhookStart(RUNNING_HOOKS.upload)),
+	webhookBaseline: (path: string) => readFileThen(RUNNING_HOOKS.baseline.workflowId, path, NO_OP, webhookTrigger('hook', RUNNING_HOOKS.baseline.path)),
+	webhookUpload: (path: string) => readFileThen(RUNNING_HOOKS.upload.workflowId, path, UPLOAD, webhookTrigger('hook', RUNNING_HOOKS.upload.path)),
 };
 
 /** One `n8n execute` of a workflow: the Upload node's executionTime, its first output item, and n8n's peak RSS. */
@@ -207,7 +204,7 @@ async function inN8nApproach(lan: Lan, file: GcodeFile, holder: SandboxHolder): 
 // ---------- inside a running n8n ----------
 
 /** One webhook call of the running n8n: the Upload node's executionTime and its answer, with the server's peak growth. */
-async function callRunning(server: RunningN8n, path: string, workflowId: string): Promise<{ seconds: number; growth: number; json: Record<string, unknown> }> {
+async function callRunning(server: RunningN8n, { path, workflowId }: (typeof RUNNING_HOOKS)['upload']): Promise<{ seconds: number; growth: number; json: Record<string, unknown> }> {
 	const { value, growth } = await peakGrowthDuring(server.server.child.pid!, async () => {
 		const response = await fetch(`${server.server.url}/webhook/${path}`, { method: 'POST' });
 		return { status: response.status, body: await response.text() };
@@ -227,10 +224,10 @@ async function startRunningN8n(lan: Lan, file: GcodeFile, holder: SandboxHolder)
 	const sandbox = (holder.running ??= N8nSandbox.create({ fileAccessDirs: [file.dir] }));
 	await sandbox.importCredentials([lanCredential(N8N_CREDENTIAL, lan.url.replace(/^http:\/\//, ''), lan.pairing)]);
 	await sandbox.importWorkflows([IN_N8N_WORKFLOWS.webhookBaseline(file.path), IN_N8N_WORKFLOWS.webhookUpload(file.path)]);
-	for (const id of ['benchLanHookNoOp', 'benchLanHookUpload']) await sandbox.activate(id);
+	for (const { workflowId } of Object.values(RUNNING_HOOKS)) await sandbox.activate(workflowId);
 	const server = await sandbox.startServer();
 	const cookie = await ensureOwner(server.url);
-	for (const path of Object.values(RUNNING_HOOKS)) await waitForWebhook(server, path);
+	for (const { path } of Object.values(RUNNING_HOOKS)) await waitForWebhook(server, path);
 	return { server, cookie };
 }
 
@@ -244,10 +241,10 @@ async function runningN8nApproach(lan: Lan, file: GcodeFile, holder: SandboxHold
 	const idle = () => new Promise((resolve) => setTimeout(resolve, RUNNING_IDLE_S * 1000));
 	return async () => {
 		await idle();
-		const base = await callRunning(running, RUNNING_HOOKS.baseline, 'benchLanHookNoOp');
+		const base = await callRunning(running, RUNNING_HOOKS.baseline);
 		await idle();
 		const countBefore = (await lan.client.uploads()).length;
-		const run = await callRunning(running, RUNNING_HOOKS.upload, 'benchLanHookUpload');
+		const run = await callRunning(running, RUNNING_HOOKS.upload);
 		const ok = typeof run.json.uuid === 'string' && (await received(lan, countBefore, file.name.replace(/\.gcode$/, ''), file.size));
 		return { seconds: run.seconds, mibps: file.size / MiB / run.seconds, memory: run.growth - base.growth, ok };
 	};

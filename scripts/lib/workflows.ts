@@ -113,6 +113,19 @@ export function lanCredential(ref: CredentialRef, host: string, pairing: { id: s
 export type WebhookStep = Pick<WorkflowNode, 'name' | 'type' | 'typeVersion' | 'parameters' | 'credentials' | 'onError'> &
 	Partial<Pick<WorkflowNode, 'id' | 'position'>>;
 
+/** A POST webhook named Webhook that answers with the last node's first item once the execution finished. */
+export function webhookTrigger(id: string, path: string): WorkflowNode {
+	return {
+		id,
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+	};
+}
+
 /** Webhook (answers with the last node's first item once the execution finished) → one step. */
 export function webhookWorkflow(id: string, path: string, step: WebhookStep): Workflow {
 	return {
@@ -120,18 +133,7 @@ export function webhookWorkflow(id: string, path: string, step: WebhookStep): Wo
 		name: `${id}: POST /webhook/${path}`,
 		active: false,
 		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: `${id}-hook`,
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
-			},
-			{ ...step, id: step.id ?? `${id}-step`, position: [220, 0] },
-		],
+		nodes: [webhookTrigger(`${id}-hook`, path), { ...step, id: step.id ?? `${id}-step`, position: [220, 0] }],
 		connections: { Webhook: { main: [[{ node: step.name, type: 'main', index: 0 }]] } },
 	};
 }
