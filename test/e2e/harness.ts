@@ -75,9 +75,11 @@ export interface ExecutionOutcome {
 	exitCode: number | null;
 	/**
 	 * n8n reported the run as failed: exit code 1, or (n8n 2.41.1) a crash on its way out after it had finished and
-	 * printed a failed run — see `crashedAfterFailedRun`.
+	 * printed a failed run — see `runPrintedBeforeCrash`.
 	 */
 	failed: boolean;
+	/** n8n reported the run as successful: exit code 0, or a crash on its way out after it had printed a successful run. */
+	succeeded: boolean;
 	/** The execution n8n printed (`{ data: { resultData: { runData, error } } }`), if it printed one. */
 	execution: Record<string, any> | undefined;
 	runData: Record<string, any[]>;
@@ -87,15 +89,18 @@ export interface ExecutionOutcome {
 }
 
 /**
- * n8n 2.41.1's `execute` ends a failed run with `process.exit(1)` without disposing its isolated-vm expression engine
- * (commands/base-command.js: `finally()`; only `exitSuccessFully()` calls `disposeExpressionEngine()`), and the
- * process can then crash on its way out (SIGSEGV, more often on a loaded machine). The run is over by then: it is
- * stored, and printed whole with its `status` and `stoppedAt`, and that printed run is its outcome.
+ * n8n 2.41.1's `execute` can crash (SIGSEGV) on its way out, after the run is over: stored, and printed whole with
+ * its `status` and `stoppedAt`. Seen after failed runs (it ends them with `process.exit(1)` without disposing its
+ * isolated-vm expression engine, commands/base-command.js `finally()`) and, on a loaded machine, after a successful
+ * one (2026-12-05, six jest workers). That printed run is the outcome. A crash before a finished run was printed
+ * leaves the outcome unknown: the workflow may already have acted (uploaded, printed), so it is never run again —
+ * a re-run after such a crash once queued a third print where the test expected two.
  */
-function crashedAfterFailedRun(cli: CliResult): boolean {
-	if (cli.exitCode !== null || cli.signal !== 'SIGSEGV') return false;
+function runPrintedBeforeCrash(cli: CliResult): { status: 'error' | 'success' } | undefined {
+	if (cli.exitCode !== null || cli.signal !== 'SIGSEGV') return undefined;
 	const printed = parseExecutionJson(cli.stdout);
-	return printed?.status === 'error' && typeof printed.stoppedAt === 'string';
+	const finished = typeof printed?.stoppedAt === 'string' && (printed.status === 'error' || printed.status === 'success');
+	return finished ? { status: printed.status } : undefined;
 }
 
 export class N8nSandbox {
@@ -186,17 +191,15 @@ export class N8nSandbox {
 
 	/** `n8n execute --id`: the run's JSON, each node's output and the error, whatever the exit code. */
 	async execute(workflowId: string): Promise<ExecutionOutcome> {
-		let cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], N8N_EXECUTE_MS);
-		if (crashedAfterFailedRun(cli)) {
-			console.warn(`n8n execute --id=${workflowId} crashed (SIGSEGV) on its way out, after it had printed the failed run; taking the printed run`);
-		} else if (cli.exitCode === null && cli.signal === 'SIGSEGV') {
-			// n8n's own process crashed (seen once on n8n 2.41.1 / Node 24 after it had printed the run): that is the
-			// runtime, not the workflow's outcome. Run it once more, and say so; a second crash fails the test below.
-			console.warn(`n8n execute --id=${workflowId} crashed (SIGSEGV); running it once more`);
-			cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], N8N_EXECUTE_MS);
+		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], N8N_EXECUTE_MS);
+		const crashed = runPrintedBeforeCrash(cli);
+		if (crashed) {
+			console.warn(`n8n execute --id=${workflowId} crashed (SIGSEGV) on its way out, after it had printed its finished run (${crashed.status}); taking the printed run`);
+		} else if (cli.exitCode === null) {
+			// No exit code and no finished run: n8n did not end by itself. Say how, rather than hand a test `exitCode: null`
+			// to compare, and do not run it again (the workflow may have acted before the crash).
+			throw new Error(`n8n execute --id=${workflowId}: ${describeExit(cli)} before it printed a finished run, so whether the workflow acted is unknown.\n${logTail(cli)}`);
 		}
-		// No exit code: n8n did not end by itself. Say how, rather than hand a test `exitCode: null` to compare.
-		if (cli.exitCode === null && !crashedAfterFailedRun(cli)) throw new Error(`n8n execute --id=${workflowId}: ${describeExit(cli)}.\n${logTail(cli)}`);
 		const execution = parseExecutionJson(cli.stdout);
 		if (!execution) {
 			throw new Error(
@@ -204,8 +207,9 @@ export class N8nSandbox {
 			);
 		}
 		const resultData = execution.data?.resultData ?? {};
-		const failed = cli.exitCode === 1 || crashedAfterFailedRun(cli);
-		return { exitCode: cli.exitCode, failed, execution, runData: resultData.runData ?? {}, error: resultData.error, cli };
+		const failed = cli.exitCode === 1 || crashed?.status === 'error';
+		const succeeded = cli.exitCode === 0 || crashed?.status === 'success';
+		return { exitCode: cli.exitCode, failed, succeeded, execution, runData: resultData.runData ?? {}, error: resultData.error, cli };
 	}
 
 	async startServer(): Promise<N8nServer> {
@@ -279,7 +283,7 @@ export function nodeError(outcome: ExecutionOutcome, nodeName: string): Record<s
 
 /** Throws with n8n's log tail unless the run succeeded, so a failing test says why. */
 export function assertSucceeded(outcome: ExecutionOutcome): void {
-	if (outcome.exitCode === 0 && !outcome.error) return;
+	if (outcome.succeeded && !outcome.error) return;
 	throw new Error(
 		`Workflow failed (exit ${outcome.exitCode}): ${outcome.error?.message ?? ''} ${outcome.error?.description ?? ''}\n` +
 			logTail(outcome.cli),
