@@ -34,6 +34,18 @@ it('a server clock that jumps a day ahead and back does not swallow a job create
 	expect(names(perPoll[2])).toEqual(['job.queued:J9', 'job.started:J9', 'job.failed:J9']);
 });
 
+it('the same clock jump with a state saved before `nc` was kept: the remembered time is capped at n8n\'s', () => {
+	// Such a state (an older release's) has only `g`, the previous look's generated_time, to tell news from history.
+	const dayAhead = '2026-11-26T10:01:00.000Z';
+	const { state } = runPolls([[seen(snapshot([P1], [], T0))], [seen(snapshot([P1], [], dayAhead))]]);
+	const olderRelease = state!;
+	delete olderRelease.c['cluster-A']!.nc;
+	expect(olderRelease.c['cluster-A']!.g).toBe(T1);
+	const failed = job('J9', { status: 'failed', created_at: '2026-11-25T10:01:30.000Z', time_elapsed: 10 });
+	const result = diffSnapshots(olderRelease, [seen(snapshot([P1], [failed], T2))], OPTIONS, new Date(T2));
+	expect(names(result.events)).toEqual(['job.queued:J9', 'job.started:J9', 'job.failed:J9']);
+});
+
 describe('ids that are special words in JavaScript are plain keys', () => {
 	const polls = (id: string) => [
 		[seen(snapshot([printer(id)], [], T0), { cluster_id: id })],
