@@ -13,7 +13,7 @@ import type {
 	PrinterState,
 	Timings,
 } from './stateModel';
-import { DEFAULT_TIMINGS } from './stateModel';
+import { ARCHIVE_LIMIT, DEFAULT_TIMINGS } from './stateModel';
 import { PRINTER_TYPES, materialByGuid, materialDisplayName } from './catalog';
 
 export type ActionName = 'pause' | 'resume' | 'abort' | 'move' | 'remove' | 'force';
@@ -28,8 +28,13 @@ export interface SimulationError {
 
 export type SimulationResult = { ok: true; cluster: ClusterState } | { ok: false; error: SimulationError };
 
+/**
+ * A copy to change. Archived jobs are never changed once archived (a factory reset deep-copies before it renames),
+ * so the copy shares them: a long-running emulator's archive (up to ARCHIVE_LIMIT jobs) is not copied per request.
+ */
 export function cloneCluster(cluster: ClusterState): ClusterState {
-	return structuredClone(cluster);
+	const { archive, ...changeable } = cluster;
+	return { ...structuredClone(changeable), archive: [...archive] };
 }
 
 /** Runs the cluster's clock forward to `toMs`; an offline cluster is frozen (its jobs do not move). */
@@ -157,7 +162,9 @@ function retireActiveJob(
 
 function pushHistory(cluster: ClusterState, job: PrintJobState, timings: Timings): void {
 	cluster.history.unshift(job);
-	if (cluster.history.length > timings.historyLimit) cluster.archive.unshift(...cluster.history.splice(timings.historyLimit));
+	if (cluster.history.length <= timings.historyLimit) return;
+	cluster.archive.unshift(...cluster.history.splice(timings.historyLimit));
+	if (cluster.archive.length > ARCHIVE_LIMIT) cluster.archive.length = ARCHIVE_LIMIT;
 }
 
 /** A printer takes new jobs when the cluster is online and active, and it is enabled, free and not overridden. */

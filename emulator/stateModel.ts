@@ -146,7 +146,8 @@ export interface ClusterState {
 	history: PrintJobState[];
 	/**
 	 * Older finished jobs, newest first, pushed out of `history`: the workspace history (`/connect/v1/print_jobs`)
-	 * and reports still list them, as Digital Factory keeps history beyond the 10 of `/status` [S: FAQ, spec].
+	 * and reports still list them, as Digital Factory keeps history beyond the 10 of `/status` [S: FAQ, spec]. At most
+	 * ARCHIVE_LIMIT, so a long-running emulator (the demo, a benchmark) does not grow without end.
 	 */
 	archive: PrintJobState[];
 	/** Print requests answered with `wait_approval`, not yet in the queue. */
@@ -173,6 +174,12 @@ export interface Timings {
 	defaultPrintSeconds: number;
 	historyLimit: number;
 }
+
+/**
+ * Finished jobs kept per cluster beyond `historyLimit` (oldest dropped first). How long Digital Factory keeps history
+ * is not in the references; this is the emulator's own bound, far above what a test or `npm run bench` prints.
+ */
+export const ARCHIVE_LIMIT = 10_000;
 
 export const DEFAULT_TIMINGS: Timings = {
 	prePrintSeconds: 30,

@@ -1,4 +1,5 @@
 import {
+	ARCHIVE_LIMIT,
 	DEFAULT_TIMINGS,
 	EmulatorState,
 	advanceCluster,
@@ -153,6 +154,27 @@ describe('pure printer simulation', () => {
 		c = advanceCluster(c, s(15 * (30 + 1 + 10 + 120) + 1));
 		expect(c.history.map((j) => j.uuid)).toEqual(ids.slice(5).reverse());
 		expect(c.history).toHaveLength(DEFAULT_TIMINGS.historyLimit);
+		expect(c.archive.map((j) => j.uuid)).toEqual(ids.slice(0, 5).reverse());
+	});
+
+	test('the archive beyond the history keeps the newest ARCHIVE_LIMIT jobs', () => {
+		let c = makeCluster();
+		c = { ...c, archive: Array.from({ length: ARCHIVE_LIMIT }, () => job({ status: 'finished', finishedAt: T0 })) };
+		const oldest = c.archive[ARCHIVE_LIMIT - 1]!.uuid;
+		const ids: string[] = [];
+		for (let i = 0; i < DEFAULT_TIMINGS.historyLimit + 2; i++) {
+			const j = job({ time_total: 1 });
+			ids.push(j.uuid);
+			c = enqueueJob(c, j, T0);
+		}
+		const input = c;
+		const inputArchive = JSON.stringify(input.archive);
+		c = advanceCluster(input, s(12 * (30 + 1 + 10 + 120) + 1));
+		// The copy shares archived jobs with its input, never the list: the input is unchanged.
+		expect(JSON.stringify(input.archive)).toBe(inputArchive);
+		expect(c.archive).toHaveLength(ARCHIVE_LIMIT);
+		expect(c.archive.slice(0, 2).map((j) => j.uuid)).toEqual(ids.slice(0, 2).reverse());
+		expect(c.archive.some((j) => j.uuid === oldest)).toBe(false);
 	});
 
 	test('forceJobStatus: failed frees the printer; wait_user_action stops the clock for the job', () => {
