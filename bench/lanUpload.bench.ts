@@ -224,8 +224,7 @@ async function startRunningN8n(lan: Lan, file: GcodeFile, holder: SandboxHolder)
 	const sandbox = (holder.running ??= N8nSandbox.create({ fileAccessDirs: [file.dir] }));
 	await sandbox.importCredentials([lanCredential(N8N_CREDENTIAL, lan.url.replace(/^http:\/\//, ''), lan.pairing)]);
 	await sandbox.importWorkflows([IN_N8N_WORKFLOWS.webhookBaseline(file.path), IN_N8N_WORKFLOWS.webhookUpload(file.path)]);
-	for (const { workflowId } of Object.values(RUNNING_HOOKS)) await sandbox.activate(workflowId);
-	const server = await sandbox.startServer();
+	const server = await sandbox.startServer(Object.values(RUNNING_HOOKS).map(({ workflowId }) => workflowId));
 	const cookie = await ensureOwner(server.url);
 	for (const { path } of Object.values(RUNNING_HOOKS)) await waitForWebhook(server, path);
 	return { server, cookie };

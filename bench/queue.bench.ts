@@ -92,8 +92,8 @@ async function deployment(options: { mode: BinaryDataMode; workers: number; apiU
 	await queue.importCredentials([apiCredential(CREDENTIAL, options.apiUrl, TOKEN)]);
 	const all = workflows(workDir);
 	await queue.importWorkflows(all);
-	for (const workflow of all) await queue.cliOrThrow(['update:workflow', `--id=${workflow.id}`, '--active=true']);
 	await queue.start();
+	await queue.publish(all.map((workflow) => workflow.id));
 	for (const path of ['b-send', 'b-upload']) await waitForWebhook(queue.main!, path, 120_000);
 	return queue;
 }

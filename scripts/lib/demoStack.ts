@@ -8,7 +8,6 @@ import { copyFileSync, createWriteStream, mkdirSync, readFileSync, rmSync } from
 import { join } from 'node:path';
 import { LanClient, startEmulator } from '../../emulator';
 import {
-	activateWorkflow,
 	assertPortFree,
 	buildPackage,
 	DEMO_OWNER,
@@ -17,6 +16,7 @@ import {
 	freePort,
 	locateN8nWithProgress,
 	n8nEnv,
+	publishWorkflows,
 	REPO_ROOT,
 	runN8nCli,
 	startN8nServer,
@@ -154,10 +154,9 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
 		const target = await prepareN8nTarget(options, bin, folders, log, cleanups);
 		const workflows = await importDemo(options, target, emulator, folders, log);
 		const { n8n, workers, logFile } = await startDemoN8n(options, target, log, cleanups);
-		// Newer n8n activates workflows in the background after start-up: wait until the ERP webhook listens.
-		await waitForWebhook(n8n, 'erp-order', 120_000).catch((error: Error) => log(`  warning: ${error.message.split('\n')[0]}`));
 		const owner = options.owner ?? DEMO_OWNER;
 		const cookie = await ensureOwner(n8n.url, owner);
+		await publishDemo(n8n, cookie, workflows, log);
 		const editorUrl = `http://localhost:${options.n8nPort}`;
 		return { emulator, n8n, editorUrl, owner, cookie, dropDir: folders.dropDir, logFile, workflows, queue: target.queue, workers, stop };
 	} catch (error) {
@@ -229,7 +228,7 @@ async function prepareN8nTarget(options: DemoOptions, bin: string, folders: Demo
 	return { bin, env: await queue.env('cli'), queue };
 }
 
-/** Imports the credential and the example workflows with n8n's CLI and activates those with a trigger. */
+/** Imports the credentials and the example workflows with n8n's CLI (published once n8n runs: publishDemo). */
 async function importDemo(options: DemoOptions, target: N8nTarget, emulator: Emulator, folders: DemoFolders, log: Log): Promise<Workflow[]> {
 	const cli = async (label: string, args: string[]) => {
 		const result = await runN8nCli(target.bin, args, target.env, 180_000);
@@ -249,11 +248,15 @@ async function importDemo(options: DemoOptions, target: N8nTarget, emulator: Emu
 	await cli('Importing the credential', ['import:credentials', `--input=${credentialsFile}`]);
 	await cli('Importing the workflows', ['import:workflow', `--input=${workflowsFile}`]);
 	rmSync(credentialsFile, { force: true });
-	for (const workflow of workflows.filter(hasActivatingTrigger)) {
-		log(`  activating "${workflow.name}"`);
-		await activateWorkflow(target.bin, target.env, workflow.id);
-	}
 	return workflows;
+}
+
+/** Publishes the examples with a trigger (as the editor's Publish button does), then waits until the ERP webhook listens. */
+async function publishDemo(n8n: N8nServer, cookie: string, workflows: Workflow[], log: Log): Promise<void> {
+	const active = workflows.filter(hasActivatingTrigger);
+	log(`• Publishing ${active.map((workflow) => `"${workflow.name}"`).join(', ')}...`);
+	await publishWorkflows(n8n.url, cookie, active.map((workflow) => workflow.id));
+	await waitForWebhook(n8n, 'erp-order', 120_000).catch((error: Error) => log(`  warning: ${error.message.split('\n')[0]}`));
 }
 
 /** Starts n8n (queue mode: the main and its workers) and copies each process's output into its log file. */

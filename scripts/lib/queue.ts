@@ -15,9 +15,11 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+	ensureOwner,
 	freePort,
 	killGroup,
 	n8nEnv,
+	publishWorkflows,
 	runN8nCli,
 	sleep,
 	startN8nServer,
@@ -332,7 +334,7 @@ export interface QueueOptions {
 
 /**
  * Postgres + Redis up, the n8n environment for every role, and the n8n processes once `start()` is called (import
- * credentials and workflows through `cli()` before: `update:workflow --active=true` only takes effect at start-up).
+ * credentials and workflows through `cli()` before; publish the workflows with a trigger after, with `publish()`).
  */
 export class QueueDeployment {
 	main: N8nServer | undefined;
@@ -425,6 +427,11 @@ export class QueueDeployment {
 		const file = join(this.options.workDir, `workflows-${Date.now()}.json`);
 		writeFileSync(file, JSON.stringify(workflows));
 		await this.cliOrThrow(['import:workflow', `--input=${file}`]);
+	}
+
+	/** Publishes imported workflows on the running main (n8n's REST API, as its owner). */
+	async publish(workflowIds: string[]): Promise<void> {
+		await publishWorkflows(this.url, await ensureOwner(this.url), workflowIds);
 	}
 
 	/** Main and workers, started side by side (each n8n start costs seconds). */

@@ -10,16 +10,17 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-	activateWorkflow,
 	CUSTOM_PREFIX,
 	DEFAULT_N8N_VERSION,
 	describeExit,
 	DIST_DIR,
+	ensureOwner,
 	freePort,
 	killGroup,
 	locateN8n,
 	n8nEnv,
 	parseExecutionJson,
+	publishWorkflows,
 	resolveN8nVersion,
 	runN8nCli,
 	startN8nServer,
@@ -185,10 +186,6 @@ export class N8nSandbox {
 		}
 	}
 
-	async activate(workflowId: string): Promise<void> {
-		await activateWorkflow(this.bin, await this.env(), workflowId);
-	}
-
 	/** `n8n execute --id`: the run's JSON, each node's output and the error, whatever the exit code. */
 	async execute(workflowId: string): Promise<ExecutionOutcome> {
 		const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], N8N_EXECUTE_MS);
@@ -212,10 +209,12 @@ export class N8nSandbox {
 		return { exitCode: cli.exitCode, failed, succeeded, execution, runData: resultData.runData ?? {}, error: resultData.error, cli };
 	}
 
-	async startServer(): Promise<N8nServer> {
+	/** `n8n start`; then, with the owner set up, publishes the given (imported) workflows through n8n's REST API. */
+	async startServer(publish: string[] = []): Promise<N8nServer> {
 		const port = await freePort();
 		const server = await startN8nServer({ bin: this.bin, env: await this.env(port), port });
 		this.servers.push(server);
+		if (publish.length > 0) await publishWorkflows(server.url, await ensureOwner(server.url), publish);
 		return server;
 	}
 

@@ -77,7 +77,6 @@ describe('printer identity across a reconnect, in real n8n', () => {
 		const byHost = eventRecorderWorkflow('e2eIdentByHost', recorder('byHost'), CREDENTIAL);
 		Object.assign(byHost.nodes[0].parameters, { clusterScope: 'selected', clusterIds: [hostGuid] });
 		await n8n.importWorkflows([all, byId, byHost]);
-		for (const workflow of [all, byId, byHost]) await n8n.activate(workflow.id);
 
 		const fromN8n = async () => (await emu.client.requests()).filter((entry) => entry.headers['user-agent'] === 'n8n');
 		const statusReads = async (clusterId: string) =>
@@ -93,7 +92,7 @@ describe('printer identity across a reconnect, in real n8n', () => {
 		};
 
 		await emu.client.clearRequests();
-		server = await n8n.startServer();
+		server = await n8n.startServer([all, byId, byHost].map((workflow) => workflow.id));
 		// The activation poll: the baseline (the first print in pre_print, the second queued), no events.
 		await afterPolls(ids[1], 1);
 		expect(await recorded()).toEqual({ all: [], byId: [], byHost: [] });

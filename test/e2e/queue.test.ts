@@ -165,8 +165,8 @@ describe(`n8n ${N8N_VERSION} in queue mode: Postgres, Redis, main + 2 workers`, 
 		]);
 		const workflows = WORKFLOWS(eventsEmu);
 		await queue.importWorkflows(workflows);
-		for (const workflow of workflows) await queue.cliOrThrow(['update:workflow', `--id=${workflow.id}`, '--active=true']);
 		await queue.start();
+		await queue.publish(workflows.map((workflow) => workflow.id));
 		for (const path of ['q-list', 'q-send', 'q-upload']) await waitForWebhook(queue.main!, path, 120_000);
 		timings['set-up (services, import, main + 2 workers)'] = Date.now() - setupStarted;
 	});

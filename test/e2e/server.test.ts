@@ -204,8 +204,7 @@ describe('n8n server: trigger and example workflows', () => {
 		watcher.options.ignoreInitial = false;
 		const workflows = [eventRecorderWorkflow(RECORDER_WORKFLOW_ID, `${eventsEmu.url}/_emulator/recorder/events`, EVENTS), notify, fileDrop, erp, lanSnapshot];
 		await n8n.importWorkflows(workflows);
-		for (const workflow of workflows) await n8n.activate(workflow.id);
-		server = await n8n.startServer();
+		server = await n8n.startServer(workflows.map((workflow) => workflow.id));
 		await waitForWebhook(server, 'erp-order');
 	});
 
