@@ -269,7 +269,7 @@ async function startDemoN8n(options: DemoOptions, target: N8nTarget, log: Log, c
 		n8n = target.queue.main!;
 	} else {
 		log(`• Starting n8n on port ${options.n8nPort} (log: ${logFile})...`);
-		const server = await startN8nServer({ bin: target.bin, env: target.env, port: options.n8nPort, startTimeoutMs: 180_000 });
+		const server = await startN8nServer({ bin: target.bin, env: target.env, port: options.n8nPort });
 		cleanups.push(() => server.stop());
 		n8n = server;
 	}

@@ -161,6 +161,12 @@ export function n8nEnv(options: N8nEnvOptions): NodeJS.ProcessEnv {
 		GENERIC_TIMEZONE: 'UTC',
 		TZ: 'UTC',
 		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort),
+		// n8n pings its database every 2 s and, when a ping takes over 5 s, answers every request with 503 "Database
+		// is not ready!" until one succeeds. Two clones' e2e suites side by side on 2 cores (load average above 30)
+		// delayed pings that long, and 56 of 300 webhook calls got that 503. 2.8.4 reads N8N_DB_PING_TIMEOUT, 2.41.1
+		// DB_PING_TIMEOUT_MS (and the old name with a deprecation warning).
+		N8N_DB_PING_TIMEOUT: '30000',
+		DB_PING_TIMEOUT_MS: '30000',
 		...(options.port ? { N8N_PORT: String(options.port), N8N_LISTEN_ADDRESS: '127.0.0.1' } : {}),
 		// n8n 2.x disables the Local File Trigger by default; the file-drop example needs it.
 		NODES_EXCLUDE: '["n8n-nodes-base.executeCommand"]',
@@ -303,10 +309,21 @@ export interface N8nServer extends N8nProcess {
 	port: number;
 }
 
+/**
+ * How long an `n8n start` or `n8n worker` may take to be ready. Alone, one start takes 9.5 s (2.8.4) / 12.8 s
+ * (2.41.1) and 11 / 15 s of CPU, migrations included (fresh user folder, idle machine, 2026-12-06). The busiest case
+ * this has to hold is two clones' `npm test` side by side: their four jest workers each begin with a queue or server
+ * suite, so up to 16 n8n processes start at once on 2 cores — about 16 × 13 s / 2 ≈ 105 s of wall time, plus
+ * Postgres and the workers' own start. At 90 s every server start of such a run failed; 240 s is that estimate
+ * with more than twice the margin.
+ */
+export const N8N_START_MS = 240_000;
+
 export interface StartServerOptions {
 	bin: string;
 	env: NodeJS.ProcessEnv;
 	port: number;
+	/** Default N8N_START_MS. */
 	startTimeoutMs?: number;
 	/** Mirror n8n's output to this process (demo) instead of only keeping it for failure messages. */
 	echo?: boolean;
@@ -389,7 +406,7 @@ export async function startN8nServer(options: StartServerOptions): Promise<N8nSe
 		echo: options.echo,
 		echoPrefix: options.echoPrefix,
 		ready: async (output) => output.includes('Editor is now accessible') && (await healthy(url)),
-		startTimeoutMs: options.startTimeoutMs ?? 90_000,
+		startTimeoutMs: options.startTimeoutMs ?? N8N_START_MS,
 		what: 'n8n start',
 	});
 	return Object.assign(proc, { url, port: options.port });
@@ -424,7 +441,7 @@ export async function startN8nWorker(options: StartWorkerOptions): Promise<N8nWo
 		echo: options.echo,
 		echoPrefix: options.echoPrefix,
 		ready: async (output) => output.includes('n8n worker is now ready') && (await healthy(healthUrl, '/healthz/readiness')),
-		startTimeoutMs: options.startTimeoutMs ?? 90_000,
+		startTimeoutMs: options.startTimeoutMs ?? N8N_START_MS,
 		what: 'n8n worker',
 	});
 	return Object.assign(proc, { healthUrl });

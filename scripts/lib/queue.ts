@@ -445,7 +445,6 @@ export class QueueDeployment {
 			bin: this.options.bin,
 			env: await this.env('main', this.mainPort),
 			port: this.mainPort,
-			startTimeoutMs: 180_000,
 			echo: this.options.echo,
 			echoPrefix: '[main] ',
 		});
@@ -462,7 +461,6 @@ export class QueueDeployment {
 					env: await this.env(name),
 					healthPort: await freePort(),
 					concurrency: this.options.concurrency,
-					startTimeoutMs: 180_000,
 					echo: this.options.echo,
 					echoPrefix: `[${name}] `,
 				});

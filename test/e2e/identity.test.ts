@@ -11,7 +11,7 @@ import { apiCredential, eventRecorderWorkflow, type CredentialRef } from '../../
 import { waitFor } from '../helpers/wait';
 import { assertSucceeded, FIXTURES_DIR, linearWorkflow, N8nSandbox, nodeOutput, readFile, udf } from './harness';
 
-jest.setTimeout(420_000);
+jest.setTimeout(600_000);
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
