@@ -4,8 +4,9 @@
  * Every child runs in its own process group so a stop takes n8n's task runners down with it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -195,7 +196,12 @@ export function describeExit(result: CliResult): string {
 	return `no exit code after ${result.durationMs} ms (it could not be started or waited for: ${tail(result.stderr, 3)})`;
 }
 
-/** Runs one n8n CLI command to completion (own process group, killed on timeout). */
+/**
+ * Runs one n8n CLI command to completion (own process group, killed on timeout). Its output goes to files, not
+ * pipes: n8n prints the execution JSON through its logger and then calls process.exit(), and Node drops what it
+ * still had queued for a full pipe — with the machine busy (two clones' tests side by side) an `n8n execute` that
+ * exited 0 left its JSON cut off mid-line. Writes to a file complete before the process goes on.
+ */
 export async function runN8nCli(
 	bin: string,
 	args: string[],
@@ -205,13 +211,18 @@ export async function runN8nCli(
 	onSpawn?: (child: ChildProcess) => void,
 ): Promise<CliResult> {
 	const started = Date.now();
-	const child = spawn(bin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const outputDir = mkdtempSync(join(tmpdir(), 'n8n-cli-'));
+	const [outFile, errFile] = [join(outputDir, 'stdout'), join(outputDir, 'stderr')];
+	const fds = [openSync(outFile, 'w'), openSync(errFile, 'w')];
+	let child: ChildProcess;
+	try {
+		child = spawn(bin, args, { env, detached: true, stdio: ['ignore', fds[0], fds[1]] });
+	} finally {
+		for (const fd of fds) closeSync(fd);
+	}
 	track(child);
 	onSpawn?.(child);
-	let stdout = '';
-	let stderr = '';
-	child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-	child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	let spawnError = '';
 	let timedOut = false;
 	const timer = setTimeout(() => {
 		timedOut = true;
@@ -219,7 +230,7 @@ export async function runN8nCli(
 	}, timeoutMs);
 	const { exitCode, signal } = await new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
 		child.on('error', (error) => {
-			stderr += `\n${error.message}`;
+			spawnError = `\n${error.message}`;
 			resolveExit({ exitCode: null, signal: null });
 		});
 		child.on('close', (code, closeSignal) => resolveExit({ exitCode: code, signal: closeSignal }));
@@ -227,6 +238,9 @@ export async function runN8nCli(
 	clearTimeout(timer);
 	// Task runners it spawned share the group: make sure none outlives the command.
 	killGroup(child, 'SIGKILL');
+	const stdout = readFileSync(outFile, 'utf8');
+	const stderr = readFileSync(errFile, 'utf8') + spawnError;
+	rmSync(outputDir, { recursive: true, force: true });
 	return { exitCode, signal, stdout, stderr, durationMs: Date.now() - started, timedOut };
 }
 
