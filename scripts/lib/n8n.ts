@@ -253,8 +253,9 @@ export async function publishWorkflows(url: string, cookie: string, workflowIds:
 	for (const id of workflowIds) {
 		const path = `${url}/rest/workflows/${encodeURIComponent(id)}`;
 		const read = await fetch(path, { headers: { cookie } });
-		const versionId = read.ok ? ((await read.json()) as { data?: { versionId?: string } }).data?.versionId : undefined;
-		if (!versionId) throw new Error(`Could not read workflow ${id} to publish it: ${read.status} ${await read.text().catch(() => '')}`);
+		const body = await read.text();
+		const versionId = read.ok ? (JSON.parse(body) as { data?: { versionId?: string } }).data?.versionId : undefined;
+		if (!versionId) throw new Error(`Could not read workflow ${id} to publish it: ${read.status} ${body}`);
 		const publish = await fetch(`${path}/activate`, {
 			method: 'POST',
 			headers: { cookie, 'content-type': 'application/json' },
