@@ -44,7 +44,7 @@ import { forgetSends } from '../nodes/UltimakerDigitalFactory/actions/print/owne
 import { writeGcodeFile } from '../test/fixtures/gcode';
 import { runNode, storeBinary, type CredentialStore } from '../test/helpers/n8nContext';
 import { LanClient } from '../emulator/client';
-import { ensureOwner, parseExecutionJson, runN8nCli, waitForWebhook, type N8nServer } from '../scripts/lib/n8n';
+import { parseExecutionJson, runN8nCli, waitForWebhook, type N8nServer } from '../scripts/lib/n8n';
 import { lanCredential, webhookTrigger, type Workflow } from '../scripts/lib/workflows';
 import { N8nSandbox } from '../test/e2e/harness';
 import { heaviest, profileCpu } from './lib/cpuProfile';
@@ -225,7 +225,7 @@ async function startRunningN8n(lan: Lan, file: GcodeFile, holder: SandboxHolder)
 	await sandbox.importCredentials([lanCredential(N8N_CREDENTIAL, lan.url.replace(/^http:\/\//, ''), lan.pairing)]);
 	await sandbox.importWorkflows([IN_N8N_WORKFLOWS.webhookBaseline(file.path), IN_N8N_WORKFLOWS.webhookUpload(file.path)]);
 	const server = await sandbox.startServer(Object.values(RUNNING_HOOKS).map(({ workflowId }) => workflowId));
-	const cookie = await ensureOwner(server.url);
+	const cookie = server.ownerCookie;
 	for (const { path } of Object.values(RUNNING_HOOKS)) await waitForWebhook(server, path);
 	return { server, cookie };
 }

@@ -209,13 +209,17 @@ export class N8nSandbox {
 		return { exitCode: cli.exitCode, failed, succeeded, execution, runData: resultData.runData ?? {}, error: resultData.error, cli };
 	}
 
-	/** `n8n start`; then, with the owner set up, publishes the given (imported) workflows through n8n's REST API. */
-	async startServer(publish: string[] = []): Promise<N8nServer> {
+	/**
+	 * `n8n start`; then sets the owner up and publishes the given (imported) workflows through n8n's REST API. The
+	 * owner's session cookie comes with the server, for callers that read n8n's REST API afterwards.
+	 */
+	async startServer(publish: string[] = []): Promise<N8nServer & { ownerCookie: string }> {
 		const port = await freePort();
 		const server = await startN8nServer({ bin: this.bin, env: await this.env(port), port });
 		this.servers.push(server);
-		if (publish.length > 0) await publishWorkflows(server.url, await ensureOwner(server.url), publish);
-		return server;
+		const ownerCookie = await ensureOwner(server.url);
+		if (publish.length > 0) await publishWorkflows(server.url, ownerCookie, publish);
+		return Object.assign(server, { ownerCookie });
 	}
 
 	async cleanup(): Promise<void> {
